@@ -1,0 +1,27 @@
+"""The only place that reads the system clock.
+
+Every command takes "now" from here once and passes it down; `--now` /
+TRACKER_NOW replace it, so a whole season can be replayed in seconds.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone, timedelta
+
+# Asia/Bangkok has had no daylight saving since 1920: a fixed offset is exact
+# and avoids loading tz data on the fast path.
+BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")
+
+
+def system_now() -> datetime:
+    """The real current time, aware, in Asia/Bangkok."""
+    return datetime.now(BANGKOK)
+
+
+def resolve_now(override: str | None) -> datetime:
+    """`--now` text (any date form tracker accepts) or the system time."""
+    if not override:
+        return system_now()
+    from tracker.thai import parse_datetime
+
+    return parse_datetime(override)

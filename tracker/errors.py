@@ -1,0 +1,45 @@
+"""Typed errors. Each carries its exit status; the CLI maps them in one place."""
+
+from __future__ import annotations
+
+
+class TrackerError(Exception):
+    """Bad input or a refused action: one line on stderr, exit 1."""
+
+    exit_code = 1
+
+
+class NotFound(TrackerError):
+    """An id that names nothing."""
+
+
+class InvalidInput(TrackerError):
+    """A value a person typed that cannot be understood (date, percentage, id)."""
+
+
+class PlanError(TrackerError):
+    """A plan document that cannot be read; `line` is 1-based where known."""
+
+    def __init__(self, message: str, *, line: int | None = None, source: str | None = None):
+        self.line = line
+        self.source = source
+        where = ""
+        if source and line:
+            where = f"{source}:{line}: "
+        elif line:
+            where = f"line {line}: "
+        elif source:
+            where = f"{source}: "
+        super().__init__(where + message)
+
+
+class DatabaseError(TrackerError):
+    """The database cannot be used: locked, read-only, newer than this program."""
+
+
+class CalendarError(TrackerError):
+    """An .ics file that cannot be read."""
+
+
+class MailError(TrackerError):
+    """Mail settings that cannot work (the password is never part of the message)."""

@@ -1,0 +1,1 @@
+"""Reading plan documents (text exported from Word, or CSV). Pure: no database."""
