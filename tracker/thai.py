@@ -158,14 +158,19 @@ def _last_day(y: int, m: int) -> int:
 _INVISIBLE = str.maketrans({"\u200b": "", "\u200c": "", "\u200d": "", "\ufeff": "", "\xad": ""})
 
 
-def normalize(text: str) -> str:
-    """Arabic digits, no invisible characters, single spaces, one 'ำ'.
+def tidy(text: str) -> str:
+    """No invisible characters, single spaces, one 'ำ'; digits as written.
 
     Word and PDF conversions often write sara am as nikhahit + sara aa and
     scatter zero-width spaces; both would defeat matching.
     """
-    s = to_arabic_digits(text.translate(_INVISIBLE)).replace("\u0e4d\u0e32", "\u0e33")
+    s = text.translate(_INVISIBLE).replace("\u0e4d\u0e32", "\u0e33")
     return " ".join(s.split())
+
+
+def normalize(text: str) -> str:
+    """`tidy`, with Arabic digits: the form every parser here works on."""
+    return to_arabic_digits(tidy(text))
 
 
 def _clean(text: str) -> str:
@@ -625,5 +630,6 @@ __all__ = [
     "parse_period",
     "parse_time",
     "to_arabic_digits",
+    "tidy",
     "to_thai_digits",
 ]

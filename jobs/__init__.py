@@ -1,0 +1,1 @@
+"""What the scheduler runs: APScheduler wiring and the job functions."""

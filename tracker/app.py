@@ -1,0 +1,72 @@
+"""The one place that builds what a command needs: settings, clock, database.
+
+Nothing is opened at import; each part is made on first use, so a command
+pays only for what it touches.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tracker.db.connection import Database, default_url, open_database
+
+if TYPE_CHECKING:
+    from tracker.config import Settings
+
+
+@dataclass
+class App:
+    now: datetime
+    db_url: str = field(default_factory=default_url)
+    config_path: Path | None = None
+    actor_override: str | None = None
+    lang: str = "th"
+    _db: Database | None = None
+    _settings: Settings | None = None
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            from tracker.db.connection import check_revision
+            from tracker.db import SCHEMA_REVISION
+
+            db = open_database(self.db_url)
+            if check_revision(db) != SCHEMA_REVISION:
+                # A brand-new database is created on first use (slow path,
+                # once); an outdated one is refused until `tracker init`.
+                from tracker.db.migrate import ensure_schema
+
+                ensure_schema(db, now=self.now)
+            self._db = db
+        return self._db
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            from tracker.config import load_settings
+
+            self._settings = load_settings(self.config_path)
+        return self._settings
+
+    @property
+    def actor(self) -> str:
+        """Who is making a change: --by, TRACKER_USER, or the OS user."""
+        if self.actor_override:
+            return self.actor_override
+        if env := os.environ.get("TRACKER_USER"):
+            return env
+        import getpass
+
+        try:
+            return getpass.getuser()
+        except (OSError, KeyError):
+            return "unknown"
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None

@@ -1,0 +1,251 @@
+"""Setting up: init, import, plan, unit, meeting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tracker import thai
+from tracker.app import App
+from tracker.cli import params
+from tracker.cli.output import emit_json, table
+from tracker.cli.show import fmt_date
+
+pass_app = click.make_pass_decorator(App)
+
+
+class _Rollback(Exception):
+    """Raised inside a transaction to undo it (dry runs)."""
+
+
+@click.command()
+@pass_app
+def init(app: App) -> None:
+    """สร้างหรือปรับปรุงฐานข้อมูล เรียกซ้ำได้ (create or upgrade the database; idempotent).
+
+    ก่อนปรับปรุงไฟล์ SQLite จะสำรองไฟล์เดิมไว้ข้าง ๆ (a SQLite file is backed up first).
+    """
+    from tracker.db.migrate import upgrade
+
+    before, after, backup = upgrade(app.db_url, now=app.now)
+    th = app.lang == "th"
+    if before == after:
+        click.echo(f"ฐานข้อมูลเป็นรุ่นล่าสุดแล้ว ({after})" if th else f"database is up to date ({after})")
+    elif before is None:
+        click.echo(f"สร้างฐานข้อมูลแล้ว ({after})" if th else f"database created ({after})")
+    else:
+        click.echo((f"ปรับปรุงฐานข้อมูล {before} → {after}" if th else f"database upgraded {before} → {after}")
+                   + (f" (backup: {backup})" if backup else ""))
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="แสดงสิ่งที่จะเกิดขึ้นโดยไม่บันทึก (show what would change, save nothing)")
+@pass_app
+def import_(app: App, file: Path, dry_run: bool) -> None:
+    """นำเข้าแผนมาตรการ (ไฟล์ข้อความจาก Word หรือ CSV) (import a plan document).
+
+    นำเข้าซ้ำได้: ข้อมูลเดิมจะถูกปรับปรุงโดยความคืบหน้าที่บันทึกไว้ยังอยู่
+    (importing again updates the plan and keeps recorded progress).
+
+    \b
+    ตัวอย่าง: tracker import มาตรการ2566.txt --dry-run
+              tracker import มาตรการ2566.txt
+    """
+    from tracker.plans.reader import read_plan
+    from tracker.services.importing import import_plan
+
+    plan = read_plan(file)
+    db = app.db
+    try:
+        with db.transaction():
+            summary = import_plan(db, plan, source=file.name, now=app.now, actor=app.actor)
+            if dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    th = app.lang == "th"
+    for p in plan.problems:
+        click.echo(f"warning: {file.name}:{p.line}: {p.message}", err=True)
+    head = "(ทดลอง ไม่ได้บันทึก) " if dry_run and th else "(dry run, nothing saved) " if dry_run else ""
+    click.echo(f"{head}{plan.organisation} ปีงบประมาณ {plan.fiscal_year}" if th
+               else f"{head}{plan.organisation}, fiscal year {plan.fiscal_year}")
+    verb = {"created": ("สร้างใหม่", "new"), "updated": ("ปรับปรุง", "updated"),
+            "unchanged": ("ไม่เปลี่ยน", "unchanged"), "cancelled": ("ยกเลิก (ไม่อยู่ในแผนแล้ว)", "cancelled")}
+    by_number = {m.number: m for m in plan.measures}
+    for key, (th_word, en_word) in verb.items():
+        for number in getattr(summary, key):
+            m = by_number.get(number)
+            what = (f"{m.title} — {', '.join(m.owners)} — {fmt_date(app, m.start.isoformat())} – "
+                    f"{fmt_date(app, m.end.isoformat())}") if m else ""
+            click.echo(f"  {th_word if th else en_word}: {number}. {what}")
+    for key in summary.meetings:
+        click.echo(f"  {'ติดตามผล' if th else 'meeting'}: {key}")
+
+
+@click.group()
+def plan() -> None:
+    """แผนที่นำเข้าและผลการประเมิน ITA (imported plans and their ITA baseline)."""
+
+
+@plan.command("list")
+@click.option("--json", "as_json", is_flag=True, help="ผลลัพธ์เป็น JSON")
+@click.option("--org", metavar="NAME", help="เฉพาะองค์กรนี้ (only this organisation)")
+@pass_app
+def plan_list(app: App, as_json: bool, org: str | None) -> None:
+    """รายการแผน (imported plans)."""
+    from tracker.services.plans import list_plans
+
+    found = list_plans(app.db, organisation=org)
+    if as_json:
+        emit_json(found)
+        return
+    th = app.lang == "th"
+    headers = ["รหัส", "หน่วยงาน", "ปีงบประมาณ", "มาตรการ", "ITA"] if th else ["id", "organisation", "fiscal year", "measures", "ITA"]
+    click.echo(table(headers, [[str(p["id"]), p["organisation"], str(p["fiscal_year"]), str(p["measures"]),
+                                _ita_short(p["ita"])] for p in found], shrink=1))
+
+
+def _ita_short(ita: dict[str, Any]) -> str:
+    score = ita["computed_overall"] if ita["computed_overall"] is not None else ita["stated_overall"]
+    return "-" if score is None else f"{score:.2f} ({ita['grade']})"
+
+
+@plan.command("show")
+@click.argument("plan_id", required=False)
+@click.option("--json", "as_json", is_flag=True, help="ผลลัพธ์เป็น JSON")
+@click.option("--org", metavar="NAME", help="องค์กร (organisation, when there are several)")
+@pass_app
+def plan_show(app: App, plan_id: str | None, as_json: bool, org: str | None) -> None:
+    """แผนหนึ่งแผนพร้อมคะแนน ITA รายตัวชี้วัด (one plan with its ITA scores).
+
+    \b
+    ตัวอย่าง: tracker plan show
+    """
+    from tracker.services.plans import get_plan, latest_plan_id
+
+    pid = thai.parse_int(plan_id, what="plan id") if plan_id else latest_plan_id(app.db, organisation=org)
+    p = get_plan(app.db, pid)
+    if as_json:
+        emit_json(p)
+        return
+    th = app.lang == "th"
+    ita = p["ita"]
+    out = [f"#{p['id']} {p['organisation']} — {'ปีงบประมาณ' if th else 'fiscal year'} {p['fiscal_year']}",
+           p["title"]]
+    if p["adopted_on"]:
+        out.append(f"{'รับรองเมื่อ' if th else 'adopted on'} {fmt_date(app, p['adopted_on'])}")
+    out.append(f"{'มาตรการ' if th else 'measures'}: {p['measures']}")
+    if ita["indicators"]:
+        out.append("")
+        out.append(table(["ข้อ" if th else "no", "ตัวชี้วัด" if th else "indicator", "กลุ่ม" if th else "group",
+                          "คะแนน" if th else "score"],
+                         [[str(i["no"]), i["name"], i["group"], "-" if i["score"] is None else f"{i['score']:.2f}"]
+                          for i in ita["indicators"]]))
+    stated = ita["stated_overall"]
+    computed = ita["computed_overall"]
+    out.append("")
+    out.append(f"{'คะแนนรวม (คำนวณ)' if th else 'overall (computed)'}: "
+               f"{'-' if computed is None else f'{computed:.2f}'}  {'ระดับ' if th else 'grade'} {ita['grade'] or '-'}")
+    if stated is not None:
+        out.append(f"{'คะแนนรวมตามเอกสาร' if th else 'overall (stated)'}: {stated:.2f} {ita['stated_grade'] or ''}")
+        if computed is not None and abs(stated - computed) >= 0.01:
+            click.echo(f"warning: คะแนนรวมในเอกสาร {stated:.2f} ไม่ตรงกับที่คำนวณได้ {computed:.2f} "
+                       f"(stated overall {stated:.2f} differs from computed {computed:.2f})", err=True)
+    click.echo("\n".join(out))
+
+
+@click.group()
+def unit() -> None:
+    """หน่วยงานผู้รับผิดชอบและอีเมลที่รับการแจ้งเตือน (units and who gets their reminders)."""
+
+
+@unit.command("set")
+@click.argument("name")
+@click.option("--email", "emails", multiple=True, required=True, metavar="ADDR", help="อีเมล (repeatable)")
+@click.option("--org", metavar="NAME", help="องค์กร (organisation, when there are several)")
+@pass_app
+def unit_set(app: App, name: str, emails: tuple[str, ...], org: str | None) -> None:
+    """กำหนดอีเมลของหน่วยงาน (set a unit's e-mail addresses).
+
+    \b
+    ตัวอย่าง: tracker unit set สำนักปลัดฯ --email clerk@bangchakreng.go.th
+    """
+    from tracker.services.units import set_unit
+
+    with app.db.transaction():
+        set_unit(app.db, name, list(emails), now=app.now, actor=app.actor, organisation=org)
+    click.echo(f"{name}: {', '.join(emails)}")
+
+
+@unit.command("list")
+@click.option("--json", "as_json", is_flag=True, help="ผลลัพธ์เป็น JSON")
+@click.option("--org", metavar="NAME", help="องค์กร (organisation, when there are several)")
+@pass_app
+def unit_list(app: App, as_json: bool, org: str | None) -> None:
+    """หน่วยงานทั้งหมดและอีเมล (every unit and its addresses)."""
+    from tracker.services.units import list_units
+
+    found = list_units(app.db, organisation=org)
+    if as_json:
+        emit_json(found)
+        return
+    th = app.lang == "th"
+    missing = "— ยังไม่มีอีเมล" if th else "— no address yet"
+    click.echo(table(["หน่วยงาน" if th else "unit", "อีเมล" if th else "e-mail"],
+                     [[u["name"], ", ".join(u["emails"]) or missing] for u in found]))
+
+
+@click.group()
+def meeting() -> None:
+    """การประชุมติดตามผล (follow-up meetings)."""
+
+
+@meeting.command("list")
+@click.option("--json", "as_json", is_flag=True, help="ผลลัพธ์เป็น JSON")
+@click.option("--org", metavar="NAME", help="เฉพาะองค์กรนี้ (only this organisation)")
+@pass_app
+def meeting_list(app: App, as_json: bool, org: str | None) -> None:
+    """รายการประชุมติดตามผล (follow-up meetings)."""
+    from tracker.services.meetings import list_meetings
+
+    found = list_meetings(app.db, organisation=org)
+    if as_json:
+        emit_json(found)
+        return
+    th = app.lang == "th"
+    headers = ["รหัส", "การประชุม", "เดือน", "วันที่", "เวลา", "สถานที่", "งาน"] if th else \
+        ["id", "meeting", "month", "date", "time", "place", "tasks"]
+    rows = []
+    for m in found:
+        year, month = (int(x) for x in m["month"].split("-"))
+        rows.append([str(m["id"]), m["title"], thai.format_month(year, month, lang=app.lang),
+                     fmt_date(app, m["date"]), m["time"] or "-", m["place"] or "-", str(m["tasks"])])
+    click.echo(table(headers, rows, shrink=1))
+
+
+@meeting.command("set")
+@click.argument("meeting_id")
+@click.option("--date", "on", metavar="DATE", help='วันประชุม (e.g. "20 เม.ย. 66")')
+@click.option("--time", "at", metavar="HH:MM", help="เวลา (e.g. 10:00)")
+@click.option("--place", metavar="TEXT", help="สถานที่ (where)")
+@click.option("--attendee", "attendees", multiple=True, metavar="ADDR", help="ผู้เข้าประชุม (e-mail; repeatable)")
+@pass_app
+def meeting_set(app: App, meeting_id: str, on: str | None, at: str | None, place: str | None,
+                attendees: tuple[str, ...]) -> None:
+    """กำหนดวัน เวลา สถานที่ และผู้เข้าประชุม (set a meeting's date, time, place, attendees).
+
+    \b
+    ตัวอย่าง: tracker meeting set 1 --date "20 เม.ย. 66" --time 10:00 --place "ห้องประชุมเทศบาล"
+    """
+    from tracker.services.meetings import set_meeting
+
+    mid = thai.parse_int(meeting_id, what="meeting id")
+    with app.db.transaction():
+        m = set_meeting(app.db, mid, now=app.now, actor=app.actor,
+                        on=params.user_date(on) if on else None,
+                        at=params.user_time(at) if at else None, place=place,
+                        attendees=list(attendees) if attendees else None)
+    click.echo(f"#{m['id']} {m['title']}: {fmt_date(app, m['date'])} {m['time'] or ''} {m['place'] or ''}".rstrip())

@@ -1,0 +1,151 @@
+"""Showing work: list, show, history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import click
+
+from tracker import thai
+from tracker.app import App
+from tracker.cli import params
+from tracker.cli.output import emit_json, status_text, table
+from tracker.clock import BANGKOK
+from tracker.services import history as history_service
+from tracker.services import tasks
+
+pass_app = click.make_pass_decorator(App)
+
+
+def fmt_date(app: App, iso: str | None) -> str:
+    if not iso:
+        return "-"
+    return thai.format_date(date.fromisoformat(iso[:10]), lang=app.lang)
+
+
+def fmt_when(app: App, iso: str | None) -> str:
+    if not iso:
+        return "-"
+    dt = datetime.fromisoformat(iso).astimezone(BANGKOK)
+    return f"{thai.format_date(dt.date(), lang=app.lang)} {dt:%H:%M}"
+
+
+def window(app: App, task: dict[str, Any]) -> str:
+    return f"{fmt_date(app, task['start'])} – {fmt_date(app, task['end'])}"
+
+
+@click.command("list")
+@click.option("--json", "as_json", is_flag=True, help="ผลลัพธ์เป็น JSON (for scripts)")
+@click.option("--status", type=click.Choice(tasks.STATUSES), help="เฉพาะสถานะนี้ (only this status)")
+@click.option("--owner", metavar="UNIT", help="เฉพาะหน่วยงานนี้ (only tasks of this unit)")
+@click.option("--org", metavar="NAME", help="เฉพาะองค์กรนี้ (only this organisation)")
+@pass_app
+def list_(app: App, as_json: bool, status: str | None, owner: str | None, org: str | None) -> None:
+    """รายการงานทั้งหมดพร้อมสถานะ (list tasks with their status).
+
+    \b
+    ตัวอย่าง: tracker list
+              tracker list --status overdue --owner สำนักปลัดฯ
+    """
+    found = tasks.list_tasks(app.db, now=app.now, status=status, owner=owner, organisation=org,
+                             with_children=as_json)
+    if as_json:
+        emit_json(found)
+        return
+    if not found:
+        click.echo("ไม่มีงาน (no tasks)" if app.lang == "th" else "no tasks")
+        return
+    th = app.lang == "th"
+    headers = (["รหัส", "ที่", "มาตรการ", "ผู้รับผิดชอบ", "ช่วงเวลา", "สถานะ", "คืบหน้า"] if th
+               else ["id", "no", "measure", "owner", "window", "status", "progress"])
+    rows = [
+        [str(t["id"]), t["number"], t["title"], ", ".join(t["owners"]), window(app, t),
+         status_text(t["status"], app.lang), f"{t['progress']}%"]
+        for t in found
+    ]
+    click.echo(table(headers, rows, shrink=2))
+
+
+@click.command()
+@click.argument("task")
+@click.option("--json", "as_json", is_flag=True, help="ผลลัพธ์เป็น JSON (for scripts)")
+@pass_app
+def show(app: App, task: str, as_json: bool) -> None:
+    """รายละเอียดของงาน: ข้อย่อย ผล หลักฐาน ประวัติ (one task in full).
+
+    \b
+    ตัวอย่าง: tracker show 1
+    """
+    t = tasks.get_task(app.db, params.task_id(task), now=app.now)
+    if as_json:
+        emit_json(t)
+        return
+    th = app.lang == "th"
+    labels = (
+        ("มาตรการ", "ผู้รับผิดชอบ", "ช่วงเวลา", "สถานะ", "เสร็จเมื่อ", "ติดตามผล", "วิธีการดำเนินการ",
+         "ข้อย่อย", "หลักฐาน", "ประวัติ", "ยังไม่ได้บันทึก")
+        if th else
+        ("measure", "owners", "window", "status", "done at", "follow-up", "actions",
+         "items", "evidence", "history", "not recorded yet")
+    )
+    out = [
+        f"#{t['id']}  {labels[0]} {t['number']}. {t['title']}",
+        f"{labels[1]}: {', '.join(t['owners'])}",
+        f"{labels[2]}: {window(app, t)}  ({t['period']})",
+        f"{labels[3]}: {status_text(t['status'], app.lang)}  {t['progress']}%",
+    ]
+    if t["done_at"]:
+        out.append(f"{labels[4]}: {fmt_when(app, t['done_at'])}")
+    if t["meeting"]:
+        m = t["meeting"]
+        out.append(f"{labels[5]}: {m['title']} (#{m['id']}, {m['date'] and fmt_date(app, m['date']) or m['month']})")
+    if t["items"]:
+        out.append(f"{labels[7]}:")
+        out += [f"  [{'x' if i['done'] else ' '}] {i['no']} {i['text']}" for i in t["items"]]
+    elif t["actions"]:
+        out.append(f"{labels[6]}: {t['actions']}")
+    names = (("ผลการดำเนินงาน", "ปัญหา", "อุปสรรค", "ข้อเสนอแนะ") if th
+             else ("results", "problems", "obstacles", "suggestions"))
+    for name, key in zip(names, tasks.OUTCOME_FIELDS, strict=True):
+        out.append(f"{name}: {t['outcome'][key] or '— ' + labels[10]}")
+    if t["evidence"]:
+        out.append(f"{labels[8]}:")
+        out += [f"  - {e['ref']}" + (f"  ({e['title']})" if e["title"] else "") for e in t["evidence"]]
+    out.append(f"{labels[9]}:")
+    out += [f"  {fmt_when(app, h['at'])}  {h['actor']}  {_describe(h)}" for h in t["history"]]
+    click.echo("\n".join(out))
+
+
+def _describe(h: dict[str, Any]) -> str:
+    d = h["detail"]
+    bits = [h["action"]]
+    for key in ("after", "note", "item", "ref", "done_at", "was_done_at", "reason"):
+        if d.get(key) not in (None, ""):
+            bits.append(f"{key}={d[key]}")
+    return " ".join(str(b) for b in bits)
+
+
+@click.command()
+@click.argument("task", required=False)
+@click.option("--json", "as_json", is_flag=True, help="ผลลัพธ์เป็น JSON (for scripts)")
+@pass_app
+def history(app: App, task: str | None, as_json: bool) -> None:
+    """ประวัติการเปลี่ยนแปลง ใคร ทำอะไร เมื่อไร (who changed what, when).
+
+    \b
+    ตัวอย่าง: tracker history      (ทั้งหมด)
+              tracker history 2    (เฉพาะงาน 2)
+    """
+    tid = params.task_id(task) if task else None
+    if tid is not None:
+        tasks.get_task(app.db, tid, now=app.now)  # unknown id: a clear error, not an empty list
+    rows = history_service.entries(app.db, task_id=tid)
+    for r in rows:
+        r["at"] = tasks.local_iso(r["at"])
+    if as_json:
+        emit_json(rows)
+        return
+    headers = ["เวลา", "ผู้บันทึก", "งาน", "รายการ"] if app.lang == "th" else ["when", "by", "task", "what"]
+    click.echo(table(headers, [[fmt_when(app, r["at"]), r["actor"], str(r["task_id"] or "-"), _describe(r)]
+                               for r in rows], shrink=3))

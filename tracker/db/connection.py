@@ -1,0 +1,317 @@
+"""Open a database and speak portable SQL to it.
+
+`open_database(url)` returns a `Database`: SQLite through the standard
+library's sqlite3 (fast start), anything else through SQLAlchemy. Both take SQL
+with :named parameters and return rows as dicts; dates and timestamps come
+back as canonical ISO text from either backend, so services never branch on
+the backend except where SQL itself differs (`db.dialect`).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from tracker.db import SCHEMA_REVISION
+from tracker.errors import DatabaseError
+
+Row = dict[str, Any]
+Params = Mapping[str, Any]
+
+KNOWN_REVISIONS = ("0001",)  # oldest first; the last one is SCHEMA_REVISION
+
+
+def ts(dt: datetime) -> str:
+    """A timestamp as stored: UTC, fixed width, so text order is time order."""
+    return dt.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def from_ts(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _norm(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return ts(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+class Database:
+    """What services use. Subclasses differ only in how they reach the server."""
+
+    dialect: str
+    url: str
+
+    def query(self, sql: str, params: Params | None = None) -> list[Row]:
+        raise NotImplementedError
+
+    def execute(self, sql: str, params: Params | None = None) -> int:
+        """Run a statement; the number of rows it changed."""
+        raise NotImplementedError
+
+    def executemany(self, sql: str, params: list[dict[str, Any]]) -> None:
+        raise NotImplementedError
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        raise NotImplementedError
+        yield
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    # conveniences shared by both backends
+    def one(self, sql: str, params: Params | None = None) -> Row | None:
+        rows = self.query(sql, params)
+        return rows[0] if rows else None
+
+    def scalar(self, sql: str, params: Params | None = None) -> Any:
+        row = self.one(sql, params)
+        return None if row is None else next(iter(row.values()))
+
+    def insert(self, sql: str, params: Params | None = None) -> int:
+        """Run an INSERT … RETURNING id; the new id."""
+        row = self.one(sql, params)
+        if row is None:
+            raise DatabaseError("INSERT returned no row")
+        return int(row["id"])
+
+    def revision(self) -> str | None:
+        """The schema revision stored in the database, or None for a new one."""
+        raise NotImplementedError
+
+
+class SqliteDatabase(Database):
+    dialect = "sqlite"
+
+    def __init__(self, path: Path, url: str, *, create: bool = True) -> None:
+        self.url = url
+        self.path = path
+        if not create and not path.exists():
+            raise DatabaseError(f"ไม่พบฐานข้อมูล (no database at {path})")
+        try:
+            if create:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            # isolation_level=None: we issue BEGIN ourselves (IMMEDIATE for
+            # writes, so two writers queue on the busy timeout instead of
+            # failing on a lock upgrade).
+            self.conn = sqlite3.connect(path, isolation_level=None, timeout=10.0)
+            self.conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"เปิดฐานข้อมูลไม่ได้ (cannot open database {path}: {exc})") from exc
+        self._depth = 0
+
+    def _run(self, sql: str, params: Params | None) -> sqlite3.Cursor:
+        try:
+            return self.conn.execute(sql, dict(params or {}))
+        except sqlite3.OperationalError as exc:
+            raise _sqlite_error(exc, self.path) from exc
+        except sqlite3.IntegrityError as exc:
+            raise DatabaseError(f"ข้อมูลขัดแย้งกับที่มีอยู่ (conflicting data: {exc})") from exc
+
+    def query(self, sql: str, params: Params | None = None) -> list[Row]:
+        cur = self._run(sql, params)
+        if cur.description is None:
+            return []
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+    def execute(self, sql: str, params: Params | None = None) -> int:
+        return self._run(sql, params).rowcount
+
+    def executemany(self, sql: str, params: list[dict[str, Any]]) -> None:
+        try:
+            self.conn.executemany(sql, params)
+        except sqlite3.OperationalError as exc:
+            raise _sqlite_error(exc, self.path) from exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._run("BEGIN IMMEDIATE", None)
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self.conn.rollback()
+            raise
+        else:
+            try:
+                self.conn.commit()
+            except sqlite3.OperationalError as exc:
+                raise _sqlite_error(exc, self.path) from exc
+        finally:
+            self._depth = 0
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def revision(self) -> str | None:
+        try:
+            row = self.conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return None
+            raise _sqlite_error(exc, self.path) from exc
+        except sqlite3.DatabaseError as exc:
+            raise DatabaseError(
+                f"ไฟล์นี้ไม่ใช่ฐานข้อมูลของ tracker (not a tracker database: {self.path})"
+            ) from exc
+        return None if row is None else str(row[0])
+
+
+def _sqlite_error(exc: sqlite3.Error, path: Path) -> DatabaseError:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return DatabaseError(
+            "ฐานข้อมูลกำลังถูกใช้งานโดยโปรแกรมอื่น ลองใหม่อีกครั้ง "
+            f"(database is locked by another program: {path})"
+        )
+    if "readonly" in text or "read-only" in text:
+        return DatabaseError(f"ฐานข้อมูลเป็นแบบอ่านอย่างเดียว (database is read-only: {path})")
+    if "no such table" in text:
+        return DatabaseError(f"ฐานข้อมูลยังไม่ได้สร้าง ใช้ tracker init (database not initialised: {path})")
+    return DatabaseError(f"ฐานข้อมูลผิดพลาด (database error: {text})")
+
+
+class SqlAlchemyDatabase(Database):
+    """PostgreSQL (or anything SQLAlchemy reaches), for the multi-user case."""
+
+    def __init__(self, url: str) -> None:
+        import sqlalchemy as sa
+
+        self._sa = sa
+        self.url = url
+        try:
+            self.engine = sa.create_engine(url, pool_pre_ping=True)
+            self.conn = self.engine.connect()
+        except Exception as exc:  # driver errors vary; the password stays out of the text
+            raise DatabaseError(
+                f"เชื่อมต่อฐานข้อมูลไม่ได้ (cannot connect to {_safe_url(url)}: {type(exc).__name__})"
+            ) from exc
+        self.dialect = self.engine.dialect.name
+        self._depth = 0
+
+    def _run(self, sql: str, params: Params | None) -> Any:
+        from sqlalchemy.exc import DBAPIError, IntegrityError
+
+        try:
+            return self.conn.execute(self._sa.text(sql), dict(params or {}))
+        except IntegrityError as exc:
+            raise DatabaseError(f"ข้อมูลขัดแย้งกับที่มีอยู่ (conflicting data: {exc.orig})") from exc
+        except DBAPIError as exc:
+            raise DatabaseError(f"ฐานข้อมูลผิดพลาด (database error: {exc.orig})") from exc
+
+    def query(self, sql: str, params: Params | None = None) -> list[Row]:
+        result = self._run(sql, params)
+        if not result.returns_rows:
+            return []
+        return [{k: _norm(v) for k, v in m.items()} for m in result.mappings().all()]
+
+    def execute(self, sql: str, params: Params | None = None) -> int:
+        return int(self._run(sql, params).rowcount)
+
+    def executemany(self, sql: str, params: list[dict[str, Any]]) -> None:
+        if params:
+            self.conn.execute(self._sa.text(sql), params)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        if self.conn.in_transaction():  # an implicit read transaction: end it
+            self.conn.rollback()
+        self._depth = 1
+        try:
+            with self.conn.begin():
+                yield
+        finally:
+            self._depth = 0
+
+    def close(self) -> None:
+        self.conn.close()
+        self.engine.dispose()
+
+    def revision(self) -> str | None:
+        insp = self._sa.inspect(self.conn)
+        if not insp.has_table("alembic_version"):
+            return None
+        value = self.conn.execute(self._sa.text("SELECT version_num FROM alembic_version")).scalar()
+        self.conn.rollback()
+        return None if value is None else str(value)
+
+
+def _safe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}" if ":" in creds else f"{scheme}://{user}@{host}"
+    return url
+
+
+def default_data_dir() -> Path:
+    """Where tracker keeps its database and outbox when nothing else is said."""
+    if env := os.environ.get("TRACKER_HOME"):
+        return Path(env)
+    if os.name == "nt":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "tracker"
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "tracker"
+
+
+def default_url() -> str:
+    return f"sqlite:///{default_data_dir() / 'tracker.db'}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a sqlite:/// URL (a plain path is taken as one too)."""
+    if url.startswith("sqlite:///"):
+        return Path(url[len("sqlite:///") :])
+    if "://" not in url:
+        return Path(url)
+    return None
+
+
+def open_database(url: str, *, create: bool = True) -> Database:
+    path = sqlite_path(url)
+    if path is not None:
+        if str(path) in ("", ":memory:"):
+            raise DatabaseError("ต้องระบุไฟล์ฐานข้อมูล (a SQLite URL needs a file path)")
+        return SqliteDatabase(path, url if "://" in url else f"sqlite:///{path}", create=create)
+    if url.startswith("sqlite"):
+        raise DatabaseError(f"รูปแบบ URL ไม่ถูกต้อง (use sqlite:///PATH, not {url})")
+    return SqlAlchemyDatabase(url)
+
+
+def check_revision(db: Database) -> str | None:
+    """Refuse a database from a newer tracker; None means it needs creating."""
+    rev = db.revision()
+    if rev is None:
+        return None
+    if rev not in KNOWN_REVISIONS:
+        raise DatabaseError(
+            f"ฐานข้อมูลนี้สร้างโดย tracker รุ่นที่ใหม่กว่า กรุณาปรับรุ่นโปรแกรม "
+            f"(database schema {rev} is newer than this program's {SCHEMA_REVISION})"
+        )
+    return rev

@@ -1,0 +1,188 @@
+"""The database schema: the one place tables are defined.
+
+Migrations (migrations/versions) are written from these tables, and the
+services' SQL names the same tables and columns. Timestamps are stored as
+timezone-aware UTC (text in canonical ISO form on SQLite), dates as ISO dates.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = sa.MetaData(naming_convention=NAMING)
+TS = sa.DateTime(timezone=True)
+
+organisations = sa.Table(
+    "organisations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(300), nullable=False, unique=True),
+    sa.Column("created_at", TS, nullable=False),
+)
+
+plans = sa.Table(
+    "plans",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("organisation_id", sa.ForeignKey("organisations.id"), nullable=False),
+    sa.Column("fiscal_year", sa.Integer, nullable=False),  # BE
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("adopted_on", sa.Date),
+    sa.Column("adoption_meeting", sa.Text),
+    sa.Column("ita_assessed_year", sa.Integer),
+    sa.Column("ita_stated_overall", sa.Float),
+    sa.Column("ita_stated_grade", sa.String(4)),
+    sa.Column("ita_improvements", sa.Text),  # JSON list of text
+    sa.Column("imported_at", TS, nullable=False),
+    sa.Column("updated_at", TS, nullable=False),
+    sa.UniqueConstraint("organisation_id", "fiscal_year"),
+)
+
+ita_indicators = sa.Table(
+    "ita_indicators",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("plan_id", sa.ForeignKey("plans.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("no", sa.Integer, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("grp", sa.String(3), nullable=False),
+    sa.Column("score", sa.Float),
+    sa.UniqueConstraint("plan_id", "no"),
+)
+
+meetings = sa.Table(
+    "meetings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("plan_id", sa.ForeignKey("plans.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("key", sa.Text, nullable=False),  # month + normalised title: stable across imports
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("month", sa.String(7), nullable=False),  # YYYY-MM
+    sa.Column("held_on", sa.Date),
+    sa.Column("held_at", sa.String(5)),  # HH:MM, Asia/Bangkok
+    sa.Column("place", sa.Text),
+    sa.Column("attendees", sa.Text, nullable=False, server_default="[]"),  # JSON list
+    sa.Column("sequence", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("updated_at", TS, nullable=False),
+    sa.UniqueConstraint("plan_id", "key"),
+)
+
+tasks = sa.Table(
+    "tasks",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("plan_id", sa.ForeignKey("plans.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("number", sa.String(20), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("actions", sa.Text, nullable=False, server_default=""),
+    sa.Column("owners", sa.Text, nullable=False, server_default="[]"),  # JSON list
+    sa.Column("period_text", sa.Text, nullable=False, server_default=""),
+    sa.Column("starts_on", sa.Date, nullable=False),
+    sa.Column("ends_on", sa.Date, nullable=False),
+    sa.Column("followup_text", sa.Text, nullable=False, server_default=""),
+    sa.Column("meeting_id", sa.ForeignKey("meetings.id", ondelete="SET NULL")),
+    sa.Column("progress", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("started_at", TS),
+    sa.Column("done_at", TS),
+    sa.Column("cancelled_at", TS),
+    sa.Column("result", sa.Text, nullable=False, server_default=""),
+    sa.Column("problems", sa.Text, nullable=False, server_default=""),
+    sa.Column("obstacles", sa.Text, nullable=False, server_default=""),
+    sa.Column("suggestions", sa.Text, nullable=False, server_default=""),
+    sa.Column("sequence", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("updated_at", TS, nullable=False),
+    sa.UniqueConstraint("plan_id", "number"),
+    sa.CheckConstraint("progress BETWEEN 0 AND 100", name="progress_range"),
+)
+sa.Index("ix_tasks_ends_on", tasks.c.ends_on)
+
+task_items = sa.Table(
+    "task_items",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("task_id", sa.ForeignKey("tasks.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("no", sa.String(40), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("done_at", TS),
+    sa.UniqueConstraint("task_id", "no"),
+)
+
+evidence = sa.Table(
+    "evidence",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("task_id", sa.ForeignKey("tasks.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("ref", sa.Text, nullable=False),
+    sa.Column("title", sa.Text, nullable=False, server_default=""),
+    sa.Column("added_at", TS, nullable=False),
+)
+sa.Index("ix_evidence_task", evidence.c.task_id)
+
+history = sa.Table(
+    "history",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", TS, nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("plan_id", sa.ForeignKey("plans.id", ondelete="CASCADE")),
+    sa.Column("task_id", sa.ForeignKey("tasks.id", ondelete="CASCADE")),
+    sa.Column("meeting_id", sa.ForeignKey("meetings.id", ondelete="CASCADE")),
+    sa.Column("detail", sa.Text, nullable=False, server_default="{}"),  # JSON object
+)
+sa.Index("ix_history_task", history.c.task_id)
+
+units = sa.Table(
+    "units",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("organisation_id", sa.ForeignKey("organisations.id"), nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("emails", sa.Text, nullable=False, server_default="[]"),  # JSON list
+    sa.Column("updated_at", TS, nullable=False),
+    sa.UniqueConstraint("organisation_id", "name"),
+)
+
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("key", sa.String(200), nullable=False, unique=True),  # one row per reason
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("organisation_id", sa.ForeignKey("organisations.id")),
+    sa.Column("task_id", sa.ForeignKey("tasks.id", ondelete="CASCADE")),
+    sa.Column("meeting_id", sa.ForeignKey("meetings.id", ondelete="CASCADE")),
+    sa.Column("unit", sa.Text),
+    sa.Column("recipients", sa.Text, nullable=False, server_default="[]"),  # JSON list
+    sa.Column("due_at", TS, nullable=False),
+    sa.Column("status", sa.String(12), nullable=False, server_default="pending"),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_attempt_at", TS, nullable=False),
+    sa.Column("claimed_by", sa.String(200)),
+    sa.Column("claimed_until", TS),
+    sa.Column("sent_at", TS),
+    sa.Column("last_error", sa.Text),
+    sa.Column("message_id", sa.String(300)),
+    sa.Column("created_at", TS, nullable=False),
+)
+sa.Index("ix_outbox_status_next", outbox.c.status, outbox.c.next_attempt_at)
+
+heartbeats = sa.Table(
+    "heartbeats",
+    metadata,
+    sa.Column("name", sa.String(200), primary_key=True),  # host:pid of a scheduler
+    sa.Column("started_at", TS, nullable=False),
+    sa.Column("beat_at", TS, nullable=False),
+    sa.Column("detail", sa.Text, nullable=False, server_default="{}"),
+)

@@ -1,0 +1,320 @@
+"""Reading tasks and recording work on them."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from tracker.clock import BANGKOK
+from tracker.db.connection import Database, from_ts, ts
+from tracker.errors import InvalidInput, NotFound
+from tracker.services import history
+
+STATUSES = ("not_started", "in_progress", "done", "overdue", "cancelled")
+OUTCOME_FIELDS = ("result", "problems", "obstacles", "suggestions")
+
+_TASK_COLUMNS = (
+    "t.id, t.plan_id, t.number, t.position, t.title, t.actions, t.owners, t.period_text,"
+    " t.starts_on, t.ends_on, t.followup_text, t.meeting_id, t.progress, t.started_at,"
+    " t.done_at, t.cancelled_at, t.result, t.problems, t.obstacles, t.suggestions,"
+    " t.sequence, t.updated_at, p.fiscal_year, o.name AS organisation, o.id AS organisation_id,"
+    " m.title AS meeting_title, m.month AS meeting_month, m.held_on AS meeting_date"
+)
+_TASK_FROM = (
+    " FROM tasks t JOIN plans p ON p.id = t.plan_id"
+    " JOIN organisations o ON o.id = p.organisation_id"
+    " LEFT JOIN meetings m ON m.id = t.meeting_id"
+)
+
+
+def status_of(row: dict[str, Any], today: date) -> str:
+    """A task's status at `today` (a Bangkok date), derived, never stored."""
+    if row["cancelled_at"]:
+        return "cancelled"
+    if row["done_at"]:
+        return "done"
+    if today > date.fromisoformat(row["ends_on"]):
+        return "overdue"
+    if row["started_at"] or row["progress"] > 0:
+        return "in_progress"
+    return "not_started"
+
+
+def local_iso(stored: str | None) -> str | None:
+    """A stored UTC timestamp as ISO text in Asia/Bangkok."""
+    return None if stored is None else from_ts(stored).astimezone(BANGKOK).isoformat()
+
+
+def _load(db: Database, where: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    return db.query(
+        "SELECT " + _TASK_COLUMNS + _TASK_FROM + where + " ORDER BY p.fiscal_year, t.plan_id, t.position",
+        params,
+    )
+
+
+def _children(db: Database, ids: list[int]) -> tuple[dict[int, list[Any]], dict[int, list[Any]]]:
+    items: dict[int, list[Any]] = {i: [] for i in ids}
+    evidence: dict[int, list[Any]] = {i: [] for i in ids}
+    if not ids:
+        return items, evidence
+    # One query per kind; a plan holds at most a few thousand tasks.
+    marks = ",".join(str(int(i)) for i in ids)
+    for r in db.query(
+        f"SELECT task_id, no, text, done_at FROM task_items WHERE task_id IN ({marks})"
+        " ORDER BY task_id, position"
+    ):
+        items[r["task_id"]].append({"no": r["no"], "text": r["text"], "done": r["done_at"] is not None})
+    for r in db.query(
+        f"SELECT task_id, ref, title FROM evidence WHERE task_id IN ({marks}) ORDER BY task_id, id"
+    ):
+        evidence[r["task_id"]].append({"ref": r["ref"], "title": r["title"]})
+    return items, evidence
+
+
+def to_json(row: dict[str, Any], today: date, items: list[Any], evidence: list[Any]) -> dict[str, Any]:
+    """A task as the JSON contract (DESIGN.md) describes it."""
+    meeting = None
+    if row["meeting_id"] is not None:
+        meeting = {
+            "id": row["meeting_id"],
+            "title": row["meeting_title"],
+            "month": row["meeting_month"],
+            "date": row["meeting_date"],
+        }
+    return {
+        "id": row["id"],
+        "number": row["number"],
+        "title": row["title"],
+        "actions": row["actions"],
+        "owners": json.loads(row["owners"]),
+        "period": row["period_text"],
+        "start": row["starts_on"],
+        "end": row["ends_on"],
+        "status": status_of(row, today),
+        "progress": row["progress"],
+        "started_at": local_iso(row["started_at"]),
+        "done_at": local_iso(row["done_at"]),
+        "meeting": meeting,
+        "items": items,
+        "outcome": {f: row[f] for f in OUTCOME_FIELDS},
+        "evidence": evidence,
+        "plan": {
+            "id": row["plan_id"],
+            "fiscal_year": row["fiscal_year"],
+            "organisation": row["organisation"],
+        },
+    }
+
+
+def list_tasks(
+    db: Database,
+    *,
+    now: datetime,
+    status: str | None = None,
+    owner: str | None = None,
+    organisation: str | None = None,
+    plan_id: int | None = None,
+    with_children: bool = True,
+) -> list[dict[str, Any]]:
+    """Tasks as contract objects, in plan order, filtered."""
+    clauses: list[str] = []
+    params: dict[str, Any] = {}
+    if organisation is not None:
+        clauses.append("o.name = :org")
+        params["org"] = organisation
+    if plan_id is not None:
+        clauses.append("t.plan_id = :plan_id")
+        params["plan_id"] = plan_id
+    rows = _load(db, (" WHERE " + " AND ".join(clauses)) if clauses else "", params)
+    today = now.astimezone(BANGKOK).date()
+    if status is not None:
+        if status not in STATUSES:
+            raise InvalidInput(f"สถานะไม่ถูกต้อง (unknown status {status!r}; one of {', '.join(STATUSES)})")
+        rows = [r for r in rows if status_of(r, today) == status]
+    if owner is not None:
+        wanted = " ".join(owner.split())
+        rows = [r for r in rows if any(wanted in " ".join(o.split()) for o in json.loads(r["owners"]))]
+    ids = [r["id"] for r in rows]
+    items, evidence = _children(db, ids) if with_children else ({}, {})
+    return [to_json(r, today, items.get(r["id"], []), evidence.get(r["id"], [])) for r in rows]
+
+
+def get_task(db: Database, task_id: int, *, now: datetime) -> dict[str, Any]:
+    rows = _load(db, " WHERE t.id = :id", {"id": task_id})
+    if not rows:
+        raise NotFound(f"ไม่พบงานหมายเลข {task_id} (no task with id {task_id})")
+    items, evidence = _children(db, [task_id])
+    task = to_json(rows[0], now.astimezone(BANGKOK).date(), items[task_id], evidence[task_id])
+    task["history"] = [
+        {
+            "at": local_iso(h["at"]),
+            "actor": h["actor"],
+            "action": h["action"],
+            "detail": h["detail"],
+        }
+        for h in history.entries(db, task_id=task_id)
+    ]
+    return task
+
+
+def _row(db: Database, task_id: int) -> dict[str, Any]:
+    row = db.one(
+        "SELECT id, plan_id, progress, started_at, done_at, cancelled_at, ends_on, sequence"
+        " FROM tasks WHERE id = :id",
+        {"id": task_id},
+    )
+    if row is None:
+        raise NotFound(f"ไม่พบงานหมายเลข {task_id} (no task with id {task_id})")
+    return row
+
+
+def _touch(db: Database, task_id: int, now: datetime, **changes: Any) -> None:
+    """Apply column changes and move the task's revision (for calendars)."""
+    sets = ", ".join(f"{k} = :{k}" for k in changes)
+    db.execute(
+        f"UPDATE tasks SET {sets}{', ' if sets else ''}sequence = sequence + 1, updated_at = :now"
+        " WHERE id = :id",
+        {**changes, "now": ts(now), "id": task_id},
+    )
+
+
+def start(db: Database, task_id: int, *, now: datetime, actor: str) -> None:
+    row = _row(db, task_id)
+    if row["done_at"]:
+        raise InvalidInput(f"งาน {task_id} เสร็จแล้ว (task {task_id} is already done; use reopen)")
+    if row["started_at"]:
+        return
+    _touch(db, task_id, now, started_at=ts(now))
+    history.record(db, now=now, actor=actor, action="start", task_id=task_id)
+
+
+def set_progress(
+    db: Database, task_id: int, percent: int, *, now: datetime, actor: str, note: str | None = None
+) -> None:
+    if not 0 <= percent <= 100:
+        raise InvalidInput(f"ความคืบหน้าต้องอยู่ระหว่าง 0-100 (progress must be 0-100, not {percent})")
+    row = _row(db, task_id)
+    if row["done_at"] and percent < 100:
+        raise InvalidInput(f"งาน {task_id} เสร็จแล้ว (task {task_id} is done; use reopen first)")
+    if percent == 100 and not row["done_at"]:
+        mark_done(db, task_id, now=now, actor=actor, note=note)
+        return
+    _touch(db, task_id, now, progress=percent, started_at=row["started_at"] or ts(now))
+    history.record(
+        db, now=now, actor=actor, action="progress", task_id=task_id,
+        before=row["progress"], after=percent, note=note or "",
+    )
+
+
+def add_note(db: Database, task_id: int, text: str, *, now: datetime, actor: str) -> None:
+    text = text.strip()
+    if not text:
+        raise InvalidInput("บันทึกว่างเปล่า (the note is empty)")
+    _row(db, task_id)
+    _touch(db, task_id, now)
+    history.record(db, now=now, actor=actor, action="note", task_id=task_id, note=text)
+
+
+def check_item(
+    db: Database, task_id: int, item_no: str, *, now: datetime, actor: str, done: bool = True
+) -> int:
+    """Tick (or untick) one sub-item; progress follows the share ticked. New progress."""
+    row = _row(db, task_id)
+    items = db.query(
+        "SELECT id, no, done_at FROM task_items WHERE task_id = :t ORDER BY position", {"t": task_id}
+    )
+    match = [i for i in items if i["no"] == item_no]
+    if not match:
+        nos = ", ".join(i["no"] for i in items) or "ไม่มี (none)"
+        raise NotFound(f"งาน {task_id} ไม่มีข้อย่อย {item_no} (task {task_id} has no item {item_no}; items: {nos})")
+    item = match[0]
+    if (item["done_at"] is not None) == done:
+        return int(row["progress"])
+    db.execute(
+        "UPDATE task_items SET done_at = :d WHERE id = :id",
+        {"d": ts(now) if done else None, "id": item["id"]},
+    )
+    ticked = sum(1 for i in items if (i["done_at"] is not None) != (i["id"] == item["id"]))
+    progress = row["progress"] if row["done_at"] else round(100 * ticked / len(items))
+    _touch(db, task_id, now, progress=progress, started_at=row["started_at"] or ts(now))
+    history.record(
+        db, now=now, actor=actor, action="check" if done else "uncheck", task_id=task_id,
+        item=item_no, progress=progress,
+    )
+    return int(progress)
+
+
+def add_evidence(
+    db: Database, task_id: int, ref: str, *, now: datetime, actor: str, title: str | None = None
+) -> None:
+    ref = ref.strip()
+    if not ref or any(c in ref for c in "\r\n\0"):
+        raise InvalidInput("หลักฐานต้องเป็น URL หรือชื่อไฟล์หนึ่งบรรทัด (evidence must be one line: a URL or file reference)")
+    _row(db, task_id)
+    db.execute(
+        "INSERT INTO evidence (task_id, ref, title, added_at) VALUES (:t, :ref, :title, :at)",
+        {"t": task_id, "ref": ref, "title": (title or "").strip(), "at": ts(now)},
+    )
+    _touch(db, task_id, now)
+    history.record(db, now=now, actor=actor, action="evidence", task_id=task_id, ref=ref, title=title or "")
+
+
+def mark_done(
+    db: Database,
+    task_id: int,
+    *,
+    now: datetime,
+    actor: str,
+    note: str | None = None,
+    evidence_ref: str | None = None,
+    on: datetime | None = None,
+) -> None:
+    """Finish a task, now or at an earlier time (`on`)."""
+    row = _row(db, task_id)
+    if row["done_at"]:
+        raise InvalidInput(f"งาน {task_id} เสร็จแล้ว (task {task_id} is already done)")
+    done_at = on or now
+    if done_at > now:
+        raise InvalidInput("วันที่เสร็จอยู่ในอนาคต (the done date is in the future)")
+    if evidence_ref:
+        add_evidence(db, task_id, evidence_ref, now=now, actor=actor)
+    _touch(db, task_id, now, done_at=ts(done_at), progress=100, started_at=row["started_at"] or ts(done_at))
+    history.record(
+        db, now=now, actor=actor, action="done", task_id=task_id,
+        done_at=local_iso(ts(done_at)), progress_before=row["progress"], note=note or "",
+    )
+
+
+def reopen(db: Database, task_id: int, *, now: datetime, actor: str) -> None:
+    """Undo a `done`; the history keeps the record that it was done."""
+    row = _row(db, task_id)
+    if not row["done_at"]:
+        raise InvalidInput(f"งาน {task_id} ยังไม่เสร็จ (task {task_id} is not done)")
+    last_done = db.query(
+        "SELECT detail FROM history WHERE task_id = :t AND action = 'done' ORDER BY id DESC LIMIT 1",
+        {"t": task_id},
+    )
+    before = json.loads(last_done[0]["detail"]).get("progress_before", 0) if last_done else 0
+    _touch(db, task_id, now, done_at=None, progress=before)
+    history.record(
+        db, now=now, actor=actor, action="reopen", task_id=task_id,
+        was_done_at=local_iso(row["done_at"]), progress=before,
+    )
+
+
+def set_outcome(
+    db: Database, task_id: int, fields: dict[str, str], *, now: datetime, actor: str
+) -> None:
+    """Set any of the report's four fields (result, problems, obstacles, suggestions)."""
+    unknown = set(fields) - set(OUTCOME_FIELDS)
+    if unknown:
+        raise InvalidInput(f"unknown outcome field(s): {', '.join(sorted(unknown))}")
+    if not fields:
+        raise InvalidInput(
+            "ระบุอย่างน้อยหนึ่งช่อง (give at least one of --result, --problems, --obstacles, --suggestions)"
+        )
+    _row(db, task_id)
+    clean = {k: v.strip() for k, v in fields.items()}
+    _touch(db, task_id, now, **clean)
+    history.record(db, now=now, actor=actor, action="outcome", task_id=task_id, **clean)
