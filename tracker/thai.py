@@ -629,7 +629,7 @@ __all__ = [
     "parse_month_ref",
     "parse_period",
     "parse_time",
-    "to_arabic_digits",
     "tidy",
+    "to_arabic_digits",
     "to_thai_digits",
 ]

@@ -1,0 +1,176 @@
+"""Raw measure rows (cell texts and a line number) → `Measure` values.
+
+Both readers collect `RawRow`s; everything a cell means is decided here, so a
+text plan and a CSV plan with the same words give the same measures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from tracker.errors import InvalidInput, PlanError
+from tracker.plans.cells import checklist, meeting_ref, number_cell, split_owners, split_title
+from tracker.plans.html import cell_lines, cell_text
+from tracker.plans.model import Measure, Problem
+from tracker.thai import fiscal_year_bounds, parse_date, parse_period
+
+PERIOD_HINT = "write e.g. 'ม.ค. - มี.ค. ๒๕๖๖', 'เมษายน ๒๕๖๖', 'ไตรมาสที่ ๒' or 'ตลอดปีงบประมาณ'"
+
+
+@dataclass
+class RawRow:
+    """The cells of one measure row as written (HTML still in them)."""
+
+    line: int
+    number: str = ""
+    title: str = ""
+    actions: str = ""
+    owners: str = ""
+    period: str = ""
+    followup: str = ""
+    start: str = ""  # CSV only: explicit dates instead of a period
+    end: str = ""
+
+    def is_blank(self) -> bool:
+        return not any(
+            cell_lines(c)
+            for c in (self.number, self.title, self.actions, self.owners, self.period,
+                      self.followup, self.start, self.end)
+        )  # fmt: skip
+
+
+def _join(a: str, b: str, sep: str = "\n") -> str:
+    return f"{a}{sep}{b}" if a.strip() and b.strip() else a + b
+
+
+def merge_rows(rows: list[RawRow], *, source: str) -> list[RawRow]:
+    """Fold rows without a number and title into the measure above them.
+
+    Word tables often merge a measure's title cell over several rows, one
+    per action; the export leaves those cells empty.
+    """
+    out: list[RawRow] = []
+    for row in rows:
+        if row.is_blank():
+            continue
+        if cell_lines(row.title) or cell_lines(row.number):
+            out.append(row)
+            continue
+        if not out:
+            raise PlanError(
+                "a measure row has no title (มาตรการ) and no measure above it",
+                line=row.line,
+                source=source,
+            )
+        prev = out[-1]
+        periods = [p for p in (prev.period, row.period) if cell_lines(p)]
+        out[-1] = replace(
+            prev,
+            actions=_join(prev.actions, row.actions),
+            owners=_join(prev.owners, row.owners),
+            period=" และ ".join(dict.fromkeys(cell_text(p, " ") for p in periods)),
+            followup=prev.followup if cell_lines(prev.followup) else row.followup,
+        )
+    return out
+
+
+def build_measure(
+    row: RawRow,
+    *,
+    seq: int,
+    fiscal_year: int,
+    source: str,
+    problems: list[Problem],
+    owner_separators: str = ",;、",
+) -> Measure:
+    """One measure; PlanError (with the row's line) for what cannot be guessed."""
+    title_no, title = split_title(cell_text(row.title, " "))
+    number = number_cell(row.number) if cell_lines(row.number) else None
+    if cell_lines(row.number) and number is None:
+        problems.append(Problem(row.line, f"measure number not understood: {row.number!r}"))
+    number = number or title_no or str(seq)
+    if not title:
+        raise PlanError("a measure row has no title (มาตรการ)", line=row.line, source=source)
+
+    period_text = cell_text(row.period, " ")
+    try:
+        if cell_lines(row.start) or cell_lines(row.end):
+            start = parse_date(cell_text(row.start or row.end, " "), fiscal_year=fiscal_year)
+            end = parse_date(cell_text(row.end or row.start, " "), fiscal_year=fiscal_year)
+            period_text = period_text or f"{cell_text(row.start, ' ')} - {cell_text(row.end, ' ')}"
+            if start > end:
+                raise InvalidInput(f"the window ends before it starts: {period_text!r}")
+        elif period_text:
+            start, end = parse_period(period_text, fiscal_year=fiscal_year)
+        else:
+            raise InvalidInput(f"no period (ระยะเวลาดำเนินการ); {PERIOD_HINT}")
+    except InvalidInput as e:
+        raise PlanError(f"measure {number}: {e}", line=row.line, source=source) from None
+    first, last = fiscal_year_bounds(fiscal_year)
+    if start < first or end > last:
+        problems.append(
+            Problem(
+                row.line,
+                f"measure {number}: {period_text!r} lies outside fiscal year {fiscal_year}",
+            )
+        )
+
+    owners = split_owners(cell_lines(row.owners), separators=owner_separators)
+    if not owners:
+        problems.append(Problem(row.line, f"measure {number} has no responsible unit (ผู้รับผิดชอบ)"))
+
+    followup = cell_text(row.followup, " ")
+    meeting = meeting_ref(followup, fiscal_year=fiscal_year, after=start) if followup else None
+    if followup and meeting is None:
+        problems.append(
+            Problem(row.line, f"measure {number}: no meeting month in the follow-up {followup!r}")
+        )
+    lines = cell_lines(row.actions)
+    return Measure(
+        number=number,
+        title=title,
+        actions="\n".join(lines),
+        items=checklist(lines),
+        owners=owners,
+        period_text=period_text,
+        start=start,
+        end=end,
+        followup_text=followup,
+        meeting=meeting,
+        line=row.line,
+    )
+
+
+def build_measures(
+    rows: list[RawRow],
+    *,
+    fiscal_year: int,
+    source: str,
+    problems: list[Problem],
+    owner_separators: str = ",;、",
+) -> tuple[Measure, ...]:
+    """Every measure of `rows` (merged first); numbers made unique."""
+    merged = merge_rows(rows, source=source)
+    measures = [
+        build_measure(
+            row,
+            seq=i,
+            fiscal_year=fiscal_year,
+            source=source,
+            problems=problems,
+            owner_separators=owner_separators,
+        )
+        for i, row in enumerate(merged, 1)
+    ]
+    numbers = [m.number for m in measures]
+    if len(set(numbers)) < len(numbers):
+        # The importer keys tasks by number; document order is the only
+        # numbering that is both unique and stable from one import to the next.
+        dup = next(m for i, m in enumerate(measures) if m.number in numbers[:i])
+        problems.append(
+            Problem(
+                dup.line, f"measure number {dup.number} repeats; measures numbered 1, 2, … in order"
+            )
+        )
+        measures = [replace(m, number=str(i)) for i, m in enumerate(measures, 1)]
+    return tuple(measures)

@@ -1,0 +1,280 @@
+"""The plan as text exported from Word: paragraphs, and tables as tab-separated rows.
+
+Layout read here (see tracker/data/bangchakreng-2566.txt):
+
+* the title line, "มาตรการส่งเสริมคุณธรรมจริยธรรมและความโปร่งใส ประจำปีงบประมาณ
+  พ.ศ.๒๕๖๖", naming the fiscal year and sometimes the organisation, which is
+  otherwise the next line;
+* the ITA section (see `baseline`) and the sentence naming the adoption
+  meeting, "…การประชุม… เมื่อวันที่ ๙ ธันวาคม ๒๕๖๕";
+* measure tables: a header row (recognised by its words, in any column
+  order, with or without a leading "ที่" column, repeated when a table is
+  split across pages) and one row per measure. A row with fewer cells than
+  its header continues on the next line (a cell broken by a line break).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+
+from tracker.errors import InvalidInput, PlanError
+from tracker.plans.baseline import read_baseline
+from tracker.plans.html import cell_text
+from tracker.plans.measures import RawRow, build_measures
+from tracker.plans.model import Plan, Problem
+from tracker.thai import fiscal_year_of, normalize, parse_date, parse_period, tidy
+
+NO_MEASURE = (
+    "no measure table found. A measure table starts with a header row whose "
+    "tab-separated cells are: มาตรการ/แนวทาง, วิธีการดำเนินการ, ผู้รับผิดชอบ, "
+    "ระยะเวลาดำเนินการ, การติดตามผล (optionally a first column ที่); each "
+    "following row is one measure, e.g. '๑. มาตรการการเปิดเผยข้อมูลต่อสาธารณะ<TAB>"
+    "เผยแพร่ข้อมูลบนเว็บไซต์<TAB>สำนักปลัดฯ<TAB>ม.ค. - มี.ค. ๖๖<TAB>"
+    "รายงานผลในการประชุมประจำเดือนเมษายน ๖๖'"
+)
+
+# Column kinds, tested in this order on a header cell without spaces: the
+# period and owner words are tested first because "ระยะเวลาดำเนินการ" also
+# contains "ดำเนินการ" and "มาตรการ/แนวทาง" is no actions column.
+_KINDS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("period", ("ระยะเวลา", "ช่วงเวลา", "ห้วงเวลา", "กำหนดเวลา"), ("period", "when", "timeframe")),
+    ("owners", ("รับผิดชอบ",), ("owner", "owners", "responsible", "unit", "units")),
+    ("followup", ("ติดตาม", "รายงานผล", "ประเมินผล"), ("followup", "follow-up", "report")),
+    ("actions", ("วิธีการ", "วิธีดำเนิน", "ขั้นตอน", "กิจกรรม"), ("actions", "action", "how")),
+    ("title", ("มาตรการ", "แนวทาง"), ("measure", "title")),
+    ("number", (), ("ที่", "ลำดับ", "ลำดับที่", "ข้อ", "no", "no.", "#", "number")),
+)
+
+
+def column_kind(cell: str) -> str | None:
+    """Which measure column a header cell names, or None."""
+    s = re.sub(r"\s", "", normalize(cell_text(cell, ""))).lower()
+    if not s or len(s) > 40:
+        return None
+    for kind, contains, exact in _KINDS:
+        if s in exact or any(w in s for w in contains):
+            return kind
+    if "ดำเนินการ" in s and "มาตรการ" not in s:
+        return "actions"
+    return None
+
+
+def header_kinds(cells: list[str]) -> list[str | None] | None:
+    """The column kinds of a header row, or None if `cells` is no header."""
+    if len(cells) < 3:
+        return None
+    kinds = [column_kind(c) for c in cells]
+    named = [k for k in kinds if k]
+    if len(named) != len(set(named)) or not {"title", "owners", "period"} <= set(named):
+        return None
+    return kinds
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern[str]]:
+    return {
+        "fy": re.compile(r"(?:ปีงบประมาณ|ประจำปี)\s*(?:พ\.?\s?ศ\.?)?\s*([0-9]{4}|[0-9]{2})(?![0-9])"),
+        "title_phrase": re.compile(r"^.*?(?:โปร่งใส|ความโปร่งใส)(?:ภายใน|ของ)?(?:หน่วยงาน)?"),
+        "year_phrase": re.compile(
+            r"(?:ประจำ)?ปี(?:งบประมาณ)?\s*(?:พ\.?\s?ศ\.?)?\s*[0-9๐-๙]{2,4}(?![0-9๐-๙])"
+        ),
+        "place": re.compile(r"\s+(?:อำเภอ|อ\.|จังหวัด|จ\.|ตำบล|ต\.|เขต|แขวง)"),
+        "org_of": re.compile(
+            r"(?:ITA|ประเมิน)\s*(?:ของ)\s*((?:เทศบาล|องค์การบริหารส่วน|สำนักงาน|กรม)\S+)"
+        ),
+        "adoption": re.compile(r"(?:วันที่|เมื่อ)\s*([0-9]{1,2}\s*\S+\s*(?:พ\.?\s?ศ\.?\s*)?[0-9]{2,4})"),
+    }
+
+
+ORG_PREFIXES = (
+    "เทศบาล", "องค์การบริหารส่วน", "อบต", "อบจ", "ทต", "ทม", "ทน", "สำนักงาน", "กรม",
+    "กระทรวง", "มหาวิทยาลัย", "โรงพยาบาล", "สถาบัน", "การไฟฟ้า", "การประปา", "องค์การ",
+    "เมืองพัทยา", "กรุงเทพมหานคร", "ศาล", "สภา", "กองทุน", "ธนาคาร", "บริษัท",
+)  # fmt: skip
+
+
+def _organisation(title: str, following: list[str]) -> str | None:
+    """The organisation named on the title line, else on the next line."""
+    pats = _patterns()
+    rest = pats["year_phrase"].sub(" ", pats["title_phrase"].sub("", title, count=1))
+    rest = " ".join(rest.split()).removeprefix("ของ").removeprefix("ใน").strip()
+    candidates = [rest] if rest and rest != title.strip() else []
+    candidates += following[:1]
+    for cand in candidates:
+        name = pats["place"].split(cand, maxsplit=1)[0].strip()
+        if name.startswith(ORG_PREFIXES) and len(name) < 120:
+            return name
+    return None
+
+
+def _split_rows(lines: list[str], start: int) -> tuple[list[RawRow], list[Problem], int]:
+    """Measure rows from line index `start` on; also the count of headers."""
+    rows: list[RawRow] = []
+    problems: list[Problem] = []
+    kinds: list[str | None] | None = None
+    cells: list[str] = []
+    first_line = 0
+    headers = 0
+
+    def flush() -> None:
+        nonlocal cells
+        if kinds is not None and cells:
+            rows.append(_to_row(kinds, cells, first_line))
+        cells = []
+
+    i = start
+    while i < len(lines):
+        raw = lines[i]
+        i += 1
+        parts = raw.split("\t")
+        new_kinds = header_kinds(parts)
+        if new_kinds is not None:
+            flush()
+            kinds, headers = new_kinds, headers + 1
+            # A header cell broken over two lines: take the second part in.
+            if i < len(lines) and "\t" in lines[i]:
+                head, *tail = lines[i].split("\t")
+                joined = [*parts[:-1], f"{parts[-1]} {head}", *tail]
+                better = header_kinds(joined)
+                if better and len([k for k in better if k]) > len([k for k in kinds if k]):
+                    kinds = better
+                    i += 1
+            continue
+        if kinds is None:
+            continue
+        if cells and len(cells) < len(kinds):
+            if not raw.strip() and "\t" not in raw:
+                continue  # a blank line inside a broken cell
+            cells[-1] += "\n" + parts[0]
+            cells += parts[1:]
+        elif "\t" in raw:
+            flush()
+            cells, first_line = parts, i
+        elif raw.strip():
+            flush()
+            kinds = None  # prose after a table ends it
+            continue
+        else:
+            continue
+        while len(cells) > len(kinds) and not cells[-1].strip():
+            cells.pop()
+        if len(cells) > len(kinds):
+            raise PlanError(
+                f"this row has {len(cells)} cells but its table header has {len(kinds)}",
+                line=first_line,
+            )
+    flush()
+    return rows, problems, headers
+
+
+def _to_row(kinds: list[str | None], cells: list[str], line: int) -> RawRow:
+    row = RawRow(line=line)
+    for kind, cell in zip(kinds, cells, strict=False):
+        if kind:
+            setattr(row, kind, cell)
+    return row
+
+
+def _fiscal_year_from_periods(rows: list[RawRow]) -> int | None:
+    """The fiscal year of the first period that writes its own year."""
+    for row in rows:
+        text = cell_text(row.period, " ")
+        try:
+            a = parse_period(text, fiscal_year=2500)
+            b = parse_period(text, fiscal_year=2600)
+        except InvalidInput:
+            continue
+        if a == b:  # the year is written, so the guess did not matter
+            return fiscal_year_of(a[0])
+    return None
+
+
+def _first_header(lines: list[str]) -> int | None:
+    return next((i for i, line in enumerate(lines) if header_kinds(line.split("\t"))), None)
+
+
+def has_measure_header(text: str) -> bool:
+    """Does `text` hold a tab-separated measure table header?"""
+    return _first_header(re.split(r"\r\n|\r|\n", text)) is not None
+
+
+def parse_text(text: str, *, source: str = "<text>") -> Plan:
+    """The plan a Word text export describes; PlanError if it has no measure."""
+    lines = re.split(r"\r\n|\r|\n", text)
+    first_header = _first_header(lines)
+    if first_header is None:
+        raise PlanError(NO_MEASURE, source=source)
+    try:
+        rows, problems, _ = _split_rows(lines, first_header)
+    except PlanError as e:
+        raise PlanError(
+            str(e).removeprefix(f"line {e.line}: "), line=e.line, source=source
+        ) from None
+
+    pre = [(n, line) for n, line in enumerate(lines[:first_header], 1) if line.strip()]
+    title_at = next((k for k, (_, line) in enumerate(pre) if "มาตรการ" in line), 0)
+    title = tidy(cell_text(pre[title_at][1], " ")) if pre else ""
+    following = [tidy(cell_text(line, " ")) for _, line in pre[title_at + 1 : title_at + 2]]
+
+    pats = _patterns()
+    fiscal_year: int | None = None
+    if m := pats["fy"].search(normalize(title)):
+        fiscal_year = int(m[1]) + (2500 if len(m[1]) == 2 else 0)
+    if fiscal_year is None:
+        fiscal_year = _fiscal_year_from_periods(rows)
+        if fiscal_year is None:
+            raise PlanError(
+                "no fiscal year: the title line should say e.g. 'ประจำปีงบประมาณ พ.ศ. ๒๕๖๖'",
+                line=pre[title_at][0] if pre else 1,
+                source=source,
+            )
+        problems.append(
+            Problem(1, f"no fiscal year in the title; {fiscal_year} taken from the periods")
+        )
+
+    organisation = _organisation(title, following)
+    if organisation is None:
+        whole = normalize(" ".join(line for _, line in pre))
+        m = pats["org_of"].search(whole)
+        organisation = m[1] if m else ""
+        if not organisation:
+            problems.append(
+                Problem(1, "no organisation (หน่วยงาน) found on or after the title line")
+            )
+
+    adopted_on, adoption_meeting = _adoption(pre[title_at + 1 :], fiscal_year)
+    baseline = read_baseline(pre[title_at + 1 :], problems)
+    measures = build_measures(rows, fiscal_year=fiscal_year, source=source, problems=problems)
+    if not measures:
+        raise PlanError(NO_MEASURE, source=source)
+    return Plan(
+        organisation=organisation,
+        fiscal_year=fiscal_year,
+        title=title,
+        adopted_on=adopted_on,
+        adoption_meeting=adoption_meeting,
+        baseline=baseline,
+        measures=measures,
+        problems=tuple(sorted(problems, key=lambda p: p.line)),
+    )
+
+
+def _adoption(pre: list[tuple[int, str]], fiscal_year: int) -> tuple[date | None, str | None]:
+    """The date and wording of the meeting that adopted the plan, if stated."""
+    for _, raw in pre:
+        line = tidy(cell_text(raw, " "))
+        if "ประชุม" not in line:
+            continue
+        arabic = normalize(line)  # same length as `line`: digits map one to one
+        for m in _patterns()["adoption"].finditer(arabic):
+            try:
+                day = parse_date(m[1], fiscal_year=fiscal_year)
+            except InvalidInput:
+                continue
+            start = next(
+                (k for w in ("การประชุม", "ประชุม") if 0 <= (k := line.find(w)) < m.start()), 0
+            )
+            return day, line[start : m.end()]
+    return None, None
