@@ -194,7 +194,7 @@ def _date_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str],
         re.IGNORECASE,
     )
     month_first = re.compile(
-        rf"({month})\s*([0-9]{{1,2}})\s*,?\s*(?:({_ERA})\s*)?([0-9]{{4}}|[0-9]{{2}})",
+        rf"({month})\s*([0-9]{{1,2}})(?:\s*,\s*|\s+)(?:({_ERA})\s*)?([0-9]{{4}}|[0-9]{{2}})",
         re.IGNORECASE,
     )
     return iso, dmy, text, month_first

@@ -24,7 +24,7 @@ from tracker.thai import normalize, parse_date, parse_int
 _PLAN_KEYS = {
     "organisation": ("organisation", "organization", "org", "หน่วยงาน", "ชื่อหน่วยงาน"),
     "fiscal_year": ("fiscalyear", "fy", "ปีงบประมาณ", "ปีงบประมาณพ.ศ.", "ปีงบ"),
-    "plan_title": ("plantitle", "ชื่อแผน", "ชื่อมาตรการ", "แผน"),
+    "plan_title": ("plantitle", "title", "ชื่อแผน", "ชื่อมาตรการ", "แผน"),
     "adopted_on": ("adoptedon", "adopted", "วันที่อนุมัติ", "วันที่ประชุม", "วันที่ประกาศ"),
     "adoption_meeting": ("adoptionmeeting", "meetingadopted", "การประชุมอนุมัติ"),
 }

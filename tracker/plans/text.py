@@ -109,14 +109,21 @@ def _organisation(title: str, following: list[str]) -> str | None:
     return None
 
 
-def _split_rows(lines: list[str], start: int) -> tuple[list[RawRow], list[Problem], int]:
-    """Measure rows from line index `start` on; also the count of headers."""
+def _split_rows(lines: list[str], start: int) -> list[RawRow]:
+    """Measure rows from line index `start` on.
+
+    A row with fewer cells than its header continues on the next line; so
+    does its last cell when a line without tabs follows it directly. After
+    a blank line, such a line is prose and ends the table; a later row with
+    exactly the header's cell count resumes it (a page break without a
+    repeated header).
+    """
     rows: list[RawRow] = []
-    problems: list[Problem] = []
     kinds: list[str | None] | None = None
+    last_kinds: list[str | None] | None = None
     cells: list[str] = []
     first_line = 0
-    headers = 0
+    after_blank = False
 
     def flush() -> None:
         nonlocal cells
@@ -129,34 +136,37 @@ def _split_rows(lines: list[str], start: int) -> tuple[list[RawRow], list[Proble
         raw = lines[i]
         i += 1
         parts = raw.split("\t")
+        blank, was_blank = not raw.strip(), after_blank
+        after_blank = blank
         new_kinds = header_kinds(parts)
         if new_kinds is not None:
             flush()
-            kinds, headers = new_kinds, headers + 1
+            kinds = last_kinds = new_kinds
             # A header cell broken over two lines: take the second part in.
             if i < len(lines) and "\t" in lines[i]:
                 head, *tail = lines[i].split("\t")
-                joined = [*parts[:-1], f"{parts[-1]} {head}", *tail]
-                better = header_kinds(joined)
+                better = header_kinds([*parts[:-1], f"{parts[-1]} {head}", *tail])
                 if better and len([k for k in better if k]) > len([k for k in kinds if k]):
-                    kinds = better
+                    kinds = last_kinds = better
                     i += 1
             continue
         if kinds is None:
+            if last_kinds is None or len(parts) != len(last_kinds):
+                continue
+            kinds = last_kinds
+        if blank and "\t" not in raw:
             continue
         if cells and len(cells) < len(kinds):
-            if not raw.strip() and "\t" not in raw:
-                continue  # a blank line inside a broken cell
             cells[-1] += "\n" + parts[0]
             cells += parts[1:]
         elif "\t" in raw:
             flush()
             cells, first_line = parts, i
-        elif raw.strip():
+        elif cells and not was_blank:
+            cells[-1] += "\n" + raw
+        else:
             flush()
             kinds = None  # prose after a table ends it
-            continue
-        else:
             continue
         while len(cells) > len(kinds) and not cells[-1].strip():
             cells.pop()
@@ -166,7 +176,7 @@ def _split_rows(lines: list[str], start: int) -> tuple[list[RawRow], list[Proble
                 line=first_line,
             )
     flush()
-    return rows, problems, headers
+    return rows
 
 
 def _to_row(kinds: list[str | None], cells: list[str], line: int) -> RawRow:
@@ -207,12 +217,13 @@ def parse_text(text: str, *, source: str = "<text>") -> Plan:
     if first_header is None:
         raise PlanError(NO_MEASURE, source=source)
     try:
-        rows, problems, _ = _split_rows(lines, first_header)
+        rows = _split_rows(lines, first_header)
     except PlanError as e:
         raise PlanError(
             str(e).removeprefix(f"line {e.line}: "), line=e.line, source=source
         ) from None
 
+    problems: list[Problem] = []
     pre = [(n, line) for n, line in enumerate(lines[:first_header], 1) if line.strip()]
     title_at = next((k for k, (_, line) in enumerate(pre) if "มาตรการ" in line), 0)
     title = tidy(cell_text(pre[title_at][1], " ")) if pre else ""
