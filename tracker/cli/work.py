@@ -11,11 +11,23 @@ from tracker.services import tasks
 pass_app = click.make_pass_decorator(App)
 
 
+def _set_actor(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        ctx.find_object(App).actor_override = value  # type: ignore[union-attr]
+
+
+by_option = click.option(
+    "--by", metavar="NAME", expose_value=False, callback=_set_actor,
+    help="ผู้บันทึก (who records this; default: your login name)",
+)
+
+
 def _ok(app: App, th: str, en: str) -> None:
     click.echo(th if app.lang == "th" else en)
 
 
 @click.command()
+@by_option
 @click.argument("task")
 @pass_app
 def start(app: App, task: str) -> None:
@@ -31,6 +43,7 @@ def start(app: App, task: str) -> None:
 
 
 @click.command()
+@by_option
 @click.argument("task")
 @click.argument("percent")
 @click.option("--note", help="บันทึกสั้น ๆ (a short note)")
@@ -50,6 +63,7 @@ def progress(app: App, task: str, percent: str, note: str | None) -> None:
 
 
 @click.command()
+@by_option
 @click.argument("task")
 @click.argument("text")
 @pass_app
@@ -66,6 +80,7 @@ def note(app: App, task: str, text: str) -> None:
 
 
 @click.command()
+@by_option
 @click.argument("task")
 @click.argument("item")
 @click.option("--undo", is_flag=True, help="ยกเลิกเครื่องหมาย (untick)")
@@ -84,6 +99,7 @@ def check(app: App, task: str, item: str, undo: bool) -> None:
 
 
 @click.command()
+@by_option
 @click.argument("task")
 @click.argument("ref")
 @click.option("--title", help="คำอธิบายหลักฐาน (what the evidence is)")
@@ -101,6 +117,7 @@ def evidence(app: App, task: str, ref: str, title: str | None) -> None:
 
 
 @click.command()
+@by_option
 @click.argument("task")
 @click.option("--note", help="บันทึกสั้น ๆ (a short note)")
 @click.option("--evidence", "evidence_ref", metavar="REF", help="หลักฐาน (URL or file reference)")
@@ -122,6 +139,7 @@ def done(app: App, task: str, note: str | None, evidence_ref: str | None, on: st
 
 
 @click.command()
+@by_option
 @click.argument("task")
 @pass_app
 def reopen(app: App, task: str) -> None:
@@ -137,6 +155,7 @@ def reopen(app: App, task: str) -> None:
 
 
 @click.command()
+@by_option
 @click.argument("task")
 @click.option("--result", help="ผลการดำเนินงาน (results)")
 @click.option("--problems", help="ปัญหา (problems)")

@@ -102,7 +102,7 @@ class SqliteDatabase(Database):
             # isolation_level=None: we issue BEGIN ourselves (IMMEDIATE for
             # writes, so two writers queue on the busy timeout instead of
             # failing on a lock upgrade).
-            self.conn = sqlite3.connect(path, isolation_level=None, timeout=10.0)
+            self.conn = sqlite3.connect(path, isolation_level=None, timeout=_busy_timeout())
             self.conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as exc:
             raise DatabaseError(f"เปิดฐานข้อมูลไม่ได้ (cannot open database {path}: {exc})") from exc
@@ -171,6 +171,14 @@ class SqliteDatabase(Database):
                 f"ไฟล์นี้ไม่ใช่ฐานข้อมูลของ tracker (not a tracker database: {self.path})"
             ) from exc
         return None if row is None else str(row[0])
+
+
+def _busy_timeout() -> float:
+    """Seconds a command waits for another writer (the scheduler, a second clerk)."""
+    try:
+        return float(os.environ.get("TRACKER_DB_TIMEOUT", "10"))
+    except ValueError:
+        return 10.0
 
 
 def _sqlite_error(exc: sqlite3.Error, path: Path) -> DatabaseError:

@@ -224,7 +224,7 @@ def check_item(
     items = db.query(
         "SELECT id, no, done_at FROM task_items WHERE task_id = :t ORDER BY position", {"t": task_id}
     )
-    match = [i for i in items if i["no"] == item_no]
+    match = [i for i in items if _item_key(i["no"]) == _item_key(item_no)]
     if not match:
         nos = ", ".join(i["no"] for i in items) or "ไม่มี (none)"
         raise NotFound(f"งาน {task_id} ไม่มีข้อย่อย {item_no} (task {task_id} has no item {item_no}; items: {nos})")
@@ -243,6 +243,15 @@ def check_item(
         item=item_no, progress=progress,
     )
     return int(progress)
+
+
+def _item_key(no: str) -> tuple[str, ...]:
+    """"1)(3)", "1.3", "๑.๓" and "1-3" all name the same sub-item."""
+    digits = "".join(c if c.isdigit() else " " for c in no.translate(_ARABIC))
+    return tuple(str(int(d)) for d in digits.split()) or (no.strip(),)
+
+
+_ARABIC = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 def add_evidence(
