@@ -91,9 +91,11 @@ class Database:
 class SqliteDatabase(Database):
     dialect = "sqlite"
 
-    def __init__(self, path: Path, url: str, *, create: bool = True) -> None:
+    def __init__(self, path: Path, url: str, *, create: bool = True, read_only: bool = False) -> None:
         self.url = url
         self.path = path
+        if read_only:
+            create = False
         if not create and not path.exists():
             raise DatabaseError(f"ไม่พบฐานข้อมูล (no database at {path})")
         try:
@@ -102,7 +104,8 @@ class SqliteDatabase(Database):
             # isolation_level=None: we issue BEGIN ourselves (IMMEDIATE for
             # writes, so two writers queue on the busy timeout instead of
             # failing on a lock upgrade).
-            self.conn = sqlite3.connect(path, isolation_level=None, timeout=_busy_timeout())
+            target = f"file:{path}?mode=ro" if read_only else str(path)
+            self.conn = sqlite3.connect(target, isolation_level=None, timeout=_busy_timeout(), uri=read_only)
             self.conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as exc:
             raise DatabaseError(f"เปิดฐานข้อมูลไม่ได้ (cannot open database {path}: {exc})") from exc
@@ -295,7 +298,7 @@ def default_url() -> str:
 def sqlite_path(url: str) -> Path | None:
     """The file of a sqlite:/// URL (a plain path is taken as one too)."""
     if url.startswith("sqlite:///"):
-        return Path(url[len("sqlite:///") :])
+        return Path(url[len("sqlite:///") :].split("?", 1)[0])
     if "://" not in url:
         return Path(url)
     return None
@@ -306,7 +309,9 @@ def open_database(url: str, *, create: bool = True) -> Database:
     if path is not None:
         if str(path) in ("", ":memory:"):
             raise DatabaseError("ต้องระบุไฟล์ฐานข้อมูล (a SQLite URL needs a file path)")
-        return SqliteDatabase(path, url if "://" in url else f"sqlite:///{path}", create=create)
+        read_only = url.endswith("?mode=ro")  # e.g. a copy on a read-only share
+        return SqliteDatabase(path, url if "://" in url else f"sqlite:///{path}", create=create,
+                              read_only=read_only)
     if url.startswith("sqlite"):
         raise DatabaseError(f"รูปแบบ URL ไม่ถูกต้อง (use sqlite:///PATH, not {url})")
     return SqlAlchemyDatabase(url)
