@@ -8,13 +8,32 @@ from __future__ import annotations
 
 import unicodedata
 
+# Below U+1100 no character is East-Asian wide, so there width is len() minus
+# the zero-width marks; str.translate strips those at C speed.
+_WIDE_FROM = "\u1100"
+_zero_table: dict[int, None] = {}
+
+
+def _is_zero(ch: str) -> bool:
+    return bool(unicodedata.combining(ch)) or unicodedata.category(ch) in ("Mn", "Me", "Cf")
+
+
+def _zero() -> dict[int, None]:
+    if not _zero_table:
+        _zero_table.update({cp: None for cp in range(0x80, 0x1100) if _is_zero(chr(cp))})
+        _zero_table.update({cp: None for cp in (0x200B, 0x200C, 0x200D, 0xFEFF)})
+    return _zero_table
+
 
 def width(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    if max(text) < _WIDE_FROM:
+        return len(text.translate(_zero()))
     total = 0
     for ch in text:
-        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
-            continue
-        total += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+        if not _is_zero(ch):
+            total += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
     return total
 
 
@@ -34,4 +53,9 @@ def truncate(text: str, cells: int) -> str:
             break
         out.append(ch)
         used += w
+    # a mark after the cut belongs to the last letter kept
+    rest = text[len(out):]
+    while rest and width(rest[0]) == 0:
+        out.append(rest[0])
+        rest = rest[1:]
     return "".join(out) + "…"
