@@ -154,18 +154,26 @@ units = sa.Table(
     sa.UniqueConstraint("organisation_id", "name"),
 )
 
+# The reminder outbox (tracker/reminders/outbox.py). One row per reason to
+# write (`key`); `thread` groups the rows that replace one another. A row is
+# claimed by setting claimed_by/claimed_until (a lease), never by a status
+# change, so a killed sender's rows return by themselves when the lease ends.
 outbox = sa.Table(
     "outbox",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("key", sa.String(200), nullable=False, unique=True),  # one row per reason
+    sa.Column("thread", sa.String(200), nullable=False),  # key without the day
     sa.Column("kind", sa.String(40), nullable=False),
     sa.Column("organisation_id", sa.ForeignKey("organisations.id")),
     sa.Column("task_id", sa.ForeignKey("tasks.id", ondelete="CASCADE")),
     sa.Column("meeting_id", sa.ForeignKey("meetings.id", ondelete="CASCADE")),
     sa.Column("unit", sa.Text),
-    sa.Column("recipients", sa.Text, nullable=False, server_default="[]"),  # JSON list
+    sa.Column("recipients", sa.Text, nullable=False, server_default="[]"),  # JSON list, as sent
+    sa.Column("detail", sa.Text, nullable=False, server_default="{}"),  # JSON: the policy's why
     sa.Column("due_at", TS, nullable=False),
+    sa.Column("expires_at", TS),
+    # pending | held (no address yet) | sent | failed (permanent) | cancelled
     sa.Column("status", sa.String(12), nullable=False, server_default="pending"),
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
     sa.Column("next_attempt_at", TS, nullable=False),
@@ -173,16 +181,22 @@ outbox = sa.Table(
     sa.Column("claimed_until", TS),
     sa.Column("sent_at", TS),
     sa.Column("last_error", sa.Text),
+    sa.Column("subject", sa.Text),
     sa.Column("message_id", sa.String(300)),
     sa.Column("created_at", TS, nullable=False),
+    sa.Column("updated_at", TS, nullable=False),
 )
 sa.Index("ix_outbox_status_next", outbox.c.status, outbox.c.next_attempt_at)
+sa.Index("ix_outbox_thread", outbox.c.thread)
+sa.Index("ix_outbox_task", outbox.c.task_id)
 
+# One row per scheduler process (name = host:pid), updated every sweep.
 heartbeats = sa.Table(
     "heartbeats",
     metadata,
     sa.Column("name", sa.String(200), primary_key=True),  # host:pid of a scheduler
     sa.Column("started_at", TS, nullable=False),
     sa.Column("beat_at", TS, nullable=False),
-    sa.Column("detail", sa.Text, nullable=False, server_default="{}"),
+    sa.Column("stopped_at", TS),
+    sa.Column("detail", sa.Text, nullable=False, server_default="{}"),  # JSON: last sweep figures
 )
