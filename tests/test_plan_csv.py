@@ -114,3 +114,15 @@ def test_start_end_columns_and_owner_separators() -> None:
     assert (m.start, m.end) == (date(2023, 10, 1), date(2024, 9, 30))
     assert m.meeting is not None
     assert (m.meeting.year, m.meeting.month) == (2024, 10)
+
+
+def test_examples_in_the_docs_read_cleanly() -> None:
+    import re
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "plan-csv.md").read_text("utf-8")
+    blocks = re.findall(r"```csv\n(.*?)```", doc, re.DOTALL)
+    assert len(blocks) == 3
+    for block in blocks[1:]:  # the first shows the key lines alone
+        plan = parse_plan_text(block)
+        assert plan.measures
+        assert plan.problems == ()
