@@ -1,0 +1,165 @@
+"""The .ics calendar: export for Google / Outlook / Thunderbird / khal, import back."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from tracker import thai
+from tracker.app import App
+
+pass_app = click.make_pass_decorator(App)
+
+
+@click.group()
+def ics() -> None:
+    """ปฏิทิน .ics ส่งออกและนำเข้า (calendar export and import)."""
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Replace `path` whole, never leave half a calendar behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".ics", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@ics.command("export")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="เขียนลงไฟล์ (write to FILE; default: standard output)",
+)
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="หนึ่งไฟล์ต่อรายการ สำหรับ khal/todoman/vdirsyncer (one .ics per item, a vdir)",
+)
+@click.option(
+    "--owner",
+    metavar="UNIT",
+    help="เฉพาะงานของหน่วยงานนี้ (only this unit's tasks and their meetings)",
+)
+@click.option(
+    "--todos/--no-todos",
+    default=True,
+    show_default=True,
+    help="รวมรายการสิ่งที่ต้องทำ VTODO (include VTODOs; Google Calendar ignores them)",
+)
+@click.option("--org", metavar="NAME", help="องค์กร (organisation, when there are several)")
+@click.option("--plan", "plan_id", metavar="ID", help="แผน (plan id; default: the latest)")
+@pass_app
+def export(
+    app: App,
+    output: Path | None,
+    directory: Path | None,
+    owner: str | None,
+    todos: bool,
+    org: str | None,
+    plan_id: str | None,
+) -> None:
+    """ส่งออกปฏิทิน .ics ของแผน (export the plan's calendar).
+
+    ช่วงเวลาของแต่ละมาตรการเป็นกิจกรรมทั้งวัน พร้อมรายการสิ่งที่ต้องทำ
+    และการประชุมติดตามผลพร้อมการเตือนล่วงหน้าหนึ่งวัน นำเข้าซ้ำได้โดยไม่ซ้ำซ้อน
+    (windows as all-day events, tasks as to-dos, meetings with an alarm the
+    day before; importing a newer export updates instead of duplicating).
+
+    \b
+    ตัวอย่าง: tracker ics export -o มาตรการ2566.ics
+              tracker ics export --owner กองคลัง --no-todos -o กองคลัง.ics
+              tracker ics export --dir ~/.calendars/ita
+    """
+    from tracker.calendar.export import export_calendar, export_folder
+
+    if output is not None and directory is not None:
+        raise click.UsageError("ใช้ -o หรือ --dir อย่างใดอย่างหนึ่ง (give either -o FILE or --dir DIR)")
+    pid = thai.parse_int(plan_id, what="plan id") if plan_id else None
+    th = app.lang == "th"
+    if directory is not None:
+        result = export_folder(
+            app.db,
+            directory,
+            now=app.now,
+            plan_id=pid,
+            organisation=org,
+            owner=owner,
+            todos=todos,
+            lang=app.lang,
+        )
+        click.echo(
+            f"{directory}: เขียน {len(result.written)} ไฟล์, ไม่เปลี่ยน {len(result.unchanged)}"
+            if th
+            else f"{directory}: {len(result.written)} written, {len(result.unchanged)} unchanged"
+        )
+        return
+    data = export_calendar(
+        app.db, now=app.now, plan_id=pid, organisation=org, owner=owner, todos=todos, lang=app.lang
+    )
+    if output is None or str(output) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    _write(output, data)
+    click.echo(f"เขียนปฏิทินแล้ว: {output}" if th else f"calendar written: {output}")
+
+
+@ics.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--dry-run", is_flag=True, help="แสดงสิ่งที่จะเปลี่ยนโดยไม่บันทึก (show what would change, save nothing)"
+)
+@pass_app
+def import_(app: App, file: Path, dry_run: bool) -> None:
+    """นำเข้าสิ่งที่ทำในปฏิทินกลับมา (read a calendar back into tracker).
+
+    รายการที่ทำเครื่องหมายเสร็จ ความคืบหน้า และการประชุมที่ย้ายวัน จะถูกบันทึก
+    รายการที่ tracker ไม่ได้สร้างจะถูกข้าม (to-dos marked done, progress and
+    moved meetings are recorded; items tracker did not make are left alone).
+    FILE อาจเป็นโฟลเดอร์ของ khal/todoman ก็ได้ (FILE may be a vdir folder).
+
+    \b
+    ตัวอย่าง: tracker ics import ปฏิทิน.ics --dry-run
+              tracker ics import ปฏิทิน.ics
+              tracker ics import ~/.calendars/ita
+    """
+    from tracker.calendar.importer import import_calendar, read_calendar
+
+    calendars = read_calendar(file)
+    db = app.db
+    with db.transaction():
+        report = import_calendar(
+            db,
+            calendars,
+            now=app.now,
+            actor=app.actor,
+            source=file.name,
+            dry_run=dry_run,
+            lang=app.lang,
+        )
+    th = app.lang == "th"
+    words = {
+        "created": ("สร้างใหม่", "created"),
+        "updated": ("ปรับปรุง", "updated"),
+        "unchanged": ("ไม่เปลี่ยน", "unchanged"),
+        "skipped": ("ข้าม", "skipped"),
+    }
+    head = ("(ทดลอง ไม่ได้บันทึก) " if th else "(dry run, nothing saved) ") if dry_run else ""
+    counts = report.counts()
+    click.echo(head + ", ".join(f"{words[k][0 if th else 1]} {n}" for k, n in counts.items()))
+    for status in ("updated", "skipped"):
+        for o in report.of(status):
+            detail = f" — {o.detail}" if o.detail else ""
+            click.echo(f"  {words[status][0 if th else 1]}: {o.label}{detail}")
