@@ -1,0 +1,98 @@
+"""`tracker report`: the status report for the follow-up meeting."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from tracker import thai
+from tracker.app import App
+from tracker.errors import InvalidInput
+
+pass_app = click.make_pass_decorator(App)
+
+
+@click.command()
+@click.option(
+    "--meeting",
+    "meeting",
+    metavar="ID",
+    help="การประชุมที่จะรายงาน (meeting id; default: the next meeting, else the latest)",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "html", "pdf", "md", "json"]),
+    default="text",
+    show_default=True,
+    help="รูปแบบ (output format)",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="เขียนลงไฟล์ (write to this file; needed for pdf on a terminal)",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["th", "en"]),
+    default=None,
+    help="ภาษาของรายงาน (report language; default: the global --lang)",
+)
+@click.option(
+    "--digits",
+    type=click.Choice(["thai", "arabic"]),
+    default=None,
+    help="ตัวเลขไทยหรืออารบิก (digits; default: thai for html/pdf, arabic otherwise)",
+)
+@click.option("--org", metavar="NAME", help="เฉพาะองค์กรนี้ (only this organisation's meetings)")
+@pass_app
+def report(
+    app: App,
+    meeting: str | None,
+    fmt: str,
+    output: Path | None,
+    lang: str | None,
+    digits: str | None,
+    org: str | None,
+) -> None:
+    """รายงานผลการดำเนินงานเสนอที่ประชุมติดตามผล (the meeting status report).
+
+    ข้อมูล ณ วันที่ตาม --now (as of --now). ช่องผล/ปัญหา/อุปสรรค/ข้อเสนอแนะ
+    ที่ยังว่างจะแจ้งเตือนทาง stderr (empty outcome fields are warned about).
+
+    \b
+    ตัวอย่าง: tracker report
+              tracker report --format pdf -o รายงาน.pdf
+              tracker --now 2023-04-03 report --format html -o report.html
+    """
+    from tracker.report.render import load_report, render, warnings
+
+    if fmt == "pdf" and output is None and sys.stdout.isatty():
+        raise InvalidInput("PDF ต้องระบุไฟล์ด้วย -o (a PDF needs -o FILE, or pipe it: > report.pdf)")
+    language = lang or app.lang
+    meeting_id = (
+        thai.parse_int(meeting.lstrip("#"), what="meeting id (หมายเลขการประชุม)")
+        if meeting
+        else None
+    )
+    value = load_report(
+        app.db, meeting_id=meeting_id, now=app.now, settings=app.settings, organisation=org
+    )
+    data = render(value, fmt=fmt, lang=language, digits=digits, settings=app.settings)
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        try:
+            output.write_bytes(data)
+        except OSError as exc:
+            raise InvalidInput(f"เขียนไฟล์ไม่ได้ (cannot write {output}: {exc.strerror})") from None
+        click.echo(f"เขียนรายงานแล้ว: {output}" if language == "th" else f"report written: {output}")
+    # Last, so they are the final lines a person sees: nobody prints an incomplete report unawares.
+    for line in warnings(value, language):
+        click.echo(f"warning: {line}", err=True)

@@ -1,0 +1,256 @@
+"""The meeting report as a value: pure, no database, no language.
+
+`build_report` takes what the services return (task dicts in the JSON
+contract, the plan dict, the meeting dict) and `now`, and returns one plain
+dict: codes, ISO dates and Arabic numbers only, so it can be dumped as JSON
+as it is and rendered in any language and digits (words.py, render.py).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+from tracker import ita, thai
+from tracker.clock import BANGKOK
+from tracker.plans.model import Indicator
+
+OUTCOME_FIELDS = ("result", "problems", "obstacles", "suggestions")
+STATUSES = ("done", "in_progress", "not_started", "overdue", "cancelled")
+# The NACC's pass mark: an organisation (or an indicator) scoring under 85 has
+# "not passed". Below it an indicator is weak and the plan should answer it.
+PASS_MARK = 85.0
+
+
+# ---------------------------------------------------------------- meeting
+
+
+def meeting_day(meeting: Mapping[str, Any]) -> date:
+    """The day a meeting is held, or the last day of its month while undated
+    (an undated April meeting is still "next" on 30 April)."""
+    if meeting.get("date"):
+        return date.fromisoformat(str(meeting["date"]))
+    year, month = (int(p) for p in str(meeting["month"]).split("-"))
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def choose_meeting(meetings: Sequence[Mapping[str, Any]], today: date) -> Mapping[str, Any] | None:
+    """The next meeting on or after `today`, else the latest one before it."""
+    if not meetings:
+        return None
+    keyed = sorted(meetings, key=lambda m: (meeting_day(m), int(m["id"])))
+    for m in keyed:
+        if meeting_day(m) >= today:
+            return m
+    return keyed[-1]
+
+
+def tasks_for_meeting(
+    tasks: Iterable[Mapping[str, Any]], meeting_id: int
+) -> list[Mapping[str, Any]]:
+    """The measures reported at this meeting, and those with no follow-up
+    meeting at all (they have nowhere else to be reported)."""
+    return [t for t in tasks if t["meeting"] is None or t["meeting"]["id"] == meeting_id]
+
+
+# ---------------------------------------------------------------- indicators
+
+
+def _letters(text: str) -> str:
+    """Thai letters only: spacing, digits and punctuation differ between copies."""
+    return re.sub(r"[^\u0e01-\u0e4e]", "", thai.tidy(text))
+
+
+@lru_cache(maxsize=1)
+def _number_pattern() -> re.Pattern[str]:
+    # "ตัวชี้วัดที่ ๔", "ตัวชี้วัดย่อยที่ 9.3" (sub-indicator 9.3 belongs to 9).
+    return re.compile(r"ตัวชี้วัด(?:ย่อย)?\s*ที่\s*([0-9]{1,2})(?![0-9])")
+
+
+def indicator_mentions(title: str, actions: str) -> list[dict[str, Any]]:
+    """The ITA indicators a measure names explicitly, with how and where.
+
+    Only explicit mentions count: the indicator's name written out, or
+    "ตัวชี้วัดที่ N". A measure merely about a related topic is not linked;
+    the report must not claim more than the plan says.
+    """
+    found: dict[int, dict[str, Any]] = {}
+    for where, text in (("title", title), ("actions", actions)):
+        letters = _letters(text)
+        for no, name, _group in ita.INDICATORS:
+            if no not in found and _letters(name) in letters:
+                found[no] = {"no": no, "name": name, "via": "name", "where": where}
+        for m in _number_pattern().finditer(thai.normalize(text)):
+            no = int(m[1])
+            if 1 <= no <= len(ita.INDICATORS) and no not in found:
+                found[no] = {
+                    "no": no,
+                    "name": ita.INDICATORS[no - 1][1],
+                    "via": "number",
+                    "where": where,
+                }
+    return [found[k] for k in sorted(found)]
+
+
+def _baseline(
+    plan: Mapping[str, Any], measures: Sequence[Mapping[str, Any]]
+) -> dict[str, Any] | None:
+    base = plan.get("ita") or {}
+    raw = base.get("indicators") or []
+    if not raw:
+        return None
+    indicators = [
+        Indicator(no=i["no"], name=i["name"], group=i["group"], score=i["score"]) for i in raw
+    ]
+    means = ita.group_means(indicators)
+    named_by: dict[int, list[dict[str, Any]]] = {}
+    for m in measures:
+        for mention in m["indicators"]:
+            named_by.setdefault(mention["no"], []).append(
+                {
+                    "number": m["number"],
+                    "title": m["title"],
+                    "via": mention["via"],
+                    "where": mention["where"],
+                }
+            )
+    rows = [
+        {
+            "no": i.no,
+            "name": i.name,
+            "group": i.group,
+            "score": i.score,
+            "weak": i.score is not None and i.score < PASS_MARK,
+            "measures": named_by.get(i.no, []),
+        }
+        for i in sorted(indicators, key=lambda i: i.no)
+    ]
+    groups = [
+        {
+            "group": g,
+            "weight": ita.WEIGHTS[g],
+            "mean": round(means[g], 2) if g in means else None,
+            "indicators": [r for r in rows if r["group"] == g],
+        }
+        for g in ita.WEIGHTS
+    ]
+    computed = ita.overall_or_none(indicators)
+    return {
+        "assessed_year": base.get("assessed_year"),
+        "groups": groups,
+        "computed_overall": computed,
+        "stated_overall": base.get("stated_overall"),
+        "grade": ita.grade(computed) if computed is not None else base.get("stated_grade"),
+        "stated_grade": base.get("stated_grade"),
+        "pass_mark": PASS_MARK,
+        "weak": [r for r in rows if r["weak"]],
+    }
+
+
+# ---------------------------------------------------------------- measures
+
+
+def _measure(task: Mapping[str, Any]) -> dict[str, Any]:
+    outcome = {f: (task["outcome"].get(f) or "").strip() for f in OUTCOME_FIELDS}
+    items = [dict(i) for i in task["items"]]
+    done_at = task["done_at"]
+    return {
+        "id": task["id"],
+        "number": task["number"],
+        "title": task["title"],
+        "actions": task.get("actions") or "",
+        "owners": list(task["owners"]),
+        "start": task["start"],
+        "end": task["end"],
+        "period": task.get("period") or "",
+        "status": task["status"],
+        "progress": int(task["progress"]),
+        "done_at": done_at,
+        "done_on": datetime.fromisoformat(done_at).astimezone(BANGKOK).date().isoformat()
+        if done_at
+        else None,
+        "items": items,
+        "items_done": sum(1 for i in items if i["done"]),
+        "evidence": [dict(e) for e in task["evidence"]],
+        "outcome": outcome,
+        "missing": [f for f in OUTCOME_FIELDS if not outcome[f]],
+        "indicators": indicator_mentions(task["title"], task.get("actions") or ""),
+    }
+
+
+def _summary(measures: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    counts = {s: sum(1 for m in measures if m["status"] == s) for s in STATUSES}
+    live = [m["progress"] for m in measures if m["status"] != "cancelled"]
+    return {
+        "total": len(measures),
+        **counts,
+        # A cancelled measure is not work left to do; it does not pull the mean down.
+        "progress": round(sum(live) / len(live)) if live else 0,
+        "incomplete_outcomes": sum(
+            1 for m in measures if m["missing"] and m["status"] != "cancelled"
+        ),
+    }
+
+
+def _span(measures: Sequence[Mapping[str, Any]], as_of: date, meeting: date) -> dict[str, str]:
+    """First and last day the timeline must show: every window, today and the meeting."""
+    days = [as_of, meeting]
+    for m in measures:
+        days += [date.fromisoformat(m["start"]), date.fromisoformat(m["end"])]
+    return {"start": min(days).isoformat(), "end": max(days).isoformat()}
+
+
+# ---------------------------------------------------------------- the report
+
+
+def build_report(
+    *,
+    tasks: Sequence[Mapping[str, Any]],
+    plan: Mapping[str, Any],
+    meeting: Mapping[str, Any],
+    now: datetime,
+    report_settings: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The report of `meeting` at `now` from the given tasks (already chosen)."""
+    conf = report_settings or {}
+    as_of = now.astimezone(BANGKOK).date()
+    measures = [_measure(t) for t in tasks]
+    return {
+        "organisation": plan["organisation"],
+        "fiscal_year": plan["fiscal_year"],
+        "plan": {"id": plan["id"], "title": plan.get("title") or ""},
+        "meeting": {
+            "id": meeting["id"],
+            "title": meeting["title"],
+            "month": meeting["month"],
+            "date": meeting.get("date"),
+            "time": meeting.get("time"),
+            "place": meeting.get("place"),
+            "day": meeting_day(meeting).isoformat(),
+        },
+        "as_of": as_of.isoformat(),
+        "generated_at": now.astimezone(BANGKOK).isoformat(),
+        "summary": _summary(measures),
+        "measures": measures,
+        "ita": _baseline(plan, measures),
+        "timeline": _span(measures, as_of, meeting_day(meeting)),
+        "signature": {
+            "reporter": str(conf.get("reporter") or ""),
+            "position": str(conf.get("position") or ""),
+            "executive": str(conf.get("executive") or ""),
+            "executive_position": str(conf.get("executive_position") or ""),
+        },
+    }
+
+
+def incomplete(report: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
+    """(measure number, empty outcome fields) for each measure still missing some."""
+    return [
+        (m["number"], list(m["missing"]))
+        for m in report["measures"]
+        if m["missing"] and m["status"] != "cancelled"
+    ]

@@ -1,0 +1,181 @@
+"""The meeting report in each format: text, md, json, html, pdf.
+
+`load_report` gathers the report value from the database, `render` turns a
+value into bytes, `render_report` does both (the reminder engine attaches
+its result to the meeting mail), `warnings` lists what is still missing.
+Jinja2 is imported only for html/pdf, WeasyPrint only for pdf.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from tracker.clock import BANGKOK
+from tracker.db.connection import Database
+from tracker.errors import InvalidInput, NotFound
+from tracker.report.data import build_report, choose_meeting, incomplete, tasks_for_meeting
+from tracker.report.words import Words
+
+if TYPE_CHECKING:
+    from tracker.config import Settings
+
+FORMATS = ("text", "html", "pdf", "md", "json")
+TEMPLATE = "report/report.html"
+
+
+def default_digits(fmt: str) -> str:
+    """Thai digits on paper (html/pdf), Arabic where people copy and paste."""
+    return "thai" if fmt in ("html", "pdf") else "arabic"
+
+
+def load_report(
+    db: Database,
+    *,
+    meeting_id: int | None,
+    now: datetime,
+    settings: Settings | None = None,
+    organisation: str | None = None,
+) -> dict[str, Any]:
+    """The report value of a meeting (None: the next one at `now`, else the latest)."""
+    from tracker.services import meetings, plans, tasks
+
+    if meeting_id is None:
+        found = meetings.list_meetings(db, organisation=organisation)
+        meeting = choose_meeting(found, now.astimezone(BANGKOK).date())
+        if meeting is None:
+            where = f" ของ {organisation}" if organisation else ""
+            raise NotFound(
+                f"ยังไม่มีการประชุมติดตามผล{where} นำเข้าแผนก่อน "
+                "(no follow-up meeting yet: run `tracker import FILE`)"
+            )
+    else:
+        meeting = meetings.get_meeting(db, meeting_id)
+    plan = plans.get_plan(db, int(meeting["plan_id"]))
+    chosen = tasks_for_meeting(
+        tasks.list_tasks(db, now=now, plan_id=plan["id"]), int(meeting["id"])
+    )
+    return build_report(
+        tasks=chosen,
+        plan=plan,
+        meeting=meeting,
+        now=now,
+        report_settings=settings.report if settings is not None else None,
+    )
+
+
+def warnings(report: Mapping[str, Any], lang: str) -> list[str]:
+    """One line per measure whose outcome fields are still empty."""
+    words = Words(lang, "arabic")
+    return [
+        words("warning", number=number, fields=", ".join(words.outcome(f) for f in fields))
+        for number, fields in incomplete(report)
+    ]
+
+
+def render(
+    report: Mapping[str, Any],
+    *,
+    fmt: str,
+    lang: str,
+    digits: str | None = None,
+    settings: Settings | None = None,
+) -> bytes:
+    """The report value in one format, as the bytes to write."""
+    if fmt not in FORMATS:
+        raise InvalidInput(
+            f"รูปแบบไม่รองรับ (format must be one of {', '.join(FORMATS)}, not {fmt!r})"
+        )
+    words = Words(lang, digits or default_digits(fmt))
+    if fmt == "json":
+        # Data, not a document: ISO dates and Arabic digits whatever --digits says.
+        return (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode()
+    if fmt == "text":
+        from tracker.report.text import render_text
+
+        return render_text(report, words).encode()
+    if fmt == "md":
+        from tracker.report.text import render_md
+
+        return render_md(report, words).encode()
+    html = render_html(report, words, settings)
+    if fmt == "html":
+        return html.encode()
+    return html_to_pdf(html)
+
+
+def render_report(
+    db: Database,
+    *,
+    meeting_id: int | None,
+    fmt: str,
+    lang: str,
+    digits: str | None,
+    now: datetime,
+    settings: Settings | None,
+    organisation: str | None = None,
+) -> bytes:
+    """Load and render in one call (what the meeting reminder attaches)."""
+    report = load_report(
+        db, meeting_id=meeting_id, now=now, settings=settings, organisation=organisation
+    )
+    return render(report, fmt=fmt, lang=lang, digits=digits, settings=settings)
+
+
+def render_html(report: Mapping[str, Any], words: Words, settings: Settings | None) -> str:
+    from tracker.report import svg
+    from tracker.templating import environment, fonts_dir
+
+    user_dir = settings.report.get("templates") if settings is not None else None
+    template = environment(str(user_dir) if user_dir else None).get_template(TEMPLATE)
+    fonts = fonts_dir()
+    return template.render(
+        report=report,
+        w=words,
+        lang=words.lang,
+        timeline=svg.timeline(report, words),
+        bars={
+            m["id"]: svg.progress_bar(m["progress"], m["status"], words) for m in report["measures"]
+        },
+        overall_bar=svg.progress_bar(report["summary"]["progress"], "in_progress", words),
+        colours=svg.COLOUR,
+        fonts={
+            "regular": (fonts / "Sarabun-Regular.ttf").as_uri(),
+            "bold": (fonts / "Sarabun-Bold.ttf").as_uri(),
+            "italic": (fonts / "Sarabun-Italic.ttf").as_uri(),
+        },
+        outcome_fields=("result", "problems", "obstacles", "suggestions"),
+    )
+
+
+_SARA_AM = re.compile("([\u0e48-\u0e4b]*)\u0e33")
+
+
+def decompose_sara_am(text: str) -> str:
+    """ำ as nikhahit + sara aa, the nikhahit before any tone mark, as HarfBuzz
+    draws it: "น้ำ" -> "น\u0e4d\u0e49\u0e32".
+
+    WeasyPrint 70 maps each glyph to the text it was first drawn for
+    (Kozea/WeasyPrint#2841). HarfBuzz draws ำ with the sara-aa glyph, so the
+    PDF's text layer then reads า as ำ or ำ as า ("การดำเนินงาน" copied out as
+    "ก้ำรด้ำเนินง้ำน"). Written decomposed, every glyph has one meaning: the
+    page looks the same (pixel for pixel) and the copied text reads right,
+    with sara am in the decomposed form Thai PDFs from Word also carry.
+    """
+    return _SARA_AM.sub("\u0e4d\\1\u0e32", text)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """A4 PDF from the report HTML, the Sarabun files embedded (subset)."""
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from tracker.templating import bundled_templates
+
+    # The stylesheet's @font-face rules are only honoured with a FontConfiguration.
+    document = HTML(string=decompose_sara_am(html), base_url=str(bundled_templates()))
+    pdf: bytes = document.write_pdf(font_config=FontConfiguration())
+    return pdf
