@@ -7,6 +7,7 @@ take no cell, so `len()` over-counts and `str.ljust` misaligns Thai tables.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 # Below U+1100 no character is East-Asian wide, so there width is len() minus
 # the zero-width marks; str.translate strips those at C speed.
@@ -21,20 +22,27 @@ def _is_zero(ch: str) -> bool:
 def _zero() -> dict[int, None]:
     if not _zero_table:
         _zero_table.update({cp: None for cp in range(0x80, 0x1100) if _is_zero(chr(cp))})
-        _zero_table.update({cp: None for cp in (0x200B, 0x200C, 0x200D, 0xFEFF)})
     return _zero_table
 
 
+_char_cache: dict[str, int] = {}
+
+
+def _char_width(ch: str) -> int:
+    w = _char_cache.get(ch)
+    if w is None:
+        w = 0 if _is_zero(ch) else 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+        _char_cache[ch] = w
+    return w
+
+
+@lru_cache(maxsize=8192)  # table cells repeat: units, windows, statuses
 def width(text: str) -> int:
     if text.isascii():
         return len(text)
     if max(text) < _WIDE_FROM:
         return len(text.translate(_zero()))
-    total = 0
-    for ch in text:
-        if not _is_zero(ch):
-            total += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-    return total
+    return sum(map(_char_width, text))
 
 
 def pad(text: str, cells: int) -> str:
@@ -45,17 +53,16 @@ def truncate(text: str, cells: int) -> str:
     """Cut to at most `cells` cells, never between a letter and its marks."""
     if width(text) <= cells:
         return text
-    out: list[str] = []
-    used = 0
-    for ch in text:
-        w = width(ch)
-        if used + w > cells - 1:
-            break
-        out.append(ch)
-        used += w
-    # a mark after the cut belongs to the last letter kept
-    rest = text[len(out):]
-    while rest and width(rest[0]) == 0:
-        out.append(rest[0])
-        rest = rest[1:]
-    return "".join(out) + "…"
+    # Longest prefix that fits with the ellipsis: width() of a prefix grows
+    # with its length, so a binary search needs only a few C-speed measures.
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if width(text[:mid]) <= cells - 1:
+            lo = mid
+        else:
+            hi = mid - 1
+    # marks right after the cut belong to the last letter kept
+    while lo < len(text) and _char_width(text[lo]) == 0:
+        lo += 1
+    return text[:lo] + "…"

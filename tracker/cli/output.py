@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -48,19 +47,24 @@ def status_text(status: str, lang: str) -> str:
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, shrink: int | None = None) -> str:
-    """Columns padded by display width. Column `shrink` is cut to fit the terminal."""
+    """Columns padded by display width. On a terminal, column `shrink` is cut to
+    fit its width; into a pipe or a file every cell goes whole."""
     cols = len(headers)
-    widths = [max([width(headers[i])] + [width(_plain(r[i])) for r in rows]) for i in range(cols)]
-    if shrink is not None:
-        room = shutil.get_terminal_size((100, 24)).columns - sum(widths) - 2 * (cols - 1) + widths[shrink]
+    cells = [[(c, width(_plain(c))) for c in r] for r in rows]
+    widths = [max([width(headers[i])] + [r[i][1] for r in cells]) for i in range(cols)]
+    if shrink is not None and sys.stdout.isatty():
+        room = os.get_terminal_size().columns
+        room -= sum(widths) - widths[shrink] + 2 * (cols - 1)
         widths[shrink] = max(12, min(widths[shrink], room))
-        rows = [[*r[:shrink], truncate(r[shrink], widths[shrink]), *r[shrink + 1 :]] for r in rows]
-    lines = ["  ".join(pad(h, widths[i]) for i, h in enumerate(headers)).rstrip()]
-    lines.append("  ".join("─" * w for w in widths))
-    for r in rows:
-        lines.append(
-            "  ".join(c + " " * max(0, widths[i] - width(_plain(c))) for i, c in enumerate(r)).rstrip()
-        )
+        for r in cells:
+            text, w = r[shrink]
+            if w > widths[shrink]:
+                cut = truncate(text, widths[shrink])
+                r[shrink] = (cut, width(cut))
+    lines = ["  ".join(pad(h, widths[i]) for i, h in enumerate(headers)).rstrip(),
+             "  ".join("─" * w for w in widths)]
+    for r in cells:
+        lines.append("  ".join(c + " " * (widths[i] - w) for i, (c, w) in enumerate(r)).rstrip())
     return "\n".join(lines)
 
 

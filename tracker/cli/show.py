@@ -49,7 +49,7 @@ def list_(app: App, as_json: bool, status: str | None, owner: str | None, org: s
               tracker list --status overdue --owner สำนักปลัดฯ
     """
     found = tasks.list_tasks(app.db, now=app.now, status=status, owner=owner, organisation=org,
-                             with_children=as_json)
+                             brief=not as_json)
     if as_json:
         emit_json(found)
         return

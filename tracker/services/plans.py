@@ -46,7 +46,7 @@ def get_plan(db: Database, plan_id: int) -> dict[str, Any]:
         Indicator(no=r["no"], name=r["name"], group=r["grp"], score=r["score"])
         for r in db.query("SELECT no, name, grp, score FROM ita_indicators WHERE plan_id = :p ORDER BY no", {"p": plan_id})
     ]
-    computed = ita.overall(indicators) if indicators else None
+    computed = ita.overall_or_none(indicators) if indicators else None
     counts = db.one(
         "SELECT COUNT(*) AS n FROM tasks WHERE plan_id = :p AND cancelled_at IS NULL", {"p": plan_id}
     )
