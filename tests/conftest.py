@@ -67,16 +67,28 @@ class Result:
 def run(db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     """Run the real `tracker` command in a subprocess against this test's database."""
 
-    def _run(*args: str, now: str | None = None, input: str | None = None,
-             env: dict[str, str] | None = None) -> Result:
-        full_env = {**os.environ, "TRACKER_DB_URL": db_url, "TRACKER_HOME": str(tmp_path / "home"),
-                    "NO_COLOR": "1", "TRACKER_USER": "tester"}
+    def _run(
+        *args: str, now: str | None = None, input: str | None = None, env: dict[str, str] | None = None
+    ) -> Result:
+        full_env = {
+            **os.environ,
+            "TRACKER_DB_URL": db_url,
+            "TRACKER_HOME": str(tmp_path / "home"),
+            "NO_COLOR": "1",
+            "TRACKER_USER": "tester",
+        }
         full_env.pop("TRACKER_NOW", None)
         if now:
             full_env["TRACKER_NOW"] = now
         full_env.update(env or {})
-        p = subprocess.run([sys.executable, "-m", "tracker", *args], capture_output=True, text=True,
-                           env=full_env, input=input, timeout=120)
+        p = subprocess.run(
+            [sys.executable, "-m", "tracker", *args],
+            capture_output=True,
+            text=True,
+            env=full_env,
+            input=input,
+            timeout=120,
+        )
         return Result(p.returncode, p.stdout, p.stderr)
 
     return _run

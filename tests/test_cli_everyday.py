@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import random
-import signal
-import sqlite3
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
 
@@ -38,7 +33,11 @@ def test_sample_imports_to_the_contract(sample) -> None:  # type: ignore[no-unty
         assert t["status"] == "overdue" and t["progress"] == 0 and t["done_at"] is None
         assert t["meeting"]["month"] == "2023-04"
         assert set(t["outcome"]) == {"result", "problems", "obstacles", "suggestions"}
-        assert t["plan"] == {"id": t["plan"]["id"], "fiscal_year": 2566, "organisation": "เทศบาลตำบลบางจะเกร็ง"}
+        assert t["plan"] == {
+            "id": t["plan"]["id"],
+            "fiscal_year": 2566,
+            "organisation": "เทศบาลตำบลบางจะเกร็ง",
+        }
     assert found[0]["meeting"]["id"] == found[1]["meeting"]["id"]
     plan = json.loads(sample("plan", "show", "--json").out)
     assert plan["ita"]["computed_overall"] == pytest.approx(89.95) and plan["ita"]["grade"] == "A"
@@ -50,14 +49,24 @@ def test_a_season_of_work_in_thai_digits(sample) -> None:  # type: ignore[no-unt
     r = sample("progress", "๑", "๖๐", "--note", "อัปเดตเว็บไซต์แล้ว", now="2023-02-01T09:00")
     assert r.code == 0 and "60%" in r.out
     assert sample("check", "2", "1.2", now="2023-02-02T09:00").code == 0
-    assert sample("evidence", "1", "https://example.go.th/ita/o1", "--title", "หน้าเว็บ", now="2023-02-03").code == 0
+    assert (
+        sample("evidence", "1", "https://example.go.th/ita/o1", "--title", "หน้าเว็บ", now="2023-02-03").code
+        == 0
+    )
     r = sample("done", "1", "--on", "๒๐ มี.ค. ๖๖", now="2023-03-25T10:00")
     assert r.code == 0, r.err
     assert sample("outcome", "1", "--result", "เผยแพร่ครบ", "--problems", "ไม่มี", now="2023-03-26").code == 0
     t = json.loads(sample("show", "1", "--json", now=APRIL_3).out)
     assert t["status"] == "done" and t["done_at"] == "2023-03-20T00:00:00+07:00"
     assert t["outcome"]["result"] == "เผยแพร่ครบ"
-    assert [h["action"] for h in t["history"]] == ["create", "start", "progress", "evidence", "done", "outcome"]
+    assert [h["action"] for h in t["history"]] == [
+        "create",
+        "start",
+        "progress",
+        "evidence",
+        "done",
+        "outcome",
+    ]
     assert all(h["actor"] == "tester" for h in t["history"])
     # a mistaken done is undone, and the record of it stays
     assert sample("reopen", "1", "--by", "หัวหน้าสำนักปลัด", now="2023-03-27").code == 0
@@ -119,7 +128,16 @@ def test_everyday_commands_stay_light(sample, db_url: str) -> None:  # type: ign
     """SQLAlchemy alone costs ~15x a bare start: the everyday path must not import it."""
     if not db_url.startswith("sqlite"):
         pytest.skip("PostgreSQL is reached through SQLAlchemy by design")
-    heavy = {"sqlalchemy", "alembic", "jinja2", "icalendar", "apscheduler", "weasyprint", "smtplib", "holidays"}
+    heavy = {
+        "sqlalchemy",
+        "alembic",
+        "jinja2",
+        "icalendar",
+        "apscheduler",
+        "weasyprint",
+        "smtplib",
+        "holidays",
+    }
     probe = (
         "import sys\n"
         "import tracker.cli.main as m\n"
@@ -129,5 +147,7 @@ def test_everyday_commands_stay_light(sample, db_url: str) -> None:  # type: ign
     )
     env = {**os.environ, "TRACKER_DB_URL": db_url, "NO_COLOR": "1", "TRACKER_NOW": APRIL_3}
     for args in (["--help"], ["list"], ["show", "1"], ["done", "2"], ["progress", "1", "10"], ["history"]):
-        r = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, env=env, timeout=60)
+        r = subprocess.run(
+            [sys.executable, "-c", probe, *args], capture_output=True, text=True, env=env, timeout=60
+        )
         assert r.stderr.strip().splitlines()[-1] == "[]", (args, r.stderr)

@@ -11,7 +11,7 @@ from tests.conftest import at
 from tests.factories import measure, small_plan
 from tracker.db.connection import Database, open_database
 from tracker.db.migrate import ensure_schema
-from tracker.errors import InvalidInput, NotFound
+from tracker.errors import DatabaseError, InvalidInput, NotFound
 from tracker.services import history, importing, meetings, plans, tasks, units
 
 NOW = at("2023-02-01T09:00")
@@ -54,8 +54,10 @@ def test_plan_baseline_recomputed(db: Database) -> None:
 
 def test_status_follows_time(db: Database) -> None:
     tid = ids(db)["1"]
+
     def status(now_text: str) -> str:
         return tasks.get_task(db, tid, now=at(now_text))["status"]
+
     assert status("2022-12-20T09:00") == "not_started"
     assert status("2023-03-31T23:59") == "not_started"
     assert status("2023-04-01T00:00") == "overdue"
@@ -69,8 +71,14 @@ def test_done_then_reopen_keeps_the_record(db: Database) -> None:
     with db.transaction():
         tasks.set_progress(db, tid, 30, now=NOW, actor="clerk", note="เริ่มแล้ว")
     with db.transaction():
-        tasks.mark_done(db, tid, now=at("2023-03-20T10:00"), actor="clerk",
-                        on=at("2023-03-18T00:00"), evidence_ref="https://example.go.th/a")
+        tasks.mark_done(
+            db,
+            tid,
+            now=at("2023-03-20T10:00"),
+            actor="clerk",
+            on=at("2023-03-18T00:00"),
+            evidence_ref="https://example.go.th/a",
+        )
     t = tasks.get_task(db, tid, now=at("2023-04-03T08:00"))
     assert t["status"] == "done" and t["progress"] == 100
     assert t["done_at"] == "2023-03-18T00:00:00+07:00"
@@ -102,10 +110,12 @@ def test_items_move_progress(db: Database) -> None:
 def test_refusals_change_nothing(db: Database) -> None:
     tid = ids(db)["1"]
     before = tasks.get_task(db, tid, now=NOW)
-    for bad in (lambda: tasks.set_progress(db, tid, 140, now=NOW, actor="x"),
-                lambda: tasks.set_progress(db, 999, 10, now=NOW, actor="x"),
-                lambda: tasks.set_outcome(db, tid, {}, now=NOW, actor="x"),
-                lambda: tasks.add_evidence(db, tid, "a\r\nBcc: x@y.z", now=NOW, actor="x")):
+    for bad in (
+        lambda: tasks.set_progress(db, tid, 140, now=NOW, actor="x"),
+        lambda: tasks.set_progress(db, 999, 10, now=NOW, actor="x"),
+        lambda: tasks.set_outcome(db, tid, {}, now=NOW, actor="x"),
+        lambda: tasks.add_evidence(db, tid, "a\r\nBcc: x@y.z", now=NOW, actor="x"),
+    ):
         with pytest.raises((InvalidInput, NotFound)), db.transaction():
             bad()
     assert tasks.get_task(db, tid, now=NOW) == before
@@ -141,7 +151,7 @@ def test_import_is_all_or_nothing(db: Database) -> None:
     before = tasks.list_tasks(db, now=NOW)
     # two measures with one number: the unique constraint stops the second insert
     broken = small_plan(measure("7", "ก"), measure("7", "ข"))
-    with pytest.raises(Exception), db.transaction():  # noqa: B017 - any failure must roll back
+    with pytest.raises(DatabaseError), db.transaction():
         importing.import_plan(db, broken, source="bad", now=NOW, actor="c")
     assert tasks.list_tasks(db, now=NOW) == before
 

@@ -23,8 +23,9 @@ NOW = "2023-02-01T09:00"
 def tracker(url: str, *args: str, **kw: object) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "TRACKER_DB_URL": url, "TRACKER_NOW": NOW, "NO_COLOR": "1", "TRACKER_USER": "t"}
     env.update(kw.pop("env", {}))  # type: ignore[arg-type]
-    return subprocess.run([sys.executable, "-m", "tracker", *args], capture_output=True, text=True,
-                          env=env, timeout=60, **kw)  # type: ignore[call-overload]
+    return subprocess.run(
+        [sys.executable, "-m", "tracker", *args], capture_output=True, text=True, env=env, timeout=60, **kw
+    )  # type: ignore[call-overload]
 
 
 @pytest.fixture
@@ -101,8 +102,10 @@ def _consistent(url: str) -> None:
     path = url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as c:
         done_at = c.execute("SELECT done_at FROM tasks WHERE id = 1").fetchone()[0]
-        last = c.execute("SELECT action FROM history WHERE task_id = 1 AND action IN ('done', 'reopen')"
-                         " ORDER BY id DESC LIMIT 1").fetchone()
+        last = c.execute(
+            "SELECT action FROM history WHERE task_id = 1 AND action IN ('done', 'reopen')"
+            " ORDER BY id DESC LIMIT 1"
+        ).fetchone()
         assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert (done_at is not None) == (last is not None and last[0] == "done")
 
@@ -112,8 +115,12 @@ def test_killing_done_at_any_moment_leaves_it_consistent(sqlite_url: str) -> Non
     env = {**os.environ, "TRACKER_DB_URL": sqlite_url, "TRACKER_NOW": NOW, "TRACKER_USER": "t"}
     outcomes = set()
     for _ in range(25):
-        p = subprocess.Popen([sys.executable, "-m", "tracker", "done", "1"], env=env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        p = subprocess.Popen(
+            [sys.executable, "-m", "tracker", "done", "1"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(rnd.uniform(0.0, 0.12))
         p.send_signal(signal.SIGKILL)
         p.wait()
@@ -131,12 +138,17 @@ def test_two_clerks_at_once_both_succeed(db_url: str) -> None:
     env = {**os.environ, "TRACKER_DB_URL": db_url, "TRACKER_NOW": NOW, "TRACKER_USER": "t"}
     for round_ in range(5):
         procs = [
-            subprocess.Popen([sys.executable, "-m", "tracker", "progress", str(tid), str(10 + round_)],
-                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            subprocess.Popen(
+                [sys.executable, "-m", "tracker", "progress", str(tid), str(10 + round_)],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             for tid in (1, 2, 1, 2)
         ]
         for p in procs:
-            out, err = p.communicate(timeout=60)
+            _, err = p.communicate(timeout=60)
             assert p.returncode == 0, err
     rows = json.loads(tracker(db_url, "history", "--json").stdout)
     assert sum(1 for r in rows if r["action"] == "progress") == 20

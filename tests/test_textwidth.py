@@ -10,8 +10,11 @@ from tracker.textwidth import pad, truncate, width
 
 def slow_width(text: str) -> int:
     return sum(
-        0 if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf")
-        else 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
+        0
+        if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf")
+        else 2
+        if unicodedata.east_asian_width(c) in ("W", "F")
+        else 1
         for c in text
     )
 
@@ -28,7 +31,13 @@ def test_padding_lines_up_thai_columns() -> None:
     assert len({width(c) for c in cells}) == 1
 
 
-@given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x2FFF)))
+@given(
+    st.text(
+        alphabet=st.characters(
+            min_codepoint=0x20, max_codepoint=0x2FFF, exclude_categories=("Cn", "Cs", "Co")
+        )
+    )
+)
 def test_fast_width_matches_the_definition(text: str) -> None:
     assert width(text) == slow_width(text)
 
@@ -40,5 +49,5 @@ def test_truncate_fits_and_keeps_marks_with_letters(text: str, cells: int) -> No
     if cut != text:
         body = cut[:-1]
         assert text.startswith(body)
-        nxt = text[len(body):][:1]
+        nxt = text[len(body) :][:1]
         assert not nxt or width(nxt) > 0  # never cut a letter from its vowel or tone mark

@@ -31,8 +31,8 @@ class App:
     @property
     def db(self) -> Database:
         if self._db is None:
-            from tracker.db.connection import check_revision
             from tracker.db import SCHEMA_REVISION
+            from tracker.db.connection import check_revision
 
             db = open_database(self.db_url)
             if check_revision(db) != SCHEMA_REVISION:

@@ -6,7 +6,7 @@ TRACKER_NOW replace it, so a whole season can be replayed in seconds.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone, timedelta
+from datetime import datetime, timedelta, timezone
 
 # Asia/Bangkok has had no daylight saving since 1920: a fixed offset is exact
 # and avoids loading tz data on the fast path.

@@ -4,6 +4,7 @@ embedded defaults (a SQLite file, mail written as files), in a folder."""
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -21,8 +22,12 @@ def _at(text: str) -> datetime:
 
 
 @click.command()
-@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
-              help="โฟลเดอร์ผลลัพธ์ (where to put the demo; default: a new temporary folder)")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="โฟลเดอร์ผลลัพธ์ (where to put the demo; default: a new temporary folder)",
+)
 @click.pass_obj
 def demo(outer: App, directory: Path | None) -> None:
     """สาธิตทั้งฤดูกาลด้วยแผนตัวอย่างของเทศบาลตำบลบางจะเกร็ง (the whole season on the sample plan).
@@ -41,8 +46,13 @@ def demo(outer: App, directory: Path | None) -> None:
     db_file = folder / "tracker.db"
     if db_file.exists():
         db_file.unlink()  # a demo always starts from nothing
-    app = App(now=_at("2022-12-15T09:00"), db_url=f"sqlite:///{db_file}", lang=outer.lang,
-              actor_override="demo", config_path=outer.config_path)
+    app = App(
+        now=_at("2022-12-15T09:00"),
+        db_url=f"sqlite:///{db_file}",
+        lang=outer.lang,
+        actor_override="demo",
+        config_path=outer.config_path,
+    )
     th = app.lang == "th"
 
     def step(th_text: str, en_text: str) -> None:
@@ -55,28 +65,53 @@ def demo(outer: App, directory: Path | None) -> None:
         summary = importing.import_plan(db, plan, source=SAMPLE.name, now=app.now, actor="demo")
         units.set_unit(db, "สำนักปลัดฯ", ["palad@bangchakreng.example"], now=app.now, actor="demo")
         meeting_id = meetings.list_meetings(db)[0]["id"]
-        meetings.set_meeting(db, meeting_id, now=app.now, actor="demo", on=_at("2023-04-20T00:00").date(),
-                             at=_at("2023-04-20T10:00").timetz().replace(tzinfo=None),
-                             place="ห้องประชุมเทศบาลตำบลบางจะเกร็ง",
-                             attendees=["mayor@bangchakreng.example", "palad@bangchakreng.example"])
-    click.echo(f"{plan.organisation} {'ปีงบประมาณ' if th else 'fiscal year'} {plan.fiscal_year}: "
-               f"{len(summary.created)} {'มาตรการ' if th else 'measures'}")
+        meetings.set_meeting(
+            db,
+            meeting_id,
+            now=app.now,
+            actor="demo",
+            on=_at("2023-04-20T00:00").date(),
+            at=_at("2023-04-20T10:00").timetz().replace(tzinfo=None),
+            place="ห้องประชุมเทศบาลตำบลบางจะเกร็ง",
+            attendees=["mayor@bangchakreng.example", "palad@bangchakreng.example"],
+        )
+    click.echo(
+        f"{plan.organisation} {'ปีงบประมาณ' if th else 'fiscal year'} {plan.fiscal_year}: "
+        f"{len(summary.created)} {'มาตรการ' if th else 'measures'}"
+    )
     ids = {t["number"]: t["id"] for t in tasks.list_tasks(db, now=app.now, with_children=False)}
 
     step("บันทึกความคืบหน้าระหว่างฤดูกาล (ม.ค. – มี.ค. 2566)", "recording work through the season (Jan – Mar 2023)")
-    work = [
+    work: list[tuple[str, Callable[[datetime], object]]] = [
         ("2023-01-05T09:10", lambda now: tasks.start(db, ids["1"], now=now, actor="สำนักปลัดฯ")),
-        ("2023-02-01T14:00", lambda now: tasks.set_progress(db, ids["1"], 60, now=now, actor="สำนักปลัดฯ",
-                                                            note="อัปเดตเว็บไซต์แล้ว")),
+        (
+            "2023-02-01T14:00",
+            lambda now: tasks.set_progress(
+                db, ids["1"], 60, now=now, actor="สำนักปลัดฯ", note="อัปเดตเว็บไซต์แล้ว"
+            ),
+        ),
         ("2023-02-10T10:00", lambda now: tasks.check_item(db, ids["2"], "1.1", now=now, actor="สำนักปลัดฯ")),
-        ("2023-03-20T15:30", lambda now: tasks.mark_done(db, ids["1"], now=now, actor="สำนักปลัดฯ",
-                                                         evidence_ref="https://bangchakreng.example/ita/o1")),
-        ("2023-03-21T09:00", lambda now: tasks.set_outcome(db, ids["1"], {
-            "result": "เผยแพร่ข้อมูลที่เป็นปัจจุบันบนเว็บไซต์ครบทุกหัวข้อ",
-            "problems": "ข้อมูลบางส่วนต้องรอจากกองคลัง",
-            "obstacles": "เจ้าหน้าที่ดูแลเว็บไซต์มีคนเดียว",
-            "suggestions": "กำหนดผู้รับผิดชอบสำรองในแต่ละกอง",
-        }, now=now, actor="สำนักปลัดฯ")),
+        (
+            "2023-03-20T15:30",
+            lambda now: tasks.mark_done(
+                db, ids["1"], now=now, actor="สำนักปลัดฯ", evidence_ref="https://bangchakreng.example/ita/o1"
+            ),
+        ),
+        (
+            "2023-03-21T09:00",
+            lambda now: tasks.set_outcome(
+                db,
+                ids["1"],
+                {
+                    "result": "เผยแพร่ข้อมูลที่เป็นปัจจุบันบนเว็บไซต์ครบทุกหัวข้อ",
+                    "problems": "ข้อมูลบางส่วนต้องรอจากกองคลัง",
+                    "obstacles": "เจ้าหน้าที่ดูแลเว็บไซต์มีคนเดียว",
+                    "suggestions": "กำหนดผู้รับผิดชอบสำรองในแต่ละกอง",
+                },
+                now=now,
+                actor="สำนักปลัดฯ",
+            ),
+        ),
     ]
     for when, action in work:
         with db.transaction():
@@ -88,10 +123,29 @@ def demo(outer: App, directory: Path | None) -> None:
     from tracker.cli.show import window
 
     found = tasks.list_tasks(db, now=as_of, with_children=False)
-    headers = (["รหัส", "ที่", "มาตรการ", "ผู้รับผิดชอบ", "ช่วงเวลา", "สถานะ", "คืบหน้า"] if th
-               else ["id", "no", "measure", "owner", "window", "status", "progress"])
-    click.echo(table(headers, [[str(t["id"]), t["number"], t["title"], ", ".join(t["owners"]), window(app, t),
-                                status_text(t["status"], app.lang), f"{t['progress']}%"] for t in found], shrink=2))
+    headers = (
+        ["รหัส", "ที่", "มาตรการ", "ผู้รับผิดชอบ", "ช่วงเวลา", "สถานะ", "คืบหน้า"]
+        if th
+        else ["id", "no", "measure", "owner", "window", "status", "progress"]
+    )
+    click.echo(
+        table(
+            headers,
+            [
+                [
+                    str(t["id"]),
+                    t["number"],
+                    t["title"],
+                    ", ".join(t["owners"]),
+                    window(app, t),
+                    status_text(t["status"], app.lang),
+                    f"{t['progress']}%",
+                ]
+                for t in found
+            ],
+            shrink=2,
+        )
+    )
 
     step("ผลลัพธ์อยู่ที่", "everything is in")
     click.echo(str(folder))

@@ -68,20 +68,52 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db_url", envvar="TRACKER_DB_URL", metavar="URL",
-              help="ฐานข้อมูล (database URL; default: a SQLite file in your data folder).")
-@click.option("--config", "config_path", envvar="TRACKER_CONFIG", metavar="FILE",
-              type=click.Path(dir_okay=False), help="ไฟล์ตั้งค่า (config file, TOML).")
-@click.option("--now", envvar="TRACKER_NOW", metavar="DATETIME",
-              help='ทำเสมือนว่าเป็นเวลานี้ (act as if it were this time), e.g. "2023-04-03" or "๓ เม.ย. ๖๖".')
-@click.option("--by", "actor", envvar="TRACKER_USER", metavar="NAME",
-              help="ผู้บันทึก (who records the change; default: your login name).")
-@click.option("--lang", type=click.Choice(["th", "en"]), envvar="TRACKER_LANG", default="th",
-              show_default=True, help="ภาษาที่แสดง (language of the output).")
+@click.option(
+    "--db",
+    "db_url",
+    envvar="TRACKER_DB_URL",
+    metavar="URL",
+    help="ฐานข้อมูล (database URL; default: a SQLite file in your data folder).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    envvar="TRACKER_CONFIG",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="ไฟล์ตั้งค่า (config file, TOML).",
+)
+@click.option(
+    "--now",
+    envvar="TRACKER_NOW",
+    metavar="DATETIME",
+    help='ทำเสมือนว่าเป็นเวลานี้ (act as if it were this time), e.g. "2023-04-03" or "๓ เม.ย. ๖๖".',
+)
+@click.option(
+    "--by",
+    "actor",
+    envvar="TRACKER_USER",
+    metavar="NAME",
+    help="ผู้บันทึก (who records the change; default: your login name).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["th", "en"]),
+    envvar="TRACKER_LANG",
+    default="th",
+    show_default=True,
+    help="ภาษาที่แสดง (language of the output).",
+)
 @click.version_option(package_name="tracker", message="tracker %(version)s")
 @click.pass_context
-def cli(ctx: click.Context, db_url: str | None, config_path: str | None, now: str | None,
-        actor: str | None, lang: str) -> None:
+def cli(
+    ctx: click.Context,
+    db_url: str | None,
+    config_path: str | None,
+    now: str | None,
+    actor: str | None,
+    lang: str,
+) -> None:
     """tracker — ติดตามมาตรการส่งเสริมคุณธรรมและความโปร่งใส (ITA)
 
     Follow-up of an organisation's yearly ITA integrity measures.

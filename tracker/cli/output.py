@@ -61,8 +61,10 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, shrink: int 
             if w > widths[shrink]:
                 cut = truncate(text, widths[shrink])
                 r[shrink] = (cut, width(cut))
-    lines = ["  ".join(pad(h, widths[i]) for i, h in enumerate(headers)).rstrip(),
-             "  ".join("─" * w for w in widths)]
+    lines = [
+        "  ".join(pad(h, widths[i]) for i, h in enumerate(headers)).rstrip(),
+        "  ".join("─" * w for w in widths),
+    ]
     for r in cells:
         lines.append("  ".join(c + " " * (widths[i] - w) for i, (c, w) in enumerate(r)).rstrip())
     return "\n".join(lines)

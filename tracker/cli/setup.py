@@ -36,13 +36,17 @@ def init(app: App) -> None:
     elif before is None:
         click.echo(f"สร้างฐานข้อมูลแล้ว ({after})" if th else f"database created ({after})")
     else:
-        click.echo((f"ปรับปรุงฐานข้อมูล {before} → {after}" if th else f"database upgraded {before} → {after}")
-                   + (f" (backup: {backup})" if backup else ""))
+        click.echo(
+            (f"ปรับปรุงฐานข้อมูล {before} → {after}" if th else f"database upgraded {before} → {after}")
+            + (f" (backup: {backup})" if backup else "")
+        )
 
 
 @click.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--dry-run", is_flag=True, help="แสดงสิ่งที่จะเกิดขึ้นโดยไม่บันทึก (show what would change, save nothing)")
+@click.option(
+    "--dry-run", is_flag=True, help="แสดงสิ่งที่จะเกิดขึ้นโดยไม่บันทึก (show what would change, save nothing)"
+)
 @pass_app
 def import_(app: App, file: Path, dry_run: bool) -> None:
     """นำเข้าแผนมาตรการ (ไฟล์ข้อความจาก Word หรือ CSV) (import a plan document).
@@ -70,19 +74,33 @@ def import_(app: App, file: Path, dry_run: bool) -> None:
     for p in plan.problems:
         click.echo(f"warning: {file.name}:{p.line}: {p.message}", err=True)
     head = "(ทดลอง ไม่ได้บันทึก) " if dry_run and th else "(dry run, nothing saved) " if dry_run else ""
-    click.echo(f"{head}{plan.organisation} ปีงบประมาณ {plan.fiscal_year}" if th
-               else f"{head}{plan.organisation}, fiscal year {plan.fiscal_year}")
-    verb = {"created": ("สร้างใหม่", "new"), "updated": ("ปรับปรุง", "updated"),
-            "unchanged": ("ไม่เปลี่ยน", "unchanged"), "cancelled": ("ยกเลิก (ไม่อยู่ในแผนแล้ว)", "cancelled")}
+    click.echo(
+        f"{head}{plan.organisation} ปีงบประมาณ {plan.fiscal_year}"
+        if th
+        else f"{head}{plan.organisation}, fiscal year {plan.fiscal_year}"
+    )
+    verb = {
+        "created": ("สร้างใหม่", "new"),
+        "updated": ("ปรับปรุง", "updated"),
+        "unchanged": ("ไม่เปลี่ยน", "unchanged"),
+        "cancelled": ("ยกเลิก (ไม่อยู่ในแผนแล้ว)", "cancelled"),
+    }
     by_number = {m.number: m for m in plan.measures}
     for key, (th_word, en_word) in verb.items():
         for number in getattr(summary, key):
             m = by_number.get(number)
-            what = (f"{m.title} — {', '.join(m.owners)} — {fmt_date(app, m.start.isoformat())} – "
-                    f"{fmt_date(app, m.end.isoformat())}") if m else ""
+            what = (
+                (
+                    f"{m.title} — {', '.join(m.owners)} — {fmt_date(app, m.start.isoformat())} – "
+                    f"{fmt_date(app, m.end.isoformat())}"
+                )
+                if m
+                else ""
+            )
             click.echo(f"  {th_word if th else en_word}: {number}. {what}")
-    for key in summary.meetings:
-        click.echo(f"  {'ติดตามผล' if th else 'meeting'}: {key}")
+    for ref in {m.meeting for m in plan.measures if m.meeting is not None}:
+        when = thai.format_month(ref.year, ref.month, lang=app.lang)
+        click.echo(f"  {'ติดตามผล' if th else 'follow-up'}: {ref.title} ({when})")
 
 
 @click.group()
@@ -103,9 +121,27 @@ def plan_list(app: App, as_json: bool, org: str | None) -> None:
         emit_json(found)
         return
     th = app.lang == "th"
-    headers = ["รหัส", "หน่วยงาน", "ปีงบประมาณ", "มาตรการ", "ITA"] if th else ["id", "organisation", "fiscal year", "measures", "ITA"]
-    click.echo(table(headers, [[str(p["id"]), p["organisation"], str(p["fiscal_year"]), str(p["measures"]),
-                                _ita_short(p["ita"])] for p in found], shrink=1))
+    headers = (
+        ["รหัส", "หน่วยงาน", "ปีงบประมาณ", "มาตรการ", "ITA"]
+        if th
+        else ["id", "organisation", "fiscal year", "measures", "ITA"]
+    )
+    click.echo(
+        table(
+            headers,
+            [
+                [
+                    str(p["id"]),
+                    p["organisation"],
+                    str(p["fiscal_year"]),
+                    str(p["measures"]),
+                    _ita_short(p["ita"]),
+                ]
+                for p in found
+            ],
+            shrink=1,
+        )
+    )
 
 
 def _ita_short(ita: dict[str, Any]) -> str:
@@ -133,27 +169,46 @@ def plan_show(app: App, plan_id: str | None, as_json: bool, org: str | None) -> 
         return
     th = app.lang == "th"
     ita = p["ita"]
-    out = [f"#{p['id']} {p['organisation']} — {'ปีงบประมาณ' if th else 'fiscal year'} {p['fiscal_year']}",
-           p["title"]]
+    out = [
+        f"#{p['id']} {p['organisation']} — {'ปีงบประมาณ' if th else 'fiscal year'} {p['fiscal_year']}",
+        p["title"],
+    ]
     if p["adopted_on"]:
         out.append(f"{'รับรองเมื่อ' if th else 'adopted on'} {fmt_date(app, p['adopted_on'])}")
     out.append(f"{'มาตรการ' if th else 'measures'}: {p['measures']}")
     if ita["indicators"]:
         out.append("")
-        out.append(table(["ข้อ" if th else "no", "ตัวชี้วัด" if th else "indicator", "กลุ่ม" if th else "group",
-                          "คะแนน" if th else "score"],
-                         [[str(i["no"]), i["name"], i["group"], "-" if i["score"] is None else f"{i['score']:.2f}"]
-                          for i in ita["indicators"]]))
+        out.append(
+            table(
+                [
+                    "ข้อ" if th else "no",
+                    "ตัวชี้วัด" if th else "indicator",
+                    "กลุ่ม" if th else "group",
+                    "คะแนน" if th else "score",
+                ],
+                [
+                    [str(i["no"]), i["name"], i["group"], "-" if i["score"] is None else f"{i['score']:.2f}"]
+                    for i in ita["indicators"]
+                ],
+            )
+        )
     stated = ita["stated_overall"]
     computed = ita["computed_overall"]
     out.append("")
-    out.append(f"{'คะแนนรวม (คำนวณ)' if th else 'overall (computed)'}: "
-               f"{'-' if computed is None else f'{computed:.2f}'}  {'ระดับ' if th else 'grade'} {ita['grade'] or '-'}")
+    out.append(
+        f"{'คะแนนรวม (คำนวณ)' if th else 'overall (computed)'}: "
+        f"{'-' if computed is None else f'{computed:.2f}'}  {'ระดับ' if th else 'grade'} {ita['grade'] or '-'}"
+    )
     if stated is not None:
-        out.append(f"{'คะแนนรวมตามเอกสาร' if th else 'overall (stated)'}: {stated:.2f} {ita['stated_grade'] or ''}")
+        out.append(
+            f"{'คะแนนรวมตามเอกสาร' if th else 'overall (stated)'}: {stated:.2f} {ita['stated_grade'] or ''}"
+        )
         if computed is not None and abs(stated - computed) >= 0.01:
-            click.echo(f"warning: คะแนนรวมในเอกสาร {stated:.2f} ไม่ตรงกับที่คำนวณได้ {computed:.2f} "
-                       f"(stated overall {stated:.2f} differs from computed {computed:.2f})", err=True)
+            click.echo(
+                f"warning: คะแนนรวมในเอกสาร {stated:.2f} ไม่ตรงกับที่คำนวณได้ {computed:.2f} "
+                f"(stated overall {stated:.2f} differs from computed {computed:.2f})",
+                err=True,
+            )
     click.echo("\n".join(out))
 
 
@@ -194,8 +249,12 @@ def unit_list(app: App, as_json: bool, org: str | None) -> None:
         return
     th = app.lang == "th"
     missing = "— ยังไม่มีอีเมล" if th else "— no address yet"
-    click.echo(table(["หน่วยงาน" if th else "unit", "อีเมล" if th else "e-mail"],
-                     [[u["name"], ", ".join(u["emails"]) or missing] for u in found]))
+    click.echo(
+        table(
+            ["หน่วยงาน" if th else "unit", "อีเมล" if th else "e-mail"],
+            [[u["name"], ", ".join(u["emails"]) or missing] for u in found],
+        )
+    )
 
 
 @click.group()
@@ -216,13 +275,25 @@ def meeting_list(app: App, as_json: bool, org: str | None) -> None:
         emit_json(found)
         return
     th = app.lang == "th"
-    headers = ["รหัส", "การประชุม", "เดือน", "วันที่", "เวลา", "สถานที่", "งาน"] if th else \
-        ["id", "meeting", "month", "date", "time", "place", "tasks"]
+    headers = (
+        ["รหัส", "การประชุม", "เดือน", "วันที่", "เวลา", "สถานที่", "งาน"]
+        if th
+        else ["id", "meeting", "month", "date", "time", "place", "tasks"]
+    )
     rows = []
     for m in found:
         year, month = (int(x) for x in m["month"].split("-"))
-        rows.append([str(m["id"]), m["title"], thai.format_month(year, month, lang=app.lang),
-                     fmt_date(app, m["date"]), m["time"] or "-", m["place"] or "-", str(m["tasks"])])
+        rows.append(
+            [
+                str(m["id"]),
+                m["title"],
+                thai.format_month(year, month, lang=app.lang),
+                fmt_date(app, m["date"]),
+                m["time"] or "-",
+                m["place"] or "-",
+                str(m["tasks"]),
+            ]
+        )
     click.echo(table(headers, rows, shrink=1))
 
 
@@ -233,8 +304,9 @@ def meeting_list(app: App, as_json: bool, org: str | None) -> None:
 @click.option("--place", metavar="TEXT", help="สถานที่ (where)")
 @click.option("--attendee", "attendees", multiple=True, metavar="ADDR", help="ผู้เข้าประชุม (e-mail; repeatable)")
 @pass_app
-def meeting_set(app: App, meeting_id: str, on: str | None, at: str | None, place: str | None,
-                attendees: tuple[str, ...]) -> None:
+def meeting_set(
+    app: App, meeting_id: str, on: str | None, at: str | None, place: str | None, attendees: tuple[str, ...]
+) -> None:
     """กำหนดวัน เวลา สถานที่ และผู้เข้าประชุม (set a meeting's date, time, place, attendees).
 
     \b
@@ -244,8 +316,16 @@ def meeting_set(app: App, meeting_id: str, on: str | None, at: str | None, place
 
     mid = thai.parse_int(meeting_id, what="meeting id")
     with app.db.transaction():
-        m = set_meeting(app.db, mid, now=app.now, actor=app.actor,
-                        on=params.user_date(on) if on else None,
-                        at=params.user_time(at) if at else None, place=place,
-                        attendees=list(attendees) if attendees else None)
-    click.echo(f"#{m['id']} {m['title']}: {fmt_date(app, m['date'])} {m['time'] or ''} {m['place'] or ''}".rstrip())
+        m = set_meeting(
+            app.db,
+            mid,
+            now=app.now,
+            actor=app.actor,
+            on=params.user_date(on) if on else None,
+            at=params.user_time(at) if at else None,
+            place=place,
+            attendees=list(attendees) if attendees else None,
+        )
+    click.echo(
+        f"#{m['id']} {m['title']}: {fmt_date(app, m['date'])} {m['time'] or ''} {m['place'] or ''}".rstrip()
+    )

@@ -31,6 +31,14 @@ def fmt_when(app: App, iso: str | None) -> str:
     return f"{thai.format_date(dt.date(), lang=app.lang)} {dt:%H:%M}"
 
 
+def fmt_meeting_date(app: App, iso: str | None, month: str) -> str:
+    """The meeting's date, or its month while the date is not set."""
+    if iso:
+        return fmt_date(app, iso)
+    year, mon = (int(x) for x in month.split("-"))
+    return thai.format_month(year, mon, lang=app.lang)
+
+
 def window(app: App, task: dict[str, Any]) -> str:
     return f"{fmt_date(app, task['start'])} – {fmt_date(app, task['end'])}"
 
@@ -48,8 +56,9 @@ def list_(app: App, as_json: bool, status: str | None, owner: str | None, org: s
     ตัวอย่าง: tracker list
               tracker list --status overdue --owner สำนักปลัดฯ
     """
-    found = tasks.list_tasks(app.db, now=app.now, status=status, owner=owner, organisation=org,
-                             brief=not as_json)
+    found = tasks.list_tasks(
+        app.db, now=app.now, status=status, owner=owner, organisation=org, brief=not as_json
+    )
     if as_json:
         emit_json(found)
         return
@@ -57,11 +66,21 @@ def list_(app: App, as_json: bool, status: str | None, owner: str | None, org: s
         click.echo("ไม่มีงาน (no tasks)" if app.lang == "th" else "no tasks")
         return
     th = app.lang == "th"
-    headers = (["รหัส", "ที่", "มาตรการ", "ผู้รับผิดชอบ", "ช่วงเวลา", "สถานะ", "คืบหน้า"] if th
-               else ["id", "no", "measure", "owner", "window", "status", "progress"])
+    headers = (
+        ["รหัส", "ที่", "มาตรการ", "ผู้รับผิดชอบ", "ช่วงเวลา", "สถานะ", "คืบหน้า"]
+        if th
+        else ["id", "no", "measure", "owner", "window", "status", "progress"]
+    )
     rows = [
-        [str(t["id"]), t["number"], t["title"], ", ".join(t["owners"]), window(app, t),
-         status_text(t["status"], app.lang), f"{t['progress']}%"]
+        [
+            str(t["id"]),
+            t["number"],
+            t["title"],
+            ", ".join(t["owners"]),
+            window(app, t),
+            status_text(t["status"], app.lang),
+            f"{t['progress']}%",
+        ]
         for t in found
     ]
     click.echo(table(headers, rows, shrink=2))
@@ -83,11 +102,33 @@ def show(app: App, task: str, as_json: bool) -> None:
         return
     th = app.lang == "th"
     labels = (
-        ("มาตรการ", "ผู้รับผิดชอบ", "ช่วงเวลา", "สถานะ", "เสร็จเมื่อ", "ติดตามผล", "วิธีการดำเนินการ",
-         "ข้อย่อย", "หลักฐาน", "ประวัติ", "ยังไม่ได้บันทึก")
-        if th else
-        ("measure", "owners", "window", "status", "done at", "follow-up", "actions",
-         "items", "evidence", "history", "not recorded yet")
+        (
+            "มาตรการ",
+            "ผู้รับผิดชอบ",
+            "ช่วงเวลา",
+            "สถานะ",
+            "เสร็จเมื่อ",
+            "ติดตามผล",
+            "วิธีการดำเนินการ",
+            "ข้อย่อย",
+            "หลักฐาน",
+            "ประวัติ",
+            "ยังไม่ได้บันทึก",
+        )
+        if th
+        else (
+            "measure",
+            "owners",
+            "window",
+            "status",
+            "done at",
+            "follow-up",
+            "actions",
+            "items",
+            "evidence",
+            "history",
+            "not recorded yet",
+        )
     )
     out = [
         f"#{t['id']}  {labels[0]} {t['number']}. {t['title']}",
@@ -99,14 +140,17 @@ def show(app: App, task: str, as_json: bool) -> None:
         out.append(f"{labels[4]}: {fmt_when(app, t['done_at'])}")
     if t["meeting"]:
         m = t["meeting"]
-        out.append(f"{labels[5]}: {m['title']} (#{m['id']}, {m['date'] and fmt_date(app, m['date']) or m['month']})")
+        out.append(f"{labels[5]}: {m['title']} (#{m['id']}, {fmt_meeting_date(app, m['date'], m['month'])})")
     if t["items"]:
         out.append(f"{labels[7]}:")
         out += [f"  [{'x' if i['done'] else ' '}] {i['no']} {i['text']}" for i in t["items"]]
     elif t["actions"]:
         out.append(f"{labels[6]}: {t['actions']}")
-    names = (("ผลการดำเนินงาน", "ปัญหา", "อุปสรรค", "ข้อเสนอแนะ") if th
-             else ("results", "problems", "obstacles", "suggestions"))
+    names = (
+        ("ผลการดำเนินงาน", "ปัญหา", "อุปสรรค", "ข้อเสนอแนะ")
+        if th
+        else ("results", "problems", "obstacles", "suggestions")
+    )
     for name, key in zip(names, tasks.OUTCOME_FIELDS, strict=True):
         out.append(f"{name}: {t['outcome'][key] or '— ' + labels[10]}")
     if t["evidence"]:
@@ -147,5 +191,10 @@ def history(app: App, task: str | None, as_json: bool) -> None:
         emit_json(rows)
         return
     headers = ["เวลา", "ผู้บันทึก", "งาน", "รายการ"] if app.lang == "th" else ["when", "by", "task", "what"]
-    click.echo(table(headers, [[fmt_when(app, r["at"]), r["actor"], str(r["task_id"] or "-"), _describe(r)]
-                               for r in rows], shrink=3))
+    click.echo(
+        table(
+            headers,
+            [[fmt_when(app, r["at"]), r["actor"], str(r["task_id"] or "-"), _describe(r)] for r in rows],
+            shrink=3,
+        )
+    )

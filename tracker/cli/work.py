@@ -17,7 +17,10 @@ def _set_actor(ctx: click.Context, _param: click.Parameter, value: str | None) -
 
 
 by_option = click.option(
-    "--by", metavar="NAME", expose_value=False, callback=_set_actor,
+    "--by",
+    metavar="NAME",
+    expose_value=False,
+    callback=_set_actor,
     help="ผู้บันทึก (who records this; default: your login name)",
 )
 
@@ -94,8 +97,11 @@ def check(app: App, task: str, item: str, undo: bool) -> None:
     tid = params.task_id(task)
     with app.db.transaction():
         pct = tasks.check_item(app.db, tid, params.item_no(item), now=app.now, actor=app.actor, done=not undo)
-    _ok(app, f"งาน {tid}: ข้อ {item} {'ยกเลิกแล้ว' if undo else 'ทำแล้ว'} (ความคืบหน้า {pct}%)",
-        f"task {tid}: item {item} {'unticked' if undo else 'ticked'} (progress {pct}%)")
+    _ok(
+        app,
+        f"งาน {tid}: ข้อ {item} {'ยกเลิกแล้ว' if undo else 'ทำแล้ว'} (ความคืบหน้า {pct}%)",
+        f"task {tid}: item {item} {'unticked' if undo else 'ticked'} (progress {pct}%)",
+    )
 
 
 @click.command()
@@ -133,8 +139,9 @@ def done(app: App, task: str, note: str | None, evidence_ref: str | None, on: st
     tid = params.task_id(task)
     when = params.user_datetime(on) if on else None
     with app.db.transaction():
-        tasks.mark_done(app.db, tid, now=app.now, actor=app.actor, note=note,
-                        evidence_ref=evidence_ref, on=when)
+        tasks.mark_done(
+            app.db, tid, now=app.now, actor=app.actor, note=note, evidence_ref=evidence_ref, on=when
+        )
     _ok(app, f"งาน {tid}: เสร็จแล้ว", f"task {tid}: done")
 
 
@@ -162,8 +169,14 @@ def reopen(app: App, task: str) -> None:
 @click.option("--obstacles", help="อุปสรรค (obstacles)")
 @click.option("--suggestions", help="ข้อเสนอแนะ (suggestions)")
 @pass_app
-def outcome(app: App, task: str, result: str | None, problems: str | None,
-            obstacles: str | None, suggestions: str | None) -> None:
+def outcome(
+    app: App,
+    task: str,
+    result: str | None,
+    problems: str | None,
+    obstacles: str | None,
+    suggestions: str | None,
+) -> None:
     """บันทึกผล ปัญหา อุปสรรค ข้อเสนอแนะ สำหรับรายงาน (the report's four fields).
 
     \b
@@ -172,6 +185,7 @@ def outcome(app: App, task: str, result: str | None, problems: str | None,
     tid = params.task_id(task)
     given = {"result": result, "problems": problems, "obstacles": obstacles, "suggestions": suggestions}
     with app.db.transaction():
-        tasks.set_outcome(app.db, tid, {k: v for k, v in given.items() if v is not None},
-                          now=app.now, actor=app.actor)
+        tasks.set_outcome(
+            app.db, tid, {k: v for k, v in given.items() if v is not None}, now=app.now, actor=app.actor
+        )
     _ok(app, f"งาน {tid}: บันทึกผลแล้ว", f"task {tid}: outcome saved")

@@ -13,7 +13,7 @@ import os
 import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ KNOWN_REVISIONS = ("0001",)  # oldest first; the last one is SCHEMA_REVISION
 
 def ts(dt: datetime) -> str:
     """A timestamp as stored: UTC, fixed width, so text order is time order."""
-    return dt.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    return dt.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def from_ts(text: str) -> datetime:
@@ -170,9 +170,7 @@ class SqliteDatabase(Database):
                 return None
             raise _sqlite_error(exc, self.path) from exc
         except sqlite3.DatabaseError as exc:
-            raise DatabaseError(
-                f"ไฟล์นี้ไม่ใช่ฐานข้อมูลของ tracker (not a tracker database: {self.path})"
-            ) from exc
+            raise DatabaseError(f"ไฟล์นี้ไม่ใช่ฐานข้อมูลของ tracker (not a tracker database: {self.path})") from exc
         return None if row is None else str(row[0])
 
 
@@ -188,8 +186,7 @@ def _sqlite_error(exc: sqlite3.Error, path: Path) -> DatabaseError:
     text = str(exc)
     if "locked" in text or "busy" in text:
         return DatabaseError(
-            "ฐานข้อมูลกำลังถูกใช้งานโดยโปรแกรมอื่น ลองใหม่อีกครั้ง "
-            f"(database is locked by another program: {path})"
+            f"ฐานข้อมูลกำลังถูกใช้งานโดยโปรแกรมอื่น ลองใหม่อีกครั้ง (database is locked by another program: {path})"
         )
     if "readonly" in text or "read-only" in text:
         return DatabaseError(f"ฐานข้อมูลเป็นแบบอ่านอย่างเดียว (database is read-only: {path})")
@@ -310,8 +307,9 @@ def open_database(url: str, *, create: bool = True) -> Database:
         if str(path) in ("", ":memory:"):
             raise DatabaseError("ต้องระบุไฟล์ฐานข้อมูล (a SQLite URL needs a file path)")
         read_only = url.endswith("?mode=ro")  # e.g. a copy on a read-only share
-        return SqliteDatabase(path, url if "://" in url else f"sqlite:///{path}", create=create,
-                              read_only=read_only)
+        return SqliteDatabase(
+            path, url if "://" in url else f"sqlite:///{path}", create=create, read_only=read_only
+        )
     if url.startswith("sqlite"):
         raise DatabaseError(f"รูปแบบ URL ไม่ถูกต้อง (use sqlite:///PATH, not {url})")
     return SqlAlchemyDatabase(url)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from tracker.db.connection import Database, ts
-from tracker.plans.model import MeetingRef, Measure, Plan
+from tracker.plans.model import Measure, MeetingRef, Plan
 from tracker.services import history
 
 
@@ -50,9 +50,7 @@ def import_plan(db: Database, plan: Plan, *, source: str, now: datetime, actor: 
         "improvements": json.dumps(list(baseline.improvements) if baseline else [], ensure_ascii=False),
         "now": stamp,
     }
-    existing = db.one(
-        "SELECT id FROM plans WHERE organisation_id = :org AND fiscal_year = :fy", values
-    )
+    existing = db.one("SELECT id FROM plans WHERE organisation_id = :org AND fiscal_year = :fy", values)
     if existing is None:
         plan_id = db.insert(
             "INSERT INTO plans (organisation_id, fiscal_year, title, source, adopted_on,"
@@ -77,7 +75,8 @@ def import_plan(db: Database, plan: Plan, *, source: str, now: datetime, actor: 
     db.execute("DELETE FROM ita_indicators WHERE plan_id = :p", {"p": plan_id})
     if baseline:
         db.executemany(
-            "INSERT INTO ita_indicators (plan_id, no, name, grp, score) VALUES (:p, :no, :name, :grp, :score)",
+            "INSERT INTO ita_indicators (plan_id, no, name, grp, score)"
+            " VALUES (:p, :no, :name, :grp, :score)",
             [
                 {"p": plan_id, "no": i.no, "name": i.name, "grp": i.group, "score": i.score}
                 for i in baseline.indicators
@@ -109,13 +108,26 @@ def import_plan(db: Database, plan: Plan, *, source: str, now: datetime, actor: 
                 " WHERE id = :id",
                 {"now": stamp, "id": row["id"]},
             )
-            history.record(db, now=now, actor=actor, action="cancel", task_id=row["id"],
-                           reason="removed from the plan document")
+            history.record(
+                db,
+                now=now,
+                actor=actor,
+                action="cancel",
+                task_id=row["id"],
+                reason="removed from the plan document",
+            )
             summary.cancelled.append(number)
 
     history.record(
-        db, now=now, actor=actor, action="import", plan_id=plan_id, source=source,
-        created=summary.created, updated=summary.updated, cancelled=summary.cancelled,
+        db,
+        now=now,
+        actor=actor,
+        action="import",
+        plan_id=plan_id,
+        source=source,
+        created=summary.created,
+        updated=summary.updated,
+        cancelled=summary.cancelled,
     )
     return summary
 
@@ -137,7 +149,13 @@ def _meeting(db: Database, plan_id: int, key: str, ref: MeetingRef, stamp: str) 
     return db.insert(
         "INSERT INTO meetings (plan_id, key, title, month, updated_at)"
         " VALUES (:p, :k, :title, :month, :now) RETURNING id",
-        {"p": plan_id, "k": key, "title": ref.title, "month": f"{ref.year:04d}-{ref.month:02d}", "now": stamp},
+        {
+            "p": plan_id,
+            "k": key,
+            "title": ref.title,
+            "month": f"{ref.year:04d}-{ref.month:02d}",
+            "now": stamp,
+        },
     )
 
 
@@ -179,8 +197,17 @@ def _task(
         history.record(db, now=now, actor=actor, action="create", task_id=task_id, plan_id=plan_id)
     else:
         task_id = int(old["id"])  # type: ignore[call-overload]
-        fields = ("title", "actions", "owners", "period_text", "starts_on", "ends_on",
-                  "followup_text", "meeting_id", "position")
+        fields = (
+            "title",
+            "actions",
+            "owners",
+            "period_text",
+            "starts_on",
+            "ends_on",
+            "followup_text",
+            "meeting_id",
+            "position",
+        )
         changed = [f for f in fields if old[f] != values[f]]
         items_changed = _items_differ(db, task_id, m)
         if changed or items_changed or old["cancelled_at"] is not None:
@@ -192,8 +219,14 @@ def _task(
                 {**values, "id": task_id},
             )
             summary.updated.append(m.number)
-            history.record(db, now=now, actor=actor, action="update", task_id=task_id,
-                           fields=changed + (["items"] if items_changed else []))
+            history.record(
+                db,
+                now=now,
+                actor=actor,
+                action="update",
+                task_id=task_id,
+                fields=changed + (["items"] if items_changed else []),
+            )
         else:
             summary.unchanged.append(m.number)
     _sync_items(db, task_id, m)
@@ -206,7 +239,10 @@ def _items_differ(db: Database, task_id: int, m: Measure) -> bool:
 
 def _sync_items(db: Database, task_id: int, m: Measure) -> None:
     """Items are matched by their number; a tick survives a re-import."""
-    old = {r["no"]: r for r in db.query("SELECT id, no, text, position FROM task_items WHERE task_id = :t", {"t": task_id})}
+    old = {
+        r["no"]: r
+        for r in db.query("SELECT id, no, text, position FROM task_items WHERE task_id = :t", {"t": task_id})
+    }
     for position, item in enumerate(m.items):
         row = old.pop(item.no, None)
         if row is None:

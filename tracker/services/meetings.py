@@ -76,6 +76,13 @@ def set_meeting(
         f"UPDATE meetings SET {sets}, sequence = sequence + 1, updated_at = :now WHERE id = :id",
         {**changes, "now": ts(now), "id": meeting_id},
     )
-    history.record(db, now=now, actor=actor, action="meeting", meeting_id=meeting_id,
-                   plan_id=current["plan_id"], **changes)
+    history.record(
+        db,
+        now=now,
+        actor=actor,
+        action="meeting",
+        meeting_id=meeting_id,
+        plan_id=current["plan_id"],
+        **changes,
+    )
     return get_meeting(db, meeting_id)

@@ -26,7 +26,9 @@ def latest_plan_id(db: Database, *, organisation: str | None = None) -> int:
         {"org": organisation},
     )
     if row is None:
-        raise NotFound("ยังไม่มีแผนในฐานข้อมูล ใช้ tracker import ก่อน (no plan imported yet: run `tracker import FILE`)")
+        raise NotFound(
+            "ยังไม่มีแผนในฐานข้อมูล ใช้ tracker import ก่อน (no plan imported yet: run `tracker import FILE`)"
+        )
     return int(row["id"])
 
 
@@ -44,7 +46,9 @@ def get_plan(db: Database, plan_id: int) -> dict[str, Any]:
         raise NotFound(f"ไม่พบแผนหมายเลข {plan_id} (no plan with id {plan_id})")
     indicators = [
         Indicator(no=r["no"], name=r["name"], group=r["grp"], score=r["score"])
-        for r in db.query("SELECT no, name, grp, score FROM ita_indicators WHERE plan_id = :p ORDER BY no", {"p": plan_id})
+        for r in db.query(
+            "SELECT no, name, grp, score FROM ita_indicators WHERE plan_id = :p ORDER BY no", {"p": plan_id}
+        )
     ]
     computed = ita.overall_or_none(indicators) if indicators else None
     counts = db.one(

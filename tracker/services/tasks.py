@@ -150,9 +150,16 @@ def list_tasks(
         rows = [r for r in rows if any(wanted in " ".join(o.split()) for o in json.loads(r["owners"]))]
     if brief:
         return [
-            {"id": r["id"], "number": r["number"], "title": r["title"], "owners": json.loads(r["owners"]),
-             "start": r["starts_on"], "end": r["ends_on"], "status": status_of(r, today),
-             "progress": r["progress"]}
+            {
+                "id": r["id"],
+                "number": r["number"],
+                "title": r["title"],
+                "owners": json.loads(r["owners"]),
+                "start": r["starts_on"],
+                "end": r["ends_on"],
+                "status": status_of(r, today),
+                "progress": r["progress"],
+            }
             for r in rows
         ]
     ids = [r["id"] for r in rows]
@@ -222,8 +229,14 @@ def set_progress(
         return
     _touch(db, task_id, now, progress=percent, started_at=row["started_at"] or ts(now))
     history.record(
-        db, now=now, actor=actor, action="progress", task_id=task_id,
-        before=row["progress"], after=percent, note=note or "",
+        db,
+        now=now,
+        actor=actor,
+        action="progress",
+        task_id=task_id,
+        before=row["progress"],
+        after=percent,
+        note=note or "",
     )
 
 
@@ -247,7 +260,9 @@ def check_item(
     match = [i for i in items if _item_key(i["no"]) == _item_key(item_no)]
     if not match:
         nos = ", ".join(i["no"] for i in items) or "ไม่มี (none)"
-        raise NotFound(f"งาน {task_id} ไม่มีข้อย่อย {item_no} (task {task_id} has no item {item_no}; items: {nos})")
+        raise NotFound(
+            f"งาน {task_id} ไม่มีข้อย่อย {item_no} (task {task_id} has no item {item_no}; items: {nos})"
+        )
     item = match[0]
     if (item["done_at"] is not None) == done:
         return int(row["progress"])
@@ -259,14 +274,19 @@ def check_item(
     progress = row["progress"] if row["done_at"] else round(100 * ticked / len(items))
     _touch(db, task_id, now, progress=progress, started_at=row["started_at"] or ts(now))
     history.record(
-        db, now=now, actor=actor, action="check" if done else "uncheck", task_id=task_id,
-        item=item_no, progress=progress,
+        db,
+        now=now,
+        actor=actor,
+        action="check" if done else "uncheck",
+        task_id=task_id,
+        item=item_no,
+        progress=progress,
     )
     return int(progress)
 
 
 def _item_key(no: str) -> tuple[str, ...]:
-    """"1)(3)", "1.3", "๑.๓" and "1-3" all name the same sub-item."""
+    """ "1)(3)", "1.3", "๑.๓" and "1-3" all name the same sub-item."""
     digits = "".join(c if c.isdigit() else " " for c in no.translate(_ARABIC))
     return tuple(str(int(d)) for d in digits.split()) or (no.strip(),)
 
@@ -279,7 +299,9 @@ def add_evidence(
 ) -> None:
     ref = ref.strip()
     if not ref or any(c in ref for c in "\r\n\0"):
-        raise InvalidInput("หลักฐานต้องเป็น URL หรือชื่อไฟล์หนึ่งบรรทัด (evidence must be one line: a URL or file reference)")
+        raise InvalidInput(
+            "หลักฐานต้องเป็น URL หรือชื่อไฟล์หนึ่งบรรทัด (evidence must be one line: a URL or file reference)"
+        )
     _row(db, task_id)
     db.execute(
         "INSERT INTO evidence (task_id, ref, title, added_at) VALUES (:t, :ref, :title, :at)",
@@ -310,8 +332,14 @@ def mark_done(
         add_evidence(db, task_id, evidence_ref, now=now, actor=actor)
     _touch(db, task_id, now, done_at=ts(done_at), progress=100, started_at=row["started_at"] or ts(done_at))
     history.record(
-        db, now=now, actor=actor, action="done", task_id=task_id,
-        done_at=local_iso(ts(done_at)), progress_before=row["progress"], note=note or "",
+        db,
+        now=now,
+        actor=actor,
+        action="done",
+        task_id=task_id,
+        done_at=local_iso(ts(done_at)),
+        progress_before=row["progress"],
+        note=note or "",
     )
 
 
@@ -327,14 +355,17 @@ def reopen(db: Database, task_id: int, *, now: datetime, actor: str) -> None:
     before = json.loads(last_done[0]["detail"]).get("progress_before", 0) if last_done else 0
     _touch(db, task_id, now, done_at=None, progress=before)
     history.record(
-        db, now=now, actor=actor, action="reopen", task_id=task_id,
-        was_done_at=local_iso(row["done_at"]), progress=before,
+        db,
+        now=now,
+        actor=actor,
+        action="reopen",
+        task_id=task_id,
+        was_done_at=local_iso(row["done_at"]),
+        progress=before,
     )
 
 
-def set_outcome(
-    db: Database, task_id: int, fields: dict[str, str], *, now: datetime, actor: str
-) -> None:
+def set_outcome(db: Database, task_id: int, fields: dict[str, str], *, now: datetime, actor: str) -> None:
     """Set any of the report's four fields (result, problems, obstacles, suggestions)."""
     unknown = set(fields) - set(OUTCOME_FIELDS)
     if unknown:
@@ -346,4 +377,4 @@ def set_outcome(
     _row(db, task_id)
     clean = {k: v.strip() for k, v in fields.items()}
     _touch(db, task_id, now, **clean)
-    history.record(db, now=now, actor=actor, action="outcome", task_id=task_id, **clean)
+    history.record(db, now=now, actor=actor, action="outcome", task_id=task_id, fields=clean)

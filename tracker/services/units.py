@@ -32,7 +32,9 @@ def organisation_id(db: Database, name: str | None) -> int:
         return int(row["id"])
     rows = db.query("SELECT id, name FROM organisations ORDER BY id LIMIT 2")
     if not rows:
-        raise NotFound("ยังไม่มีแผนในฐานข้อมูล ใช้ tracker import ก่อน (no plan imported yet: run `tracker import FILE`)")
+        raise NotFound(
+            "ยังไม่มีแผนในฐานข้อมูล ใช้ tracker import ก่อน (no plan imported yet: run `tracker import FILE`)"
+        )
     if len(rows) > 1:
         raise InvalidInput("มีหลายหน่วยงาน ระบุ --org (several organisations: say which with --org)")
     return int(rows[0]["id"])
@@ -47,10 +49,13 @@ def set_unit(
     clean = [check_email(e) for e in emails]
     org = organisation_id(db, organisation)
     value = json.dumps(clean, ensure_ascii=False)
-    if db.execute(
-        "UPDATE units SET emails = :e, updated_at = :now WHERE organisation_id = :o AND name = :n",
-        {"e": value, "now": ts(now), "o": org, "n": name},
-    ) == 0:
+    if (
+        db.execute(
+            "UPDATE units SET emails = :e, updated_at = :now WHERE organisation_id = :o AND name = :n",
+            {"e": value, "now": ts(now), "o": org, "n": name},
+        )
+        == 0
+    ):
         db.execute(
             "INSERT INTO units (organisation_id, name, emails, updated_at) VALUES (:o, :n, :e, :now)",
             {"e": value, "now": ts(now), "o": org, "n": name},
