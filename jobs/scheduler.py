@@ -1,0 +1,113 @@
+"""`tracker scheduler`: the reminder daemon (APScheduler 3.x, Asia/Bangkok).
+
+Two jobs: a daily one at the configured hour on weekdays (it skips holidays)
+that queues what is due, and a sweep every `sweep_seconds` that sends what is
+queued and writes a heartbeat. Both run in the scheduler's own thread
+(DebugExecutor): one database connection, no thread juggling, and a signal
+handler that can stop the sweep between two messages.
+
+APScheduler's job store stays in memory and holds nothing worth keeping:
+everything durable (what is due, claimed, sent) is in our tables, so a
+restart, a missed cron time or a second daemon changes nothing. On start the
+daemon runs the daily job at once if today's hour has passed (catch-up after
+downtime) and sweeps.
+
+SIGTERM / SIGINT: the sweep stops before its next message, hands back the
+rows it had claimed but not sent, the heartbeat is marked stopped, exit 0.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from types import FrameType
+from zoneinfo import ZoneInfo
+
+from jobs.remind import Jobs
+from tracker.app import App
+from tracker.errors import DatabaseError
+from tracker.reminders import heartbeat, run
+
+log = logging.getLogger("tracker.scheduler")
+
+
+def serve(app: App, *, clock: run.Clock, name: str, sweep_seconds: float | None = None,
+          batch: int | None = None) -> int:
+    """Run until SIGTERM/SIGINT. Returns the exit status."""
+    from dataclasses import replace
+
+    from apscheduler.executors.debug import DebugExecutor
+    from apscheduler.schedulers.base import SchedulerNotRunningError
+    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    tz = ZoneInfo("Asia/Bangkok")
+    policy = run.load_policy(app.settings)
+    if sweep_seconds:
+        policy = replace(policy, sweep_seconds=sweep_seconds)
+    if batch:
+        policy = replace(policy, batch=batch)
+    jobs = Jobs(app=app, policy=policy, clock=clock, name=name, started=clock())
+    sched = BlockingScheduler(
+        timezone=tz,
+        executors={"default": DebugExecutor()},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
+    )
+    in_job = threading.Event()
+
+    def shutdown() -> None:
+        try:
+            if sched.running:
+                sched.shutdown(wait=False)
+        except SchedulerNotRunningError:
+            pass
+
+    def guarded(fn: object) -> object:
+        def job() -> None:
+            in_job.set()
+            try:
+                fn()  # type: ignore[operator]
+            except DatabaseError as exc:
+                # The server went away: drop the connection, the next job reconnects.
+                log.error("database error: %s", exc)
+                app.close()
+            except Exception:
+                log.exception("job failed; the next run tries again")
+            finally:
+                in_job.clear()
+                if jobs.stop.is_set():
+                    shutdown()
+
+        job.__name__ = getattr(fn, "__name__", "job")
+        return job
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        log.info("received %s: stopping", signal.Signals(signum).name)
+        jobs.stop.set()
+        if not in_job.is_set():
+            shutdown()
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        sched.add_job(guarded(jobs.daily), CronTrigger(day_of_week="mon-fri", hour=policy.hour.hour,
+                      minute=policy.hour.minute, timezone=tz), id="daily", name="daily enqueue")
+        sched.add_job(guarded(jobs.sweep), IntervalTrigger(seconds=policy.sweep_seconds, timezone=tz),
+                      id="sweep", name="outbox sweep")
+        with app.db.transaction():
+            heartbeat.prune(app.db, now=clock())
+        log.info("scheduler %s started: daily at %s, sweep every %gs", name,
+                 policy.hour.strftime("%H:%M"), policy.sweep_seconds)
+        guarded(jobs.sweep)()  # type: ignore[operator]
+        if not jobs.stop.is_set():
+            sched.start()
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        try:
+            jobs.stopped()
+        except DatabaseError as exc:
+            log.error("could not record the stop: %s", exc)
+        log.info("scheduler %s stopped", name)
+    return 0

@@ -1,0 +1,246 @@
+"""Reminders: `tracker remind` (send what is due, preview, status) and
+`tracker scheduler` (the daemon)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import datetime
+from typing import Any
+
+import click
+
+from tracker.app import App
+from tracker.cli import params
+from tracker.cli.output import emit_json, table
+
+pass_app = click.make_pass_decorator(App)
+
+
+def _logging(verbose: int) -> None:
+    """Our own loggers only: library loggers (SQLAlchemy would print every
+    statement at DEBUG) stay at WARNING."""
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    level = logging.DEBUG if verbose >= 2 else logging.INFO if verbose else logging.WARNING
+    logging.getLogger("tracker").setLevel(level)
+    if verbose >= 3:
+        logging.getLogger("apscheduler").setLevel(logging.INFO)
+
+
+def _clock(app: App) -> Any:
+    """The daemon's clock: the system clock, or --now moving forward in real time."""
+    import time
+
+    from tracker.clock import system_now
+
+    root = click.get_current_context().find_root()
+    if not root.params.get("now"):
+        return system_now
+    start, t0 = app.now, time.monotonic()
+    from datetime import timedelta
+
+    return lambda: start + timedelta(seconds=time.monotonic() - t0)
+
+
+def _when(iso: str | None) -> str:
+    if not iso:
+        return "-"
+    from tracker.clock import BANGKOK
+
+    return datetime.fromisoformat(iso).astimezone(BANGKOK).strftime("%Y-%m-%d %H:%M")
+
+
+@click.command()
+@click.option("--dry-run", is_flag=True, help="แสดงสิ่งที่จะส่งโดยไม่ส่งจริง (show what would go; send nothing)")
+@click.option("--json", "as_json", is_flag=True, help="ผลลัพธ์เป็น JSON")
+@click.option("--preview", nargs=2, metavar="FROM TO",
+              help="ทุกอีเมลที่จะส่งในช่วงวันที่นี้ ไม่ส่งจริง (every reminder of that range; sends nothing)")
+@click.option("--status", is_flag=True,
+              help="สถานะคิวอีเมลและตัวจัดตาราง (outbox counts, failures, scheduler heartbeats)")
+@click.option("--org", metavar="NAME", help="เฉพาะองค์กรนี้ (only this organisation)")
+@click.option("-v", "--verbose", count=True, help="บันทึกการทำงานละเอียด (log more; -vv for debug)")
+@pass_app
+def remind(app: App, dry_run: bool, as_json: bool, preview: tuple[str, str] | None, status: bool,
+           org: str | None, verbose: int) -> None:
+    """ส่งอีเมลแจ้งเตือนที่ถึงกำหนด ณ เวลานี้ (send every reminder due now).
+
+    ใช้กับ cron หรือ systemd timer ได้ เรียกซ้ำได้โดยไม่ส่งซ้ำ
+    (safe to run from cron as often as you like: nothing is sent twice).
+
+    \b
+    ตัวอย่าง (examples):
+      tracker remind --dry-run
+      tracker remind --preview 2023-01-01 2023-04-30
+      tracker remind --status
+      tracker --now "2023-03-29 08:30" remind
+    """
+    if sum(map(bool, (dry_run, preview, status))) > 1:
+        raise click.UsageError("use only one of --dry-run, --preview, --status")
+    _logging(verbose)
+    from tracker.reminders import run
+
+    policy = run.load_policy(app.settings)
+    if preview:
+        _preview(app, policy, preview, org, as_json)
+    elif status:
+        _status(app, policy, as_json)
+    elif dry_run:
+        _dry_run(app, policy, org, as_json)
+    else:
+        _send(app, policy, org, as_json)
+
+
+def _preview(app: App, policy: Any, span: tuple[str, str], org: str | None, as_json: bool) -> None:
+    from tracker.errors import InvalidInput
+    from tracker.reminders.preview import preview
+
+    start, end = params.user_date(span[0]), params.user_date(span[1])
+    if end < start:
+        raise InvalidInput(f"วันที่สิ้นสุดอยู่ก่อนวันเริ่ม (TO {end} is before FROM {start})")
+    with app.db.transaction():
+        rows = preview(app.db, app.settings, policy, start=start, end=end, now=app.now, organisation=org)
+    if as_json:
+        emit_json(rows)
+        return
+    _print_rows(app, rows)
+    for r in rows:
+        if r.get("warning"):
+            click.echo(f"warning: {r['warning']}", err=True)
+            break
+
+
+def _print_rows(app: App, rows: list[dict[str, Any]]) -> None:
+    th = app.lang == "th"
+    headers = (["เวลา", "ประเภท", "งาน", "ถึง", "เรื่อง"] if th
+               else ["at", "kind", "task", "to", "subject"])
+    click.echo(table(headers, [
+        [_when(r["at"]), r["kind"], str(r["task_id"] or f"m{r['meeting_id']}"),
+         ", ".join(r["to"]) or ("(ไม่มีอีเมล)" if th else "(no address)"), r["subject"]]
+        for r in rows], shrink=4))
+    click.echo(f"{len(rows)} ฉบับ" if th else f"{len(rows)} message(s)")
+
+
+def _dry_run(app: App, policy: Any, org: str | None, as_json: bool) -> None:
+    from tracker.reminders import outbox, run
+    from tracker.reminders.preview import describe
+
+    report = run.enqueue_due(app.db, policy, app.now, organisation=org, dry_run=True)
+    with app.db.transaction():
+        queued = outbox.claimable(app.db, now=app.now)
+        rows = describe(app.db, app.settings, policy, report.added, now=app.now)
+        rows += describe(app.db, app.settings, policy, outbox.as_reminders(app.db, queued), now=app.now)
+    today = app.now.date()
+    closed = None if policy.calendar.is_working_day(today) else (
+        policy.calendar.holiday_name(today) or "weekend")
+    if as_json:
+        emit_json({"now": app.now.isoformat(), "would_send": rows, "not_working_day": closed})
+        return
+    if closed:
+        click.echo(f"วันนี้ไม่ใช่วันทำการ ({closed}): จะยังไม่ส่ง" if app.lang == "th"
+                   else f"not a working day ({closed}): nothing would go out today")
+    click.echo("(ทดลอง ไม่ได้ส่ง)" if app.lang == "th" else "(dry run, nothing sent)")
+    _print_rows(app, rows)
+    for r in rows:
+        if r.get("warning"):
+            click.echo(f"warning: {r['warning']}", err=True)
+
+
+def _send(app: App, policy: Any, org: str | None, as_json: bool) -> None:
+    from tracker.reminders import outbox, run
+
+    enq = run.enqueue_due(app.db, policy, app.now, organisation=org)
+    with app.db.transaction():
+        outbox.wake_held(app.db, now=app.now)
+    report = run.send_due(app.db, app.settings, policy, clock=lambda: app.now,
+                          worker=run.worker_name("remind"))
+    if as_json:
+        emit_json({"now": app.now.isoformat(), "queued": [r.key for r in enq.added],
+                   **run.summary_json(report)})
+    else:
+        th = app.lang == "th"
+        if report.not_working_day:
+            click.echo(f"วันนี้ไม่ใช่วันทำการ ({report.not_working_day}): ยังไม่ส่ง" if th
+                       else f"not a working day ({report.not_working_day}): nothing sent")
+        for s in report.sent:
+            click.echo(f"{'ส่งแล้ว' if th else 'sent'}: {s['kind']} "
+                       f"{'task ' + str(s['task_id']) if s['task_id'] else 'meeting ' + str(s['meeting_id'])}"
+                       f" → {', '.join(s['to'])}")
+        click.echo(f"คิวใหม่ {len(enq.added)} · ส่งแล้ว {len(report.sent)} · รอส่งใหม่ {len(report.retrying)}"
+                   f" · ล้มเหลว {len(report.failed)} · ระงับ {len(report.held)}" if th else
+                   f"queued {len(enq.added)} · sent {len(report.sent)} · to retry {len(report.retrying)}"
+                   f" · failed {len(report.failed)} · held {len(report.held)}")
+    for h in report.held:
+        click.echo(f"warning: {h['reason']}", err=True)
+    for f in report.failed:
+        click.echo(f"warning: {f['kind']} {f['key']}: {f['error']}", err=True)
+    for r in report.retrying[:5]:
+        click.echo(f"warning: will retry {r['key']}: {r['error']}", err=True)
+
+
+def _status(app: App, policy: Any, as_json: bool) -> None:
+    from datetime import timedelta
+
+    from tracker.reminders import heartbeat, outbox
+
+    with app.db.transaction():
+        info = outbox.summary(app.db, now=app.now)
+        beats = heartbeat.listing(app.db, now=app.now,
+                                  stale_after=timedelta(seconds=max(3 * policy.sweep_seconds, 180)))
+    if as_json:
+        emit_json({**info, "schedulers": beats})
+        return
+    th = app.lang == "th"
+    c = info["counts"]
+    click.echo((f"รอส่ง {c['pending']} · ระงับ (ไม่มีอีเมล) {c['held']} · ส่งแล้ว {c['sent']}"
+                f" · ล้มเหลว {c['failed']} · ยกเลิก {c['cancelled']}") if th else
+               (f"pending {c['pending']} · held (no address) {c['held']} · sent {c['sent']}"
+                f" · failed {c['failed']} · cancelled {c['cancelled']}"))
+    for title_th, title_en, key in (("ล้มเหลว", "failed", "failed"), ("ระงับ", "held", "held"),
+                                    ("กำลังลองใหม่", "retrying", "retrying"),
+                                    ("หมดเวลาหลังส่งไม่สำเร็จ", "expired after failures", "expired")):
+        rows = info[key]
+        if not rows:
+            continue
+        click.echo(f"\n{title_th if th else title_en}:")
+        click.echo(table(["id", "kind", "task/meeting", "unit", "attempts", "error"], [
+            [str(r["id"]), r["kind"], str(r["task_id"] or f"m{r['meeting_id']}"), r["unit"] or "-",
+             str(r["attempts"]), r["last_error"] or "-"] for r in rows], shrink=5))
+    click.echo("\n" + ("ตัวจัดตาราง (schedulers):" if th else "schedulers:"))
+    if not beats:
+        click.echo("  ไม่มี (none has run)" if th else "  none has run")
+    for b in beats:
+        click.echo(f"  {b['name']}: {b['state']}, last beat {_when(b['beat_at'])}"
+                   f", started {_when(b['started_at'])}, sent {b['detail'].get('sent', 0)}")
+
+
+@click.command()
+@click.option("--sweep-seconds", type=float, metavar="S",
+              help="ส่งทุก ๆ S วินาที (sweep the outbox every S seconds; default 60 or config)")
+@click.option("--batch", type=click.IntRange(min=1), metavar="N",
+              help="จำนวนต่อรอบ (reminders claimed at a time; default 100)")
+@click.option("--name", metavar="NAME", help="ชื่อในรายงานสถานะ (heartbeat name; default host:pid)")
+@click.option("-v", "--verbose", count=True, help="บันทึกการทำงานละเอียด (log more; -vv for debug)")
+@pass_app
+def scheduler(app: App, sweep_seconds: float | None, batch: int | None, name: str | None,
+              verbose: int) -> None:
+    """ตัวจัดตารางส่งอีเมลแจ้งเตือน ทำงานต่อเนื่อง (the reminder daemon).
+
+    ทุกวันทำการตามเวลาที่ตั้งไว้จะเข้าคิวอีเมลที่ถึงกำหนด และส่งคิวทุกนาที
+    หยุดด้วย Ctrl+C หรือ SIGTERM. รันหลายตัวพร้อมกันบน PostgreSQL ได้โดยไม่ส่งซ้ำ
+    (queues what is due every working day at the configured hour and sends
+    the queue every minute; stop with Ctrl+C or SIGTERM; several daemons on one
+    PostgreSQL database never send anything twice).
+
+    \b
+    ตัวอย่าง: tracker scheduler -v
+    """
+    if sweep_seconds is not None and sweep_seconds <= 0:
+        raise click.BadParameter("must be > 0", param_hint="--sweep-seconds")
+    _logging(max(verbose, 1))
+    from jobs.scheduler import serve
+    from tracker.reminders.run import worker_name
+
+    code = serve(app, clock=_clock(app), name=name or worker_name("scheduler"),
+                 sweep_seconds=sweep_seconds, batch=batch)
+    sys.exit(code)

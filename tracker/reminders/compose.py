@@ -1,0 +1,291 @@
+"""Turn claimed outbox rows into messages, from the database as it is *now*.
+
+A row is rendered at send time, not when it was queued: a task done since is
+cancelled instead of sent, an outcome field filled in since is no longer asked
+for, a unit given an address since gets its mail. Rows that cannot go out say
+why (`Skip`): held (no address yet) or cancelled (done, cancelled, expired).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from email.message import EmailMessage
+from typing import Any
+
+from tracker import thai
+from tracker.clock import BANGKOK
+from tracker.config import Settings
+from tracker.db.connection import Database, Row, from_ts
+from tracker.errors import NotFound
+from tracker.mail.message import Attachment, build, clean, message_id, parse_sender
+from tracker.reminders.policy import OUTCOME_FIELDS, Policy
+
+log = logging.getLogger(__name__)
+
+FIELD_LABELS = {
+    "th": {"result": "ผลการดำเนินงาน", "problems": "ปัญหา", "obstacles": "อุปสรรค",
+           "suggestions": "ข้อเสนอแนะ"},
+    "en": {"result": "results", "problems": "problems", "obstacles": "obstacles",
+           "suggestions": "suggestions"},
+}
+STATUS_LABELS = {
+    "th": {"not_started": "ยังไม่เริ่ม", "in_progress": "กำลังดำเนินการ", "done": "เสร็จแล้ว",
+           "overdue": "เกินกำหนด", "cancelled": "ยกเลิก"},
+    "en": {"not_started": "not started", "in_progress": "in progress", "done": "done",
+           "overdue": "overdue", "cancelled": "cancelled"},
+}
+REPORT_TYPES = {"html": ("text", "html"), "pdf": ("application", "pdf"),
+                "md": ("text", "markdown"), "text": ("text", "plain")}
+
+
+# (row, template context, recipients, (subject, text, html)): a row ready to go
+Ready = tuple[Row, dict[str, Any], list[str], tuple[str, str, str]]
+
+
+@dataclass
+class Outgoing:
+    """One message and the outbox rows it settles."""
+
+    rows: list[Row]
+    to: list[str]
+    subject: str
+    msg_id: str
+    message: EmailMessage
+    keys: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Skip:
+    row: Row
+    status: str  # "held" | "cancelled"
+    reason: str
+
+
+def no_address_reason(unit: str | None) -> str:
+    who = unit or "ผู้เข้าร่วมประชุม"
+    return (f"{who} ยังไม่มีอีเมล ใช้ tracker unit set \"{who}\" --email ... "
+            f"({who} has no e-mail address: use `tracker unit set`)")
+
+
+class Composer:
+    """Renders mails with one template environment and per-batch caches."""
+
+    def __init__(self, db: Database, settings: Settings, policy: Policy, now: datetime) -> None:
+        from tracker.templating import environment
+
+        self.db = db
+        self.settings = settings
+        self.policy = policy
+        self.now = now
+        self.lang = policy.lang
+        self.env = environment(policy.templates)
+        self.sender = parse_sender(settings.mail.sender)
+        self._tasks: dict[int, dict[str, Any] | None] = {}
+        self._emails: dict[tuple[int, str], list[str]] = {}
+
+    # ------------------------------------------------------------ data
+
+    def task(self, task_id: int) -> dict[str, Any] | None:
+        if task_id not in self._tasks:
+            from tracker.services.tasks import get_task
+
+            try:
+                self._tasks[task_id] = get_task(self.db, task_id, now=self.now)
+            except NotFound:
+                self._tasks[task_id] = None
+        return self._tasks[task_id]
+
+    def unit_emails(self, org_id: int | None, unit: str) -> list[str]:
+        if org_id is None:
+            return []
+        if (org_id, unit) not in self._emails:
+            from tracker.services.units import emails_for
+
+            self._emails[(org_id, unit)] = emails_for(self.db, org_id, [unit])[unit]
+        return self._emails[(org_id, unit)]
+
+    def meeting_recipients(self, meeting: Mapping[str, Any], tasks: Sequence[Mapping[str, Any]],
+                           org_id: int | None) -> list[str]:
+        """The attendees; when none are set, every address of the owner units."""
+        if meeting.get("attendees"):
+            return list(dict.fromkeys(meeting["attendees"]))
+        out: list[str] = []
+        for t in tasks:
+            for unit in t["owners"]:
+                out += self.unit_emails(org_id, " ".join(unit.split()))
+        return list(dict.fromkeys(out))
+
+    def meeting_tasks(self, meeting: Mapping[str, Any]) -> list[dict[str, Any]]:
+        from tracker.services.tasks import list_tasks
+
+        tasks = list_tasks(self.db, now=self.now, plan_id=int(meeting["plan_id"]), with_children=False)
+        return [t for t in tasks if (t["meeting"] or {}).get("id") == meeting["id"]
+                and t["status"] != "cancelled"]
+
+    # ------------------------------------------------------------ text
+
+    def fdate(self, value: str | date) -> str:
+        day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+        return thai.format_date(day, lang=self.lang, digits=self.policy.digits, style="long")
+
+    def _name(self, kind: str, part: str) -> str:
+        suffix = ".en" if self.lang == "en" else ""
+        stem, ext = part.rsplit(".", 1)
+        return f"mail/{kind}/{stem}{suffix}.{ext}"
+
+    def render(self, kind: str, context: Mapping[str, Any]) -> tuple[str, str, str]:
+        """(subject, text, html) of one kind."""
+        ctx = {"lang": self.lang, "fdate": self.fdate, **context}
+        subject = clean(self.env.get_template(self._name(kind, "subject.txt")).render(ctx), 250)
+        text = self.env.get_template(self._name(kind, "body.txt")).render(ctx)
+        html = self.env.get_template(self._name(kind, "body.html")).render({**ctx, "subject": subject})
+        return subject, text, html
+
+    def missing(self, task: Mapping[str, Any]) -> list[dict[str, str]]:
+        labels = FIELD_LABELS[self.lang]
+        return [{"field": f, "option": f, "label": labels[f]} for f in OUTCOME_FIELDS
+                if not str(task["outcome"].get(f) or "").strip()]
+
+    def task_context(self, kind: str, task: Mapping[str, Any], unit: str,
+                     detail: Mapping[str, Any]) -> dict[str, Any]:
+        title = clean(str(task["title"]))
+        return {
+            "kind": kind, "task": task, "unit": unit, "d": detail,
+            "org": task["plan"]["organisation"], "missing": self.missing(task),
+            "short_title": title if len(title) <= 70 else title[:69] + "…",
+        }
+
+    # ------------------------------------------------------------ rows
+
+    def compose(self, rows: Sequence[Row]) -> tuple[list[Outgoing], list[Skip]]:
+        """Messages for claimed rows (digested per unit when the policy says so)."""
+        outgoing: list[Outgoing] = []
+        skips: list[Skip] = []
+        ready: list[Ready] = []
+        for row in rows:
+            result = self._one(row)
+            if isinstance(result, Skip):
+                skips.append(result)
+            elif isinstance(result, Outgoing):
+                outgoing.append(result)
+            else:
+                ready.append(result)
+        groups: dict[tuple[Any, Any], list[Ready]] = {}
+        for item in ready:
+            row = item[0]
+            key = (row["organisation_id"], row["unit"]) if self.policy.digest else (row["id"], None)
+            groups.setdefault(key, []).append(item)
+        for items in groups.values():
+            if len(items) == 1:
+                row, _ctx, to, (subject, text, html) = items[0]
+                outgoing.append(self._message([row], to, subject, text, html))
+            else:
+                outgoing.append(self._digest(items))
+        return outgoing, skips
+
+    def _one(self, row: Row) -> Skip | Outgoing | Ready:
+        detail = json.loads(row["detail"] or "{}")
+        if row["expires_at"] and from_ts(row["expires_at"]) <= self.now:
+            why = "หมดเวลาก่อนส่งได้ (expired before it could be sent)"
+            if row.get("last_error") and row["attempts"]:
+                why += f"; last error: {row['last_error']}"
+            return Skip(row, "cancelled", why)
+        if row["kind"] == "meeting_tomorrow":
+            return self._meeting_row(row, detail)
+        task = self.task(int(row["task_id"])) if row["task_id"] is not None else None
+        if task is None:
+            return Skip(row, "cancelled", "ไม่พบงานแล้ว (the task no longer exists)")
+        if task["status"] == "cancelled":
+            return Skip(row, "cancelled", "งานถูกยกเลิก (task cancelled)")
+        if task["done_at"]:
+            return Skip(row, "cancelled", "งานเสร็จแล้ว (task done)")
+        unit = str(row["unit"])
+        ctx = self.task_context(row["kind"], task, unit, detail)
+        if row["kind"] == "meeting_outcome_request" and not ctx["missing"]:
+            return Skip(row, "cancelled", "กรอกข้อมูลครบแล้ว (outcome fields all filled in)")
+        to = self.unit_emails(row["organisation_id"], unit)
+        if not to:
+            return Skip(row, "held", no_address_reason(unit))
+        return row, ctx, to, self.render(row["kind"], ctx)
+
+    def _meeting_row(self, row: Row, detail: dict[str, Any]) -> Skip | Outgoing:
+        from tracker.services.meetings import get_meeting
+
+        try:
+            meeting = get_meeting(self.db, int(row["meeting_id"]))
+        except NotFound:
+            return Skip(row, "cancelled", "ไม่พบการประชุมแล้ว (the meeting no longer exists)")
+        tasks = self.meeting_tasks(meeting)
+        if not tasks:
+            return Skip(row, "cancelled", "ไม่มีมาตรการที่ต้องรายงาน (no measure to report)")
+        to = self.meeting_recipients(meeting, tasks, row["organisation_id"])
+        if not to:
+            return Skip(row, "held", no_address_reason(None))
+        labels = STATUS_LABELS[self.lang]
+        rows = [{**t, "status_label": labels[t["status"]],
+                 "missing": [m["label"] for m in self.missing(t)]} for t in tasks]
+        attachments = self.meeting_attachments(int(meeting["id"]))
+        ctx = {"kind": "meeting_tomorrow", "meeting": meeting, "tasks": rows, "d": detail,
+               "org": meeting["organisation"], "attachments": [a.filename for a in attachments]}
+        subject, text, html = self.render("meeting_tomorrow", ctx)
+        return self._message([row], to, subject, text, html, attachments)
+
+    def meeting_attachments(self, meeting_id: int) -> list[Attachment]:
+        """The draft report and the meeting's .ics, when those modules can make them.
+
+        Both come from other parts of tracker; a failure there must not stop
+        the reminder, so it is logged and the mail goes without that part.
+        """
+        out: list[Attachment] = []
+        fmt = self.policy.report_format
+        if fmt != "none":
+            try:
+                from tracker.report.render import render_report
+            except ImportError:
+                log.info("tracker.report is not available: the mail goes without the draft report")
+            else:
+                try:
+                    data = render_report(self.db, meeting_id=meeting_id, fmt=fmt, lang=self.lang,
+                                         digits=self.policy.digits, now=self.now, settings=self.settings)
+                    main, sub = REPORT_TYPES[fmt]
+                    ext = {"text": "txt"}.get(fmt, fmt)
+                    out.append(Attachment(f"report-meeting-{meeting_id}.{ext}", bytes(data), main, sub))
+                except Exception as exc:  # another module's failure: log, send the rest
+                    log.warning("draft report for meeting %s failed: %s: %s", meeting_id,
+                                type(exc).__name__, exc)
+        try:
+            from tracker.calendar.export import meeting_ics
+        except ImportError:
+            log.info("tracker.calendar is not available: the mail goes without the .ics")
+        else:
+            try:
+                ics = meeting_ics(self.db, meeting_id, now=self.now)
+                out.append(Attachment(f"meeting-{meeting_id}.ics", bytes(ics), "text", "calendar"))
+            except Exception as exc:  # see above
+                log.warning("meeting .ics for meeting %s failed: %s: %s", meeting_id,
+                            type(exc).__name__, exc)
+        return out
+
+    def _message(self, rows: list[Row], to: list[str], subject: str, text: str, html: str,
+                 attachments: Sequence[Attachment] = ()) -> Outgoing:
+        keys = [str(r["key"]) for r in rows]
+        mid = message_id(keys, self.sender)
+        msg = build(sender=self.sender, to=to, subject=subject, text=text, html=html, msg_id=mid,
+                    date=self.now.astimezone(BANGKOK), keys=keys, attachments=attachments)
+        return Outgoing(rows=rows, to=to, subject=subject, msg_id=mid, message=msg, keys=keys)
+
+    def _digest(self, items: Sequence[Ready]) -> Outgoing:
+        first_ctx = items[0][1]
+        listed = []
+        for _row, ctx, _to, (subject, _text, _html) in items:
+            part = self.env.get_template("mail/_task.en.txt" if self.lang == "en" else "mail/_task.txt")
+            listed.append({"subject": subject, "text": part.render({"fdate": self.fdate, **ctx}).strip()})
+        to = list(dict.fromkeys(a for it in items for a in it[2]))
+        ctx = {"unit": first_ctx["unit"], "org": first_ctx["org"], "items": listed,
+               "today": self.now.astimezone(BANGKOK).date()}
+        subject, text, html = self.render("digest", ctx)
+        return self._message([it[0] for it in items], to, subject, text, html)

@@ -1,0 +1,284 @@
+"""The outbox: reminders waiting to be sent, claimed, sent, retried or given up.
+
+A row per reason to write (its `key`, unique). Rows move:
+
+    pending ──claim──▶ (claimed: claimed_by + claimed_until, a lease)
+       ▲                 │ sent                → sent
+       │                 │ temporary failure   → pending, attempts+1, next_attempt_at
+       │                 │   (SMTP 4xx, refused  = now + 1, 2, 4 … 60 minutes
+       │                 │    connection, timeout)
+       │                 │ permanent failure   → failed (SMTP 5xx), shown by --status
+       │                 │ unit has no address → held, looked at again hourly and on
+       │                 │                       every `tracker remind`
+       │                 │ task done/cancelled,
+       │                 │   or expired        → cancelled
+       └──lease ends─────┘ (the sender was killed: any other sender takes it over)
+
+A newer reminder of the same thread (kind + task/meeting + unit) cancels an
+older one not yet sent, so a server down for a week yields one catch-up.
+
+Claiming: on PostgreSQL one statement picks due rows with
+`SELECT … FOR UPDATE SKIP LOCKED` and stamps the lease, so several daemons
+share the work without waiting on each other; on SQLite the same UPDATE runs
+inside BEGIN IMMEDIATE (one writer at a time) and re-checks the lease in its
+WHERE clause (compare-and-set). Every later write names `claimed_by = me`, so
+a sender that lost its lease cannot overwrite the new owner's result. The
+claim query reads only rows due now through the (status, next_attempt_at)
+index: its cost follows the number of due rows, not the number of tasks.
+
+Delivery guarantee — at-least-once, with one narrow window: a message is
+marked sent in its own transaction right after the server accepted it. If the
+sender dies between the server's "250 OK" and that commit (microseconds on
+SQLite, one round trip on PostgreSQL), the row's lease runs out and the message
+is sent again by the next sender; receivers see the same Message-ID (derived
+from the key) both times, so mail clients thread or drop the copy. Nothing is
+ever lost: a row leaves pending only as sent, failed (shown), held (shown) or
+cancelled (with its reason). The file transport names each .eml after the
+Message-ID, so a repeat overwrites the same file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from tracker.db.connection import Database, Row, ts
+from tracker.reminders.policy import Reminder
+
+STATUSES = ("pending", "held", "sent", "failed", "cancelled")
+RETRY_FIRST = timedelta(minutes=1)
+RETRY_MAX = timedelta(hours=1)
+HELD_RECHECK = timedelta(hours=1)
+
+_CLAIMED_COLUMNS = (
+    "id, key, thread, kind, organisation_id, task_id, meeting_id, unit, detail, due_at,"
+    " expires_at, status, attempts, last_error, claimed_until"
+)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait after the n-th failed attempt: 1, 2, 4 … minutes, at most an hour."""
+    wait: timedelta = RETRY_FIRST * (2 ** max(0, attempts - 1))
+    return min(wait, RETRY_MAX)
+
+
+def _in_list(prefix: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
+    names = [f"{prefix}{i}" for i in range(len(values))]
+    return ", ".join(f":{n}" for n in names), dict(zip(names, values, strict=True))
+
+
+def existing_keys(db: Database, keys: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for i in range(0, len(keys), 500):
+        chunk = keys[i : i + 500]
+        marks, params = _in_list("k", chunk)
+        found |= {r["key"] for r in db.query(f"SELECT key FROM outbox WHERE key IN ({marks})", params)}
+    return found
+
+
+def enqueue(
+    db: Database, reminders: Iterable[Reminder], *, org_ids: Mapping[str, int], now: datetime
+) -> list[Reminder]:
+    """Store due reminders not stored yet; the ones that were new.
+
+    Idempotent (INSERT … ON CONFLICT (key) DO NOTHING): any number of
+    schedulers may run this at once. A new row cancels the older unsent rows
+    of its thread.
+    """
+    todo = list(reminders)
+    known = existing_keys(db, [r.key for r in todo])
+    added: list[Reminder] = []
+    stamp = ts(now)
+    for r in todo:
+        if r.key in known:
+            continue
+        row = db.one(
+            "INSERT INTO outbox (key, thread, kind, organisation_id, task_id, meeting_id, unit,"
+            " detail, due_at, expires_at, status, attempts, next_attempt_at, created_at, updated_at)"
+            " VALUES (:key, :thread, :kind, :org, :task, :meeting, :unit, :detail, :due, :expires,"
+            " 'pending', 0, :due, :now, :now)"
+            " ON CONFLICT (key) DO NOTHING RETURNING id",
+            {
+                "key": r.key, "thread": r.thread, "kind": r.kind,
+                "org": org_ids.get(r.organisation), "task": r.task_id, "meeting": r.meeting_id,
+                "unit": r.unit, "detail": json.dumps(dict(r.detail), ensure_ascii=False),
+                "due": ts(r.at), "expires": ts(r.expires) if r.expires else None, "now": stamp,
+            },
+        )
+        if row is None:  # another scheduler stored it a moment ago
+            continue
+        added.append(r)
+        db.execute(
+            "UPDATE outbox SET status = 'cancelled', last_error = :why, updated_at = :now"
+            " WHERE thread = :thread AND status IN ('pending', 'held') AND due_at < :due"
+            " AND (claimed_until IS NULL OR claimed_until <= :now)",
+            {"why": f"superseded by {r.key}", "now": stamp, "thread": r.thread, "due": ts(r.at)},
+        )
+    return added
+
+
+def cancel_for_tasks(db: Database, task_ids: Sequence[int], *, now: datetime, reason: str) -> int:
+    """Cancel the unsent rows of tasks that are done or cancelled."""
+    if not task_ids:
+        return 0
+    marks, params = _in_list("t", [int(t) for t in task_ids])
+    return db.execute(
+        f"UPDATE outbox SET status = 'cancelled', last_error = :why, updated_at = :now"
+        f" WHERE task_id IN ({marks}) AND status IN ('pending', 'held')"
+        " AND (claimed_until IS NULL OR claimed_until <= :now)",
+        {**params, "why": reason, "now": ts(now)},
+    )
+
+
+def claim(
+    db: Database, *, worker: str, now: datetime, lease: timedelta, limit: int
+) -> list[Row]:
+    """Take up to `limit` due rows for `worker` until now + lease.
+
+    Call inside a transaction. PostgreSQL: FOR UPDATE SKIP LOCKED, so two
+    claimers never wait for or take the same row; SQLite: the write lock of
+    BEGIN IMMEDIATE serialises claimers and the outer WHERE re-checks.
+    """
+    lock = " FOR UPDATE SKIP LOCKED" if db.dialect == "postgresql" else ""
+    free = "status IN ('pending', 'held') AND (claimed_until IS NULL OR claimed_until <= :now)"
+    rows = db.query(
+        f"UPDATE outbox SET claimed_by = :me, claimed_until = :until, updated_at = :now"
+        f" WHERE id IN (SELECT id FROM outbox WHERE {free} AND next_attempt_at <= :now"
+        f" ORDER BY next_attempt_at, id LIMIT :limit{lock})"
+        f" AND {free} RETURNING {_CLAIMED_COLUMNS}",
+        {"me": worker, "until": ts(now + lease), "now": ts(now), "limit": int(limit)},
+    )
+    rows.sort(key=lambda r: (r["organisation_id"] or 0, r["unit"] or "", r["due_at"], r["id"]))
+    return rows
+
+
+def mark_sent(
+    db: Database, ids: Sequence[int], *, worker: str, now: datetime, recipients: Sequence[str],
+    message_id: str, subject: str,
+) -> int:
+    marks, params = _in_list("i", list(ids))
+    return db.execute(
+        f"UPDATE outbox SET status = 'sent', sent_at = :now, attempts = attempts + 1,"
+        f" recipients = :to, message_id = :mid, subject = :subject, last_error = NULL,"
+        f" claimed_by = NULL, claimed_until = NULL, updated_at = :now"
+        f" WHERE id IN ({marks}) AND claimed_by = :me",
+        {**params, "now": ts(now), "to": json.dumps(list(recipients)), "mid": message_id,
+         "subject": subject, "me": worker},
+    )
+
+
+def mark_retry(db: Database, row: Row, *, worker: str, now: datetime, error: str) -> int:
+    attempts = int(row["attempts"]) + 1
+    return db.execute(
+        "UPDATE outbox SET status = 'pending', attempts = :n, next_attempt_at = :next,"
+        " last_error = :error, claimed_by = NULL, claimed_until = NULL, updated_at = :now"
+        " WHERE id = :id AND claimed_by = :me",
+        {"n": attempts, "next": ts(now + backoff(attempts)), "error": error, "now": ts(now),
+         "id": row["id"], "me": worker},
+    )
+
+
+def mark_failed(db: Database, ids: Sequence[int], *, worker: str, now: datetime, error: str) -> int:
+    marks, params = _in_list("i", list(ids))
+    return db.execute(
+        f"UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = :error,"
+        f" claimed_by = NULL, claimed_until = NULL, updated_at = :now"
+        f" WHERE id IN ({marks}) AND claimed_by = :me",
+        {**params, "error": error, "now": ts(now), "me": worker},
+    )
+
+
+def mark_held(db: Database, row_id: int, *, worker: str, now: datetime, reason: str) -> int:
+    return db.execute(
+        "UPDATE outbox SET status = 'held', last_error = :why, next_attempt_at = :next,"
+        " claimed_by = NULL, claimed_until = NULL, updated_at = :now"
+        " WHERE id = :id AND claimed_by = :me",
+        {"why": reason, "next": ts(now + HELD_RECHECK), "now": ts(now), "id": row_id, "me": worker},
+    )
+
+
+def mark_cancelled(db: Database, row_id: int, *, worker: str, now: datetime, reason: str) -> int:
+    return db.execute(
+        "UPDATE outbox SET status = 'cancelled', last_error = :why,"
+        " claimed_by = NULL, claimed_until = NULL, updated_at = :now"
+        " WHERE id = :id AND claimed_by = :me",
+        {"why": reason, "now": ts(now), "id": row_id, "me": worker},
+    )
+
+
+def release(db: Database, ids: Sequence[int], *, worker: str, now: datetime) -> int:
+    """Give claimed rows back untouched (a clean stop, a lease about to end)."""
+    if not ids:
+        return 0
+    marks, params = _in_list("i", list(ids))
+    return db.execute(
+        f"UPDATE outbox SET claimed_by = NULL, claimed_until = NULL, updated_at = :now"
+        f" WHERE id IN ({marks}) AND claimed_by = :me",
+        {**params, "now": ts(now), "me": worker},
+    )
+
+
+def wake_held(db: Database, *, now: datetime) -> int:
+    """Look at held rows again now (a unit may have been given an address)."""
+    return db.execute(
+        "UPDATE outbox SET next_attempt_at = :now WHERE status = 'held' AND next_attempt_at > :now",
+        {"now": ts(now)},
+    )
+
+
+def claimable(db: Database, *, now: datetime, limit: int = 1000) -> list[Row]:
+    """What a sender would claim now, without claiming (for --dry-run)."""
+    return db.query(
+        f"SELECT {_CLAIMED_COLUMNS} FROM outbox WHERE status IN ('pending', 'held')"
+        " AND (claimed_until IS NULL OR claimed_until <= :now) AND next_attempt_at <= :now"
+        " ORDER BY next_attempt_at, id LIMIT :limit",
+        {"now": ts(now), "limit": limit},
+    )
+
+
+def as_reminders(db: Database, rows: Sequence[Row]) -> list[Reminder]:
+    """Queued rows back as Reminder values (to show them like the preview does)."""
+    from tracker.clock import BANGKOK
+    from tracker.db.connection import from_ts
+
+    names = {int(r["id"]): str(r["name"]) for r in db.query("SELECT id, name FROM organisations")}
+    out = []
+    for r in rows:
+        at = from_ts(str(r["due_at"])).astimezone(BANGKOK)
+        out.append(Reminder(
+            key=str(r["key"]), kind=str(r["kind"]), on=at.date(), at=at,
+            organisation=names.get(int(r["organisation_id"] or 0), ""), task_id=r["task_id"],
+            meeting_id=r["meeting_id"], unit=r["unit"],
+            expires=from_ts(str(r["expires_at"])) if r["expires_at"] else None,
+            detail=json.loads(r["detail"] or "{}"),
+        ))
+    return out
+
+
+def summary(db: Database, *, now: datetime, limit: int = 50) -> dict[str, Any]:
+    """Counts by status and the rows a person must look at (for --status)."""
+    counts = {s: 0 for s in STATUSES}
+    for r in db.query("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status"):
+        counts[str(r["status"])] = int(r["n"])
+    cols = (
+        "id, key, kind, task_id, meeting_id, unit, status, attempts, last_error, due_at,"
+        " next_attempt_at, updated_at, claimed_by, claimed_until"
+    )
+
+    def rows(where: str) -> list[Row]:
+        return db.query(
+            f"SELECT {cols} FROM outbox WHERE {where} ORDER BY updated_at DESC, id DESC LIMIT :n",
+            {"n": limit, "now": ts(now)},
+        )
+
+    return {
+        "counts": counts,
+        "failed": rows("status = 'failed'"),
+        "held": rows("status = 'held'"),
+        "retrying": rows("status = 'pending' AND attempts > 0"),
+        "claimed": rows("status IN ('pending', 'held') AND claimed_until > :now"),
+        # gave up because it went stale while the server kept refusing
+        "expired": rows("status = 'cancelled' AND attempts > 0"),
+    }

@@ -1,0 +1,383 @@
+"""Which reminders are due: a pure function of tasks, meetings, a policy and a time.
+
+No database, no clock, no mail here. The outbox (outbox.py) stores what this
+module decides; the preview (preview.py) runs it day by day over a season.
+
+Configuration — the `[reminders]` table of the config file (every key optional):
+
+    [reminders]
+    hour = "08:30"              # time of day reminders fall due, Asia/Bangkok (HH:MM)
+    window_opens = true         # a mail on the first working day of a task's window
+    nudge_every_days = 14       # while the window runs: a nudge every N calendar days
+                                #   (moved to the next working day) when nothing was
+                                #   recorded on the task in the N days before; 0 = never.
+                                #   Nudges stop once the first before_close reminder is due.
+    before_close = [14, 7, 3, 1]  # working days before the window's last day
+    overdue_repeat_days = 7     # overdue: the first working day after the window, then
+                                #   every N calendar days (next working day) until done;
+                                #   0 = only the first one
+    before_meeting = [10, 3]    # working days before the follow-up meeting: ask each
+                                #   owner unit for the outcome fields (results, problems,
+                                #   obstacles, suggestions) still empty
+    meeting_day_before = true   # on the working day before the meeting: the draft report
+                                #   to the attendees, with the meeting as an .ics
+    unknown_meeting_day = 15    # a meeting known only by its month is assumed on this
+                                #   day (the next working day if it is not one); the mails
+                                #   say "วันประชุมยังไม่กำหนด" (date not fixed yet)
+    digest = false              # true: one mail per unit per sending run, listing all of
+                                #   that unit's reminders, instead of one mail each
+    local_holidays = ["2023-05-05"]  # extra non-working days (any date form tracker reads)
+    lang = "th"                 # language of the mails: "th" or "en"
+    digits = "arabic"           # digits in mail dates: "arabic" or "thai"
+    templates = "/path/dir"     # your own mail/<kind>/… templates, in front of the bundled
+    report_format = "html"      # the draft report attached the day before: html, pdf, md,
+                                #   text, or "none"
+    sweep_seconds = 60          # the daemon: how often it sends what is due
+    batch = 100                 # the most reminders one sender claims at a time
+    lease_seconds = 300         # a claim older than this is taken over by another sender
+
+Rules that hold for every reminder:
+- It falls due at `hour` on a working day (weekends, Thai public and government
+  holidays and `local_holidays` skipped), never on any other day.
+- A task that is done (done_at at or before the time asked about) or cancelled
+  gets no reminder of any kind.
+- Each reminder has a unique key: kind, scope (t<task id> or m<meeting id>),
+  the day it falls due and, when it goes to a unit, a short hash of the unit
+  name. Reminders of the same kind for the same task and unit form a *thread*
+  (the key without the day); a newer one replaces an older one not yet sent.
+- `due(…, now)` returns only the latest due reminder of each thread whose
+  validity has not ended: after a week of downtime each task gets one catch-up
+  per kind, not the whole missed series. Validity: window_opens, nudge and
+  closing_soon end when the window ends; meeting reminders end when the
+  meeting's day begins; overdue does not end while the task is open.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import cached_property
+from typing import Any
+
+from tracker.clock import BANGKOK
+from tracker.errors import InvalidInput
+from tracker.reminders.workdays import WorkCalendar
+
+KINDS = (
+    "window_opens",
+    "nudge",
+    "closing_soon",
+    "overdue",
+    "meeting_outcome_request",
+    "meeting_tomorrow",
+)
+TASK_KINDS = ("window_opens", "nudge", "closing_soon", "overdue")
+OUTCOME_FIELDS = ("result", "problems", "obstacles", "suggestions")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The reminder rules; build it from the config with `Policy.from_settings`."""
+
+    hour: time = time(8, 30)
+    window_opens: bool = True
+    nudge_every_days: int = 14
+    before_close: tuple[int, ...] = (14, 7, 3, 1)
+    overdue_repeat_days: int = 7
+    before_meeting: tuple[int, ...] = (10, 3)
+    meeting_day_before: bool = True
+    unknown_meeting_day: int = 15
+    digest: bool = False
+    local_holidays: tuple[date, ...] = ()
+    lang: str = "th"
+    digits: str = "arabic"
+    templates: str | None = None
+    report_format: str = "html"
+    sweep_seconds: float = 60.0
+    batch: int = 100
+    lease_seconds: float = 300.0
+
+    @cached_property
+    def calendar(self) -> WorkCalendar:
+        return WorkCalendar(self.local_holidays)
+
+    def at(self, day: date) -> datetime:
+        """The moment a reminder of `day` falls due."""
+        return datetime.combine(day, self.hour, BANGKOK)
+
+    @classmethod
+    def from_settings(cls, values: Mapping[str, Any]) -> Policy:
+        """Read the `[reminders]` table; a bad value is an error that names its key."""
+        known = set(cls.__dataclass_fields__) - {"calendar"}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise InvalidInput(f"[reminders]: unknown key(s): {', '.join(unknown)}")
+        kw: dict[str, Any] = {}
+        for key, value in values.items():
+            kw[key] = _convert(key, value)
+        return cls(**kw)
+
+
+def _convert(key: str, value: Any) -> Any:
+    from tracker import thai
+
+    def bad(expected: str) -> InvalidInput:
+        return InvalidInput(f"[reminders] {key}: expected {expected}, not {value!r}")
+
+    if key == "hour":
+        try:
+            return thai.parse_time(str(value))
+        except InvalidInput:
+            raise bad('a time such as "08:30"') from None
+    if key in ("window_opens", "meeting_day_before", "digest"):
+        if not isinstance(value, bool):
+            raise bad("true or false")
+        return value
+    if key in ("nudge_every_days", "overdue_repeat_days", "unknown_meeting_day", "batch"):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise bad("a whole number ≥ 0")
+        if key == "unknown_meeting_day" and not 1 <= value <= 28:
+            raise bad("a day of the month from 1 to 28")
+        if key == "batch" and value < 1:
+            raise bad("a whole number ≥ 1")
+        return value
+    if key in ("sweep_seconds", "lease_seconds"):
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise bad("a number of seconds > 0")
+        return float(value)
+    if key in ("before_close", "before_meeting"):
+        if not isinstance(value, list) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value
+        ):
+            raise bad("a list of whole numbers ≥ 1, e.g. [14, 7, 3, 1]")
+        return tuple(sorted(set(value), reverse=True))
+    if key == "local_holidays":
+        if not isinstance(value, list):
+            raise bad('a list of dates, e.g. ["2023-05-05"]')
+        try:
+            return tuple(v if isinstance(v, date) else thai.parse_date(str(v)) for v in value)
+        except InvalidInput as exc:
+            raise InvalidInput(f"[reminders] local_holidays: {exc}") from None
+    if key == "lang":
+        if value not in ("th", "en"):
+            raise bad('"th" or "en"')
+        return value
+    if key == "digits":
+        if value not in ("arabic", "thai"):
+            raise bad('"arabic" or "thai"')
+        return value
+    if key == "templates":
+        return str(value) if value else None
+    if key == "report_format":
+        if value not in ("html", "pdf", "md", "text", "none"):
+            raise bad("html, pdf, md, text or none")
+        return value
+    raise bad("a known value")  # pragma: no cover - from_settings filters keys
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One reason to write to someone, at one moment."""
+
+    key: str
+    kind: str
+    on: date  # the working day it falls due
+    at: datetime  # `on` at the policy's hour, Asia/Bangkok
+    organisation: str
+    task_id: int | None = None
+    meeting_id: int | None = None
+    unit: str | None = None  # None: the meeting's attendees
+    expires: datetime | None = None  # not worth sending from this moment on
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def thread(self) -> str:
+        """Reminders that replace one another: the key without the day."""
+        kind, scope, _day, *rest = self.key.split(":")
+        return ":".join([kind, scope, *rest])
+
+
+def unit_tag(unit: str) -> str:
+    """A short, ASCII, stable stand-in for a (Thai) unit name inside keys."""
+    norm = " ".join(unit.split())
+    return hashlib.blake2s(norm.encode("utf-8"), digest_size=5).hexdigest()
+
+
+def make_key(kind: str, scope: str, on: date, unit: str | None) -> str:
+    parts = [kind, scope, on.isoformat()]
+    if unit is not None:
+        parts.append(unit_tag(unit))
+    return ":".join(parts)
+
+
+def meeting_day(
+    month: str, held_on: str | None, policy: Policy
+) -> tuple[date, bool]:
+    """The meeting's day and whether it is assumed (only its month is known)."""
+    if held_on:
+        return date.fromisoformat(held_on), False
+    year, mon = (int(x) for x in month.split("-"))
+    guess = date(year, mon, policy.unknown_meeting_day)
+    return policy.calendar.next_working_day(guess), True
+
+
+def _done_by(task: Mapping[str, Any], moment: datetime) -> bool:
+    done = task.get("done_at")
+    return bool(done) and datetime.fromisoformat(str(done)) <= moment
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), BANGKOK)
+
+
+def task_schedule(
+    task: Mapping[str, Any],
+    policy: Policy,
+    *,
+    until: date,
+    activity: datetime | None = None,
+) -> list[Reminder]:
+    """Every reminder the policy gives this task up to `until` (its done state aside)."""
+    if task.get("status") == "cancelled":
+        return []
+    cal = policy.calendar
+    start, end = date.fromisoformat(task["start"]), date.fromisoformat(task["end"])
+    org = str(task["plan"]["organisation"])
+    tid = int(task["id"])
+    scope = f"t{tid}"
+    window_end = _midnight(end + timedelta(days=1))
+    owners = list(dict.fromkeys(" ".join(str(o).split()) for o in task.get("owners") or []))
+    out: list[Reminder] = []
+
+    seen_days: set[tuple[str, date]] = set()
+
+    def add(kind: str, on: date, expires: datetime | None, **detail: Any) -> None:
+        # Two steps can land on the same working day (a Saturday and a Sunday
+        # both move to Monday): one reminder, not two.
+        if on > until or (kind, on) in seen_days:
+            return
+        seen_days.add((kind, on))
+        for unit in owners:
+            out.append(
+                Reminder(
+                    key=make_key(kind, scope, on, unit), kind=kind, on=on, at=policy.at(on),
+                    organisation=org, task_id=tid, unit=unit, expires=expires,
+                    meeting_id=(task.get("meeting") or {}).get("id"), detail=dict(detail),
+                )
+            )
+
+    opens = cal.next_working_day(start)
+    if policy.window_opens and opens <= end:
+        add("window_opens", opens, window_end, start=start.isoformat(), end=end.isoformat())
+
+    closing = sorted({cal.working_days_before(end, n): n for n in policy.before_close}.items())
+    closing = [(d, n) for d, n in closing if opens < d <= end]
+    first_closing = closing[0][0] if closing else end + timedelta(days=1)
+
+    if policy.nudge_every_days:
+        step = timedelta(days=policy.nudge_every_days)
+        base = start + step
+        while base <= end:
+            on = cal.next_working_day(base)
+            if on >= first_closing or on > until:
+                break
+            # "Nothing recorded in the last N days" as seen on the nudge's day:
+            # work recorded later does not undo a nudge already due.
+            quiet_since = policy.at(on) - step
+            if activity is None or activity <= quiet_since or activity > policy.at(on):
+                add("nudge", on, window_end, end=end.isoformat(), every=policy.nudge_every_days)
+            base += step
+
+    for on, n in closing:
+        add("closing_soon", on, window_end, days_left=n, end=end.isoformat())
+
+    # Overdue repeats count from the day after the window, not from the moved
+    # working day, so a holiday never shifts the rest of the series.
+    first_base = end + timedelta(days=1)
+    k = 0
+    while True:
+        on = cal.next_working_day(first_base + timedelta(days=policy.overdue_repeat_days * k))
+        if on > until:
+            break
+        add("overdue", on, None, end=end.isoformat(), days_late=(on - end).days, first=k == 0)
+        if not policy.overdue_repeat_days:
+            break
+        k += 1
+
+    meeting = task.get("meeting")
+    if meeting and policy.before_meeting:
+        day, assumed = meeting_day(str(meeting["month"]), meeting.get("date"), policy)
+        missing = [f for f in OUTCOME_FIELDS if not str((task.get("outcome") or {}).get(f) or "").strip()]
+        if missing:
+            for n in policy.before_meeting:
+                on = cal.working_days_before(day, n)
+                add(
+                    "meeting_outcome_request", on, _midnight(day),
+                    missing=missing, meeting_date=day.isoformat(), assumed=assumed, days_left=n,
+                    meeting_title=str(meeting.get("title") or ""),
+                )
+    return out
+
+
+def meeting_schedule(
+    meeting: Mapping[str, Any], policy: Policy, *, until: date
+) -> list[Reminder]:
+    """The day-before mail of one meeting (to its attendees), if the policy wants it."""
+    if not policy.meeting_day_before or not meeting.get("tasks"):
+        return []
+    day, assumed = meeting_day(str(meeting["month"]), meeting.get("date"), policy)
+    on = policy.calendar.previous_working_day(day)
+    if on > until:
+        return []
+    mid = int(meeting["id"])
+    return [
+        Reminder(
+            key=make_key("meeting_tomorrow", f"m{mid}", on, None), kind="meeting_tomorrow", on=on,
+            at=policy.at(on), organisation=str(meeting["organisation"]), meeting_id=mid,
+            expires=_midnight(day),
+            detail={"meeting_date": day.isoformat(), "assumed": assumed,
+                    "meeting_title": str(meeting.get("title") or "")},
+        )
+    ]
+
+
+def due(
+    tasks: Iterable[Mapping[str, Any]],
+    meetings: Iterable[Mapping[str, Any]],
+    policy: Policy,
+    now: datetime,
+    *,
+    activity: Mapping[int, datetime] | None = None,
+) -> list[Reminder]:
+    """The reminders due at `now`: the latest of each thread, still valid, for
+    tasks not done by `now`. Sorted by time, then key."""
+    today = now.astimezone(BANGKOK).date()
+    candidates: list[Reminder] = []
+    for task in tasks:
+        if _done_by(task, now):
+            continue
+        act = (activity or {}).get(int(task["id"]))
+        candidates += task_schedule(task, policy, until=today, activity=act)
+    for meeting in meetings:
+        candidates += meeting_schedule(meeting, policy, until=today)
+    latest: dict[str, Reminder] = {}
+    for r in candidates:
+        if r.at > now or (r.expires is not None and r.expires <= now):
+            continue
+        held = latest.get(r.thread)
+        if held is None or r.at > held.at:
+            latest[r.thread] = r
+    return sorted(latest.values(), key=lambda r: (r.at, r.key))
+
+
+def describe(reminders: Sequence[Reminder]) -> list[dict[str, Any]]:
+    """Reminders as plain JSON-able rows (for --json and tests)."""
+    return [
+        {
+            "key": r.key, "kind": r.kind, "at": r.at.isoformat(), "task_id": r.task_id,
+            "meeting_id": r.meeting_id, "unit": r.unit, "organisation": r.organisation,
+        }
+        for r in reminders
+    ]

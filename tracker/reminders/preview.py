@@ -1,0 +1,101 @@
+"""The season ahead: every reminder from FROM to TO, without sending anything.
+
+`simulate` is pure: it runs the same `policy.due` a daily scheduler would run,
+one working day after another, and keeps what is new each day, so the
+preview is what the real runs will do (given the tasks as they stand now).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from tracker.db.connection import Database
+from tracker.reminders.policy import Policy, Reminder, due
+
+
+def simulate(
+    tasks: Iterable[Mapping[str, Any]],
+    meetings: Iterable[Mapping[str, Any]],
+    policy: Policy,
+    start: date,
+    end: date,
+    *,
+    activity: Mapping[int, datetime] | None = None,
+) -> list[Reminder]:
+    """Reminders that would go out from `start` to `end`, day by day. What was
+    due before `start` counts as already sent."""
+    tasks, meetings = list(tasks), list(meetings)
+    before = policy.at(start) - timedelta(microseconds=1)
+    seen = {r.key for r in due(tasks, meetings, policy, before, activity=activity)}
+    out: list[Reminder] = []
+    day = start
+    while day <= end:
+        if policy.calendar.is_working_day(day):
+            for r in due(tasks, meetings, policy, policy.at(day), activity=activity):
+                if r.key not in seen:
+                    seen.add(r.key)
+                    out.append(r)
+        day += timedelta(days=1)
+    return out
+
+
+def preview(
+    db: Database, settings: Any, policy: Policy, *, start: date, end: date, now: datetime,
+    organisation: str | None = None,
+) -> list[dict[str, Any]]:
+    """Preview rows: at, kind, task_id / meeting_id, to, unit, subject, key."""
+    from tracker.reminders.run import last_activity
+    from tracker.services.meetings import list_meetings
+    from tracker.services.tasks import list_tasks
+
+    tasks = list_tasks(db, now=now, organisation=organisation, with_children=False)
+    meetings = list_meetings(db, organisation=organisation)
+    activity = last_activity(db, [t["id"] for t in tasks])
+    reminders = simulate(tasks, meetings, policy, start, end, activity=activity)
+    return describe(db, settings, policy, reminders, now=now)
+
+
+def describe(
+    db: Database, settings: Any, policy: Policy, reminders: Iterable[Reminder], *, now: datetime
+) -> list[dict[str, Any]]:
+    """Reminders as rows a person or a script reads: at, kind, task_id or
+    meeting_id, to (addresses as they stand now), unit, subject, key."""
+    from tracker.errors import NotFound
+    from tracker.reminders.compose import Composer, no_address_reason
+    from tracker.services.meetings import get_meeting
+
+    org_ids = {str(r["name"]): int(r["id"]) for r in db.query("SELECT id, name FROM organisations")}
+    composer = Composer(db, settings, policy, now)
+    meetings: dict[int, dict[str, Any]] = {}
+    rows = []
+    for r in reminders:
+        org_id = org_ids.get(r.organisation)
+        ctx: dict[str, Any]
+        if r.kind == "meeting_tomorrow" and r.meeting_id is not None:
+            try:
+                meeting = meetings.get(r.meeting_id) or get_meeting(db, r.meeting_id)
+            except NotFound:
+                continue
+            meetings[r.meeting_id] = meeting
+            mtasks = composer.meeting_tasks(meeting)
+            to = composer.meeting_recipients(meeting, mtasks, org_id)
+            ctx = {"kind": r.kind, "meeting": meeting, "tasks": [], "d": dict(r.detail),
+                   "org": r.organisation, "attachments": []}
+        else:
+            task = composer.task(r.task_id) if r.task_id is not None else None
+            if task is None or r.unit is None:
+                continue
+            to = composer.unit_emails(org_id, r.unit)
+            ctx = composer.task_context(r.kind, task, r.unit, dict(r.detail))
+        subject, _text, _html = composer.render(r.kind, ctx)
+        row: dict[str, Any] = {
+            "at": r.at.isoformat(), "kind": r.kind, "task_id": r.task_id,
+            "meeting_id": r.meeting_id, "to": to, "unit": r.unit, "organisation": r.organisation,
+            "subject": subject, "key": r.key,
+        }
+        if not to:
+            row["warning"] = no_address_reason(r.unit)
+        rows.append(row)
+    return rows

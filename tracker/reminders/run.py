@@ -1,0 +1,265 @@
+"""Doing what the policy decided: queue what is due, send what is queued.
+
+`enqueue_due` (daily, and on every `tracker remind`) and `send_due` (every
+sweep) are what both `tracker remind` and the `tracker scheduler` daemon
+call. Time comes in as `now` or as a clock function; nothing here reads the
+system clock.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from tracker.clock import BANGKOK
+from tracker.config import Settings
+from tracker.db.connection import Database, from_ts
+from tracker.reminders import outbox
+from tracker.reminders.policy import Policy, Reminder, due
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+ACTIVITY = ("start", "progress", "note", "check", "uncheck", "evidence", "outcome", "done", "reopen")
+
+
+def worker_name(prefix: str) -> str:
+    return f"{prefix}:{socket.gethostname()}:{os.getpid()}"
+
+
+def load_policy(settings: Settings) -> Policy:
+    return Policy.from_settings(settings.reminders)
+
+
+# ---------------------------------------------------------------- deciding
+
+
+def last_activity(db: Database, task_ids: Sequence[int]) -> dict[int, datetime]:
+    """When someone last recorded work on each task (for the nudge rule)."""
+    if not task_ids:
+        return {}
+    ids = ",".join(str(int(t)) for t in task_ids)
+    acts = ",".join(f"'{a}'" for a in ACTIVITY)
+    rows = db.query(
+        f"SELECT task_id, MAX(at) AS at FROM history WHERE task_id IN ({ids})"
+        f" AND action IN ({acts}) GROUP BY task_id"
+    )
+    return {int(r["task_id"]): from_ts(str(r["at"])) for r in rows}
+
+
+@dataclass
+class Due:
+    """What the policy says for one plan at `now`."""
+
+    reminders: list[Reminder]
+    closed_task_ids: list[int]  # done or cancelled: their queued rows are cancelled
+
+
+def plans_due(db: Database, policy: Policy, now: datetime, *, organisation: str | None = None):  # type: ignore[no-untyped-def]
+    """Yield (org ids, Due) one plan at a time: memory stays flat with the
+    number of organisations; each plan is read once."""
+    from tracker.services.meetings import list_meetings
+    from tracker.services.tasks import list_tasks
+
+    org_ids = {str(r["name"]): int(r["id"]) for r in db.query("SELECT id, name FROM organisations")}
+    where = ""
+    params: dict[str, Any] = {}
+    if organisation is not None:
+        where = " WHERE o.name = :org"
+        params["org"] = organisation
+    plan_ids = [int(r["id"]) for r in db.query(
+        "SELECT p.id FROM plans p JOIN organisations o ON o.id = p.organisation_id" + where
+        + " ORDER BY p.id", params)]
+    meetings_by_plan: dict[int, list[dict[str, Any]]] = {}
+    for m in list_meetings(db, organisation=organisation):
+        meetings_by_plan.setdefault(int(m["plan_id"]), []).append(m)
+    for plan_id in plan_ids:
+        tasks = list_tasks(db, now=now, plan_id=plan_id, with_children=False)
+        activity = last_activity(db, [t["id"] for t in tasks])
+        reminders = due(tasks, meetings_by_plan.get(plan_id, []), policy, now, activity=activity)
+        closed = [int(t["id"]) for t in tasks if t["status"] in ("done", "cancelled")]
+        yield org_ids, Due(reminders, closed)
+
+
+@dataclass
+class EnqueueReport:
+    added: list[Reminder] = field(default_factory=list)
+    due: list[Reminder] = field(default_factory=list)
+    cancelled: int = 0
+
+
+def enqueue_due(db: Database, policy: Policy, now: datetime, *, organisation: str | None = None,
+                dry_run: bool = False) -> EnqueueReport:
+    """Queue every reminder due at `now` that is not queued yet (idempotent)."""
+    report = EnqueueReport()
+    with db.transaction():
+        batches = list(plans_due(db, policy, now, organisation=organisation))
+    for org_ids, d in batches:
+        report.due += d.reminders
+        if dry_run:
+            known = outbox.existing_keys(db, [r.key for r in d.reminders])
+            report.added += [r for r in d.reminders if r.key not in known]
+            continue
+        with db.transaction():
+            report.added += outbox.enqueue(db, d.reminders, org_ids=org_ids, now=now)
+            report.cancelled += outbox.cancel_for_tasks(
+                db, d.closed_task_ids, now=now, reason="งานเสร็จหรือถูกยกเลิก (task done or cancelled)")
+    if report.added:
+        log.info("queued %d reminder(s)", len(report.added))
+    return report
+
+
+# ---------------------------------------------------------------- sending
+
+
+@dataclass
+class SendReport:
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    retrying: list[dict[str, Any]] = field(default_factory=list)
+    failed: list[dict[str, Any]] = field(default_factory=list)
+    held: list[dict[str, Any]] = field(default_factory=list)
+    cancelled: list[dict[str, Any]] = field(default_factory=list)
+    released: int = 0
+    lost_lease: int = 0
+    not_working_day: str | None = None  # the reason nothing was sent today
+    connections: int = 0
+
+
+def _row_info(row: dict[str, Any], **more: Any) -> dict[str, Any]:
+    return {"id": row["id"], "key": row["key"], "kind": row["kind"], "task_id": row["task_id"],
+            "meeting_id": row["meeting_id"], "unit": row["unit"], **more}
+
+
+def send_due(
+    db: Database,
+    settings: Settings,
+    policy: Policy,
+    *,
+    clock: Clock,
+    worker: str,
+    transport: Any = None,
+    stop: threading.Event | None = None,
+    limit: int | None = None,
+    lease: timedelta | None = None,
+) -> SendReport:
+    """Claim due outbox rows batch by batch and send them, until none is due
+    (or `stop` is set). Nothing goes out on a non-working day."""
+    report = SendReport()
+    now = clock()
+    today = now.astimezone(BANGKOK).date()
+    if not policy.calendar.is_working_day(today):
+        report.not_working_day = policy.calendar.holiday_name(today) or "weekend"
+        return report
+    if transport is None:
+        from tracker.mail.transports import make_transport
+
+        transport = make_transport(settings.mail)
+    lease = lease or timedelta(seconds=policy.lease_seconds)
+    limit = limit or policy.batch
+    while not (stop and stop.is_set()):
+        now = clock()
+        with db.transaction():
+            rows = outbox.claim(db, worker=worker, now=now, lease=lease, limit=limit)
+        if not rows:
+            break
+        _send_batch(db, settings, policy, rows, clock=clock, worker=worker, transport=transport,
+                    stop=stop, lease=lease, report=report)
+    return report
+
+
+def _send_batch(db: Database, settings: Settings, policy: Policy, rows: list[dict[str, Any]], *,
+                clock: Clock, worker: str, transport: Any, stop: threading.Event | None,
+                lease: timedelta, report: SendReport) -> None:
+    from tracker.mail.transports import PermanentFailure, TemporaryFailure
+    from tracker.reminders.compose import Composer
+
+    now = clock()
+    # Stop sending a little before the lease ends, so no other sender can
+    # take a row over while it is still being sent here.
+    deadline = from_ts(rows[0]["claimed_until"]) - min(lease * 0.2, timedelta(seconds=30))
+    try:
+        with db.transaction():
+            composer = Composer(db, settings, policy, now)
+            outgoing, skips = composer.compose(rows)
+    except BaseException:
+        # Bad settings or a broken template: give the rows back before failing.
+        with db.transaction():
+            outbox.release(db, [r["id"] for r in rows], worker=worker, now=clock())
+        raise
+    with db.transaction():
+        for s in skips:
+            if s.status == "held":
+                outbox.mark_held(db, s.row["id"], worker=worker, now=now, reason=s.reason)
+                report.held.append(_row_info(s.row, reason=s.reason))
+                log.warning("held %s: %s", s.row["key"], s.reason)
+            else:
+                outbox.mark_cancelled(db, s.row["id"], worker=worker, now=now, reason=s.reason)
+                report.cancelled.append(_row_info(s.row, reason=s.reason))
+    pending = list(outgoing)
+
+    def settle(mark: Callable[[], int], n: int) -> None:
+        with db.transaction():
+            if mark() < n:
+                report.lost_lease += 1
+                log.warning("lost the claim on a row while sending (another sender took it over)")
+
+    try:
+        with transport.session() as session:
+            while pending:
+                if (stop and stop.is_set()) or clock() >= deadline:
+                    break
+                out = pending.pop(0)
+                ids = [r["id"] for r in out.rows]
+                try:
+                    session.send(out.message, out.to)
+                except TemporaryFailure as exc:
+                    _retry(db, [out, *(pending if exc.connection else [])], worker, clock(), str(exc), report)
+                    if exc.connection:
+                        pending = []
+                    continue
+                except PermanentFailure as exc:
+                    settle(lambda ids=ids, e=str(exc): outbox.mark_failed(  # type: ignore[misc]
+                        db, ids, worker=worker, now=clock(), error=e), len(ids))
+                    report.failed += [_row_info(r, error=str(exc), to=out.to) for r in out.rows]
+                    log.error("failed for good %s: %s", out.keys, exc)
+                    continue
+                except Exception as exc:  # a bug or an odd server: retry later, keep going
+                    log.exception("unexpected error sending %s", out.keys)
+                    _retry(db, [out], worker, clock(), f"{type(exc).__name__}: {exc}", report)
+                    continue
+                settle(lambda ids=ids, o=out: outbox.mark_sent(  # type: ignore[misc]
+                    db, ids, worker=worker, now=clock(), recipients=o.to, message_id=o.msg_id,
+                    subject=o.subject), len(ids))
+                report.sent += [_row_info(r, to=out.to, subject=out.subject, message_id=out.msg_id)
+                                for r in out.rows]
+                log.info("sent %s to %s", ",".join(out.keys), ", ".join(out.to))
+            report.connections += int(getattr(session, "connections", 1))
+    except TemporaryFailure as exc:  # the session itself could not start
+        _retry(db, pending, worker, clock(), str(exc), report)
+        pending = []
+    finally:
+        if pending:  # stopped or out of lease: hand the rest back untouched
+            with db.transaction():
+                report.released += outbox.release(
+                    db, [r["id"] for o in pending for r in o.rows], worker=worker, now=clock())
+
+
+def _retry(db: Database, outs: Sequence[Any], worker: str, now: datetime, error: str,
+           report: SendReport) -> None:
+    with db.transaction():
+        for out in outs:
+            for r in out.rows:
+                outbox.mark_retry(db, r, worker=worker, now=now, error=error)
+                report.retrying.append(_row_info(r, error=error))
+    log.warning("will retry %d message(s): %s", len(outs), error)
+
+
+def summary_json(report: SendReport) -> dict[str, Any]:
+    return json.loads(json.dumps(report.__dict__, default=str))  # type: ignore[no-any-return]
