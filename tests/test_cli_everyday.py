@@ -143,7 +143,7 @@ def test_everyday_commands_stay_light(sample, db_url: str) -> None:  # type: ign
         "import tracker.cli.main as m\n"
         "sys.argv = ['tracker'] + sys.argv[1:]\n"
         "try:\n    m.main()\nexcept SystemExit:\n    pass\n"
-        f"print(sorted({{n.split('.')[0] for n in sys.modules}} & {sorted(heavy)!r}), file=sys.stderr)\n"
+        f"print(sorted({{n.split('.')[0] for n in sys.modules}} & set({sorted(heavy)!r})), file=sys.stderr)\n"
     )
     env = {**os.environ, "TRACKER_DB_URL": db_url, "NO_COLOR": "1", "TRACKER_NOW": APRIL_3}
     for args in (["--help"], ["list"], ["show", "1"], ["done", "2"], ["progress", "1", "10"], ["history"]):
