@@ -18,6 +18,7 @@ from tracker.errors import TrackerError
 # name -> (module, attribute, one-line help shown by `tracker --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": ("tracker.cli.setup", "init", "สร้างหรือปรับปรุงฐานข้อมูล (create or upgrade the database)"),
+    "copy-to": ("tracker.cli.setup", "copy_to", "คัดลอกฐานข้อมูลไปที่ใหม่ (copy the database, e.g. to PostgreSQL)"),
     "import": ("tracker.cli.setup", "import_", "นำเข้าแผนมาตรการ (import a plan document)"),
     "plan": ("tracker.cli.setup", "plan", "แผนที่นำเข้าและผล ITA (imported plans, ITA baseline)"),
     "list": ("tracker.cli.show", "list_", "รายการงาน (list tasks)"),

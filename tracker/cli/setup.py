@@ -42,6 +42,27 @@ def init(app: App) -> None:
         )
 
 
+@click.command("copy-to")
+@click.argument("target_url", metavar="URL")
+@pass_app
+def copy_to(app: App, target_url: str) -> None:
+    """คัดลอกฐานข้อมูลทั้งหมดไปยังฐานข้อมูลใหม่ เช่น จาก SQLite ไป PostgreSQL
+    (copy the whole database into another, empty one; ids are kept).
+
+    \b
+    ตัวอย่าง: tracker copy-to postgresql+psycopg://tracker@dbhost/tracker
+    """
+    from tracker.db.connection import open_database
+    from tracker.db.transfer import copy_database
+
+    target = open_database(target_url)
+    try:
+        copied = copy_database(app.db, target, now=app.now)
+    finally:
+        target.close()
+    click.echo(", ".join(f"{name} {n}" for name, n in copied.items() if n))
+
+
 @click.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option(
