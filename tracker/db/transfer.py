@@ -31,10 +31,8 @@ def copy_database(source: Database, target: Database, *, now: datetime) -> dict[
             rows = source.query(f"SELECT * FROM {table.name}")
             if rows:
                 cols = list(rows[0])
-                target.executemany(
-                    f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})",
-                    rows,
-                )
+                names, marks = ", ".join(cols), ", ".join(":" + c for c in cols)
+                target.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
             copied[table.name] = len(rows)
         if target.dialect == "postgresql":
             # Rows came with their ids: move each id sequence past them.
