@@ -33,10 +33,11 @@ window.addEventListener("load", () => document.fonts.ready.then(() => {
       "h1,h2,h3,p,li,th,td,dd,span,strong,svg,table,section,figure,ul")) {
     const r = el.getBoundingClientRect();
     if (r.width === 0 && r.height === 0) continue;
-    if (r.left < -0.5 || r.right > vw + 0.5) bad.push("outside " + el.tagName + " " + el.textContent.slice(0, 40));
+    const what = el.tagName + " " + el.textContent.slice(0, 40);
+    if (r.left < -0.5 || r.right > vw + 0.5) bad.push("outside " + what);
     // Inside a measure's box too: text running over its border is as good as cut off.
     const box = el.parentElement && el.parentElement.closest(".measure, table");
-    if (box && r.right > box.getBoundingClientRect().right + 0.5) bad.push("over its box " + el.tagName + " " + el.textContent.slice(0, 40));
+    if (box && r.right > box.getBoundingClientRect().right + 0.5) bad.push("over its box " + what);
     const cs = getComputedStyle(el);
     if (cs.overflowX !== "visible" && el.scrollWidth > el.clientWidth + 1) bad.push("clipped " + el.tagName);
   }
