@@ -37,9 +37,7 @@ def measure(
         number=number,
         title=title,
         actions=actions,
-        items=tuple(
-            Item(no=str(i + 1), text=line[3:]) for i, line in enumerate(actions.splitlines())
-        ),
+        items=tuple(Item(no=str(i + 1), text=line[3:]) for i, line in enumerate(actions.splitlines())),
         owners=owners,
         period_text="ม.ค. - มี.ค. ๖๖",
         start=start,
@@ -60,9 +58,7 @@ def sample_plan() -> Plan:
         adoption_meeting=None,
         baseline=None,
         measures=(
-            measure(
-                "1", "มาตรการการเปิดเผยข้อมูลต่อสาธารณะ", start=date(2023, 1, 1), end=date(2023, 3, 31)
-            ),
+            measure("1", "มาตรการการเปิดเผยข้อมูลต่อสาธารณะ", start=date(2023, 1, 1), end=date(2023, 3, 31)),
             measure(
                 "2",
                 "มาตรการด้านการป้องกันการทุจริต",
@@ -86,8 +82,7 @@ def big_plan(n: int) -> Plan:
     """n measures, windows spread over the fiscal year, a meeting per month."""
     months = [(2022, m) for m in (10, 11, 12)] + [(2023, m) for m in range(1, 10)]
     meetings = [
-        MeetingRef(title=f"การประชุมพนักงาน/ผู้บริหารประจำเดือน {y}-{m:02d}", year=y, month=m)
-        for y, m in months
+        MeetingRef(title=f"การประชุมพนักงาน/ผู้บริหารประจำเดือน {y}-{m:02d}", year=y, month=m) for y, m in months
     ]
     measures = []
     for i in range(n):

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import at, need
-from ics_support import ORG, seeded
 
+from conftest import at, need
+from tests.ics_support import ORG, seeded
 from tracker.calendar.uids import task_uid
 from tracker.db.connection import open_database
 from tracker.services import meetings
@@ -160,9 +160,7 @@ def test_todoman_lists_the_todos_and_a_tick_comes_back(run, db_url: str, tmp_pat
     assert set(by_number) == {"มาตรการ 1", "มาตรการ 2", "มาตรการ 3"}
     assert all(not t["completed"] and t["percent"] == 0 for t in todos)
     assert by_number["มาตรการ 3"]["categories"] == ["กองคลัง"]
-    text = _client(
-        "todo", ["-c", str(config), "--color", "never", "list", "--status", "ANY"], tmp_path
-    )
+    text = _client("todo", ["-c", str(config), "--color", "never", "list", "--status", "ANY"], tmp_path)
     due = {line.split("มาตรการ ")[1][0]: line for line in text.splitlines() if "มาตรการ " in line}
     assert "2023-03-31" in due["1"]
     assert "2023-03-31" in due["2"]

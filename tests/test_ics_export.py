@@ -16,11 +16,11 @@ from typing import Any
 import icalendar
 import pytest
 import vobject
-from conftest import at
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from ics_support import ORG, seeded
 
+from conftest import at
+from tests.ics_support import ORG, seeded
 from tracker.calendar import export_calendar, export_folder, meeting_ics
 from tracker.calendar.fold import LIMIT, fold_line
 from tracker.calendar.uids import meeting_uid, parse_uid, task_uid
@@ -126,9 +126,7 @@ def test_meetings_month_only_date_only_and_timed(db: Database) -> None:
             place="ห้องประชุมเทศบาล",
         )
     items = by_uid(export_calendar(db, now=NOW))
-    april = items[
-        meeting_uid(ORG, 2566, "2023-04", "2023-04 " + meetings.get_meeting(db, 1)["title"])
-    ]
+    april = items[meeting_uid(ORG, 2566, "2023-04", "2023-04 " + meetings.get_meeting(db, 1)["title"])]
     assert april["DTSTART"].dt == date(2023, 4, 1)
     assert april["DTEND"].dt == date(2023, 5, 1)
     assert str(april["STATUS"]) == "TENTATIVE"
@@ -146,9 +144,7 @@ def test_meetings_month_only_date_only_and_timed(db: Database) -> None:
     # A date without a time: one all-day event.
     with db.transaction():
         meetings.set_meeting(db, 1, now=NOW, actor="tester", on=date(2023, 4, 24))
-    april = next(
-        c for u, c in by_uid(export_calendar(db, now=NOW)).items() if "meeting-2023-04" in u
-    )
+    april = next(c for u, c in by_uid(export_calendar(db, now=NOW)).items() if "meeting-2023-04" in u)
     assert april["DTSTART"].dt == date(2023, 4, 24)
     assert april["DTEND"].dt == date(2023, 4, 25)
     assert str(april["STATUS"]) == "CONFIRMED"

@@ -11,11 +11,11 @@ from datetime import date, time
 from pathlib import Path
 
 import pytest
-from conftest import at
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ics_support import ORG, seeded
 
+from conftest import at
+from tests.ics_support import ORG, seeded
 from tracker.calendar import export_calendar, import_calendar, read_calendar
 from tracker.calendar.guard import MAX_BYTES
 from tracker.calendar.uids import task_uid
@@ -46,9 +46,7 @@ def edit(data: bytes, uid: str, *, drop: tuple[str, ...] = (), add: tuple[str, .
     """Change one component the way a client would: drop properties, add lines."""
     start, end = component(data, uid)
     block = data[start:end].replace(b"\r\n ", b"")  # unfold; the parsers accept long lines
-    lines = [
-        ln for ln in block.split(b"\r\n") if ln and not any(ln.startswith(d.encode()) for d in drop)
-    ]
+    lines = [ln for ln in block.split(b"\r\n") if ln and not any(ln.startswith(d.encode()) for d in drop)]
     lines[-1:-1] = [a.encode() for a in add]
     return data[:start] + b"\r\n".join(lines) + b"\r\n" + data[end:]
 
@@ -149,9 +147,7 @@ def test_moved_meeting_changes_date_and_time(db: Database, tmp_path: Path) -> No
     assert entry["actor"] == "tester (calendar)"
     # Moved again in tracker afterwards: the stale file must not move it back.
     with db.transaction():
-        meetings.set_meeting(
-            db, 1, now=at(LATER), actor="tester", on=date(2023, 4, 27), at=time(13, 0)
-        )
+        meetings.set_meeting(db, 1, now=at(LATER), actor="tester", on=date(2023, 4, 27), at=time(13, 0))
     report = apply(db, path)
     assert [o.kind for o in report.of("skipped")] == ["meeting"]
     assert meetings.get_meeting(db, 1)["date"] == "2023-04-27"
@@ -222,9 +218,7 @@ def _write_hostile(kind: str, path: Path) -> None:
     if kind == "not-ics":
         path.write_text("ชื่อ,วันที่\nประชุม,2023-04-01\n", encoding="utf-8")
     elif kind == "truncated":
-        path.write_bytes(
-            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTODO\r\nUID:x\r\nSUMMARY:ครึ่ง".encode()
-        )
+        path.write_bytes("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTODO\r\nUID:x\r\nSUMMARY:ครึ่ง".encode())
     elif kind == "truncated-utf8":
         path.write_bytes("BEGIN:VCALENDAR\r\nBEGIN:VTODO\r\nSUMMARY:ครึ่ง".encode()[:-1])
     elif kind == "nested":
@@ -332,9 +326,7 @@ def test_size_cap_is_checked_before_parsing(tmp_path: Path) -> None:
         max_size=30,
     )
 )
-@settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_any_line_soup_reads_or_fails_cleanly(tmp_path: Path, lines: list[str]) -> None:
     path = tmp_path / "soup.ics"
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
@@ -365,9 +357,7 @@ _SEEDED: set[str] = set()
         max_size=6,
     )
 )
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_odd_values_in_our_items_never_crash(db_url: str, tmp_path: Path, lines: list[str]) -> None:
     # Seeded once per database; dry runs leave it as it was for the next example.
     if db_url not in _SEEDED:

@@ -30,7 +30,20 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from icalendar import Alarm, Calendar, Event, Timezone, TimezoneStandard, Todo
+from icalendar import (
+    Alarm,
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneStandard,
+    Todo,
+    vCategory,
+    vDate,
+    vDatetime,
+    vDuration,
+    vInt,
+    vText,
+)
 
 from tracker.calendar import fold, source, text
 from tracker.calendar.uids import file_name, meeting_uid, task_uid
@@ -92,17 +105,49 @@ def bangkok_vtimezone() -> Timezone:
     return tz
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # TEXT allows HTAB (and LF, escaped) only
+
+
+def _put(component: Any, name: str, value: Any) -> None:
+    """Set a property with an explicitly typed value.
+
+    icalendar's `add()` infers the type of every value (and a 1,000-measure
+    export has ~25,000 of them); naming the type here is ~7× cheaper and
+    yields the same property objects and bytes.
+    """
+    prop: Any
+    if isinstance(value, str):
+        # Windows line ends and stray control characters (from Word) are not valid TEXT.
+        if "\r" in value:
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        if _CONTROL.search(value):
+            value = _CONTROL.sub("", value)
+        prop = vText(value)
+    elif isinstance(value, int):
+        prop = vInt(value)
+    elif isinstance(value, datetime):
+        prop = vDatetime(value)  # UTC → "…Z"; Bangkok → local time with TZID=Asia/Bangkok
+    elif isinstance(value, date):
+        prop = vDate(value)
+        prop.params["VALUE"] = "DATE"
+    elif isinstance(value, timedelta):
+        prop = vDuration(value)
+    elif isinstance(value, list):
+        prop = vCategory(value)
+    else:
+        raise TypeError(f"no iCalendar type for {name}={value!r}")
+    component[name] = prop
+
+
 def _utc(dt: datetime) -> datetime:
     return dt.astimezone(UTC)
 
 
-def _revision(
-    component: Any, *, uid: str, sequence: int, updated_at: datetime, now: datetime
-) -> None:
-    component.add("uid", uid)
-    component.add("sequence", sequence)
-    component.add("last-modified", _utc(updated_at))
-    component.add("dtstamp", _utc(now))
+def _revision(component: Any, *, uid: str, sequence: int, updated_at: datetime, now: datetime) -> None:
+    _put(component, "uid", uid)
+    _put(component, "sequence", sequence)
+    _put(component, "last-modified", _utc(updated_at))
+    _put(component, "dtstamp", _utc(now))
 
 
 def window_event(org: str, fy: int, entry: source.TaskEntry, *, now: datetime, lang: str) -> Event:
@@ -116,23 +161,20 @@ def window_event(org: str, fy: int, entry: source.TaskEntry, *, now: datetime, l
         updated_at=entry.updated_at,
         now=now,
     )
-    mark = (
-        _DONE_MARK["en" if lang == "en" else "th"] if entry.done_at and not entry.cancelled else ""
-    )
-    ev.add("summary", mark + text.task_summary(task, owners, lang=lang))
-    ev.add(
+    mark = _DONE_MARK["en" if lang == "en" else "th"] if entry.done_at and not entry.cancelled else ""
+    _put(ev, "summary", mark + text.task_summary(task, owners, lang=lang))
+    _put(
+        ev,
         "description",
-        text.task_description(
-            task, owners, lang=lang, done_at=entry.done_at, cancelled=entry.cancelled
-        ),
+        text.task_description(task, owners, lang=lang, done_at=entry.done_at, cancelled=entry.cancelled),
     )
-    ev.add("dtstart", span.start)
-    ev.add("dtend", span.end)
-    ev.add("transp", "TRANSPARENT")  # a months-long window must not block anyone's diary
-    ev.add("status", "CANCELLED" if entry.cancelled else "CONFIRMED")
-    ev.add("class", "PUBLIC")
+    _put(ev, "dtstart", span.start)
+    _put(ev, "dtend", span.end)
+    _put(ev, "transp", "TRANSPARENT")  # a months-long window must not block anyone's diary
+    _put(ev, "status", "CANCELLED" if entry.cancelled else "CONFIRMED")
+    _put(ev, "class", "PUBLIC")
     if owners:
-        ev.add("categories", owners)
+        _put(ev, "categories", owners)
     return ev
 
 
@@ -158,31 +200,28 @@ def task_todo(org: str, fy: int, entry: source.TaskEntry, *, now: datetime, lang
         updated_at=entry.updated_at,
         now=now,
     )
-    td.add("summary", text.task_summary(task, owners, lang=lang))
-    td.add(
+    _put(td, "summary", text.task_summary(task, owners, lang=lang))
+    _put(
+        td,
         "description",
-        text.task_description(
-            task, owners, lang=lang, done_at=entry.done_at, cancelled=entry.cancelled
-        ),
+        text.task_description(task, owners, lang=lang, done_at=entry.done_at, cancelled=entry.cancelled),
     )
     # RFC 5545 wants DUE later than DTSTART: a one-day window has only DUE.
     if start < last:
-        td.add("dtstart", start)
-    td.add("due", last)  # a DATE: due on the window's last day
+        _put(td, "dtstart", start)
+    _put(td, "due", last)  # a DATE: due on the window's last day
     status = todo_status(entry)
-    td.add("status", status)
-    td.add("percent-complete", 100 if entry.done_at else int(task["progress"]))
+    _put(td, "status", status)
+    _put(td, "percent-complete", 100 if entry.done_at else int(task["progress"]))
     if entry.done_at is not None:
-        td.add("completed", _utc(entry.done_at))
-    td.add("class", "PUBLIC")
+        _put(td, "completed", _utc(entry.done_at))
+    _put(td, "class", "PUBLIC")
     if owners:
-        td.add("categories", owners)
+        _put(td, "categories", owners)
     return td
 
 
-def meeting_event(
-    org: str, fy: int, entry: source.MeetingEntry, *, now: datetime, lang: str
-) -> Event:
+def meeting_event(org: str, fy: int, entry: source.MeetingEntry, *, now: datetime, lang: str) -> Event:
     m = entry.meeting
     span = meeting_span(m)
     ev = Event()
@@ -193,26 +232,24 @@ def meeting_event(
         updated_at=entry.updated_at,
         now=now,
     )
-    ev.add("summary", text.meeting_summary(m, lang=lang))
-    ev.add("description", text.meeting_description(m, lang=lang))
-    ev.add("dtstart", span.start)
-    ev.add("dtend", span.end)
+    _put(ev, "summary", text.meeting_summary(m, lang=lang))
+    _put(ev, "description", text.meeting_description(m, lang=lang))
+    _put(ev, "dtstart", span.start)
+    _put(ev, "dtend", span.end)
     if m["place"]:
-        ev.add("location", m["place"])
-    ev.add("status", "TENTATIVE" if m["date"] is None else "CONFIRMED")
-    ev.add("transp", "OPAQUE" if span.timed else "TRANSPARENT")
-    ev.add("class", "PUBLIC")
+        _put(ev, "location", m["place"])
+    _put(ev, "status", "TENTATIVE" if m["date"] is None else "CONFIRMED")
+    _put(ev, "transp", "OPAQUE" if span.timed else "TRANSPARENT")
+    _put(ev, "class", "PUBLIC")
     alarm = Alarm()
-    alarm.add("action", "DISPLAY")
-    alarm.add("description", text.alarm_text(m, lang=lang))
-    alarm.add("trigger", TIMED_ALARM if span.timed else ALLDAY_ALARM)
+    _put(alarm, "action", "DISPLAY")
+    _put(alarm, "description", text.alarm_text(m, lang=lang))
+    _put(alarm, "trigger", TIMED_ALARM if span.timed else ALLDAY_ALARM)
     ev.add_component(alarm)
     return ev
 
 
-def _calendar(
-    *, name: str | None, method: str | None, components: Iterable[Any], with_tz: bool
-) -> Calendar:
+def _calendar(*, name: str | None, method: str | None, components: Iterable[Any], with_tz: bool) -> Calendar:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -229,9 +266,31 @@ def _calendar(
     return cal
 
 
+def _text(value: str | bytes) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else value
+
+
+def _content_lines(comp: Any, out: list[str]) -> None:
+    """The unfolded content lines of a component tree, as icalendar's
+    `content_lines(sorted=True)` gives them (same order, same values) at a
+    third of the cost: no Contentline objects, no re-encoding."""
+    out.append("BEGIN:" + comp.name)
+    for name in comp.sorted_keys():
+        values = comp[name]
+        for v in values if isinstance(values, list) else (values,):
+            params = v.params
+            head = f"{name};{_text(params.to_ical())}" if params else name
+            out.append(f"{head}:{_text(v.to_ical())}")
+    for sub in comp.subcomponents:
+        _content_lines(sub, out)
+    out.append("END:" + comp.name)
+
+
 def to_bytes(cal: Calendar) -> bytes:
     """Serialise with Thai-safe folding (see fold.py); CRLF line ends."""
-    return fold.serialise(str(line) for line in cal.content_lines(sorted=True))
+    lines: list[str] = []
+    _content_lines(cal, lines)
+    return fold.serialise(lines)
 
 
 def _components(src: source.CalendarSource, *, now: datetime, todos: bool, lang: str) -> list[Any]:
@@ -333,7 +392,7 @@ def export_folder(
     directory.mkdir(parents=True, exist_ok=True)
     result = FolderResult()
     for comp in _components(src, now=now, todos=todos, lang=lang):
-        timed = isinstance(comp.get("dtstart") and comp.decoded("dtstart"), datetime)
+        timed = isinstance(getattr(comp.get("DTSTART"), "dt", None), datetime)
         data = to_bytes(_calendar(name=None, method=None, components=[comp], with_tz=timed))
         path = directory / file_name(str(comp["uid"]))
         if _same_but_dtstamp(path, data):

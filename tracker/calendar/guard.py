@@ -63,9 +63,7 @@ def decode(data: bytes, name: str) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise _fail(
-            name, "ไม่ใช่ข้อความ UTF-8", "not UTF-8 text; not an iCalendar file", line
-        ) from exc
+        raise _fail(name, "ไม่ใช่ข้อความ UTF-8", "not UTF-8 text; not an iCalendar file", line) from exc
     if "\x00" in text:
         raise _fail(name, "ไม่ใช่ไฟล์ข้อความ", "binary data; not an iCalendar file")
     return text
@@ -85,9 +83,7 @@ def check_structure(text: str, name: str) -> None:
         if raw[:1] in (" ", "\t"):
             logical += len(raw) - 1
             if logical > MAX_LINE:
-                raise _fail(
-                    name, "บรรทัดยาวผิดปกติ", f"content line longer than {MAX_LINE // 1024} KB", number
-                )
+                raise _fail(name, "บรรทัดยาวผิดปกติ", f"content line longer than {MAX_LINE // 1024} KB", number)
             continue
         if not raw.strip():
             continue  # icalendar folds across blank lines, so they do not end a logical line
@@ -104,27 +100,19 @@ def check_structure(text: str, name: str) -> None:
         if key == "BEGIN":
             comp = value.strip().upper()
             if not stack and comp != "VCALENDAR":
-                raise _fail(
-                    name, "โครงสร้างไฟล์ไม่ถูกต้อง", f"BEGIN:{comp[:40]} outside VCALENDAR", number
-                )
+                raise _fail(name, "โครงสร้างไฟล์ไม่ถูกต้อง", f"BEGIN:{comp[:40]} outside VCALENDAR", number)
             seen_calendar = True
             stack.append((comp, number))
             components += 1
             if len(stack) > MAX_DEPTH:
-                raise _fail(
-                    name, "ซ้อนกันลึกผิดปกติ", f"components nested deeper than {MAX_DEPTH}", number
-                )
+                raise _fail(name, "ซ้อนกันลึกผิดปกติ", f"components nested deeper than {MAX_DEPTH}", number)
             if components > MAX_COMPONENTS:
-                raise _fail(
-                    name, "มีรายการมากผิดปกติ", f"more than {MAX_COMPONENTS} components", number
-                )
+                raise _fail(name, "มีรายการมากผิดปกติ", f"more than {MAX_COMPONENTS} components", number)
         elif key == "END":
             comp = value.strip().upper()
             if not stack or stack[-1][0] != comp:
                 open_ = f"BEGIN:{stack[-1][0][:40]}" if stack else "nothing open"
-                raise _fail(
-                    name, "โครงสร้างไฟล์ไม่ถูกต้อง", f"END:{comp[:40]} does not close {open_}", number
-                )
+                raise _fail(name, "โครงสร้างไฟล์ไม่ถูกต้อง", f"END:{comp[:40]} does not close {open_}", number)
             stack.pop()
         elif not stack:
             raise _fail(name, "โครงสร้างไฟล์ไม่ถูกต้อง", "a property outside VCALENDAR", number)

@@ -98,9 +98,7 @@ def _parse(text: str, name: str) -> list[Any]:
         calendars = Calendar.from_ical(text, multiple=True)
     except Exception as exc:  # icalendar raises ValueError, KeyError, TypeError … on bad input
         reason = " ".join(str(exc).split())[:120] or type(exc).__name__
-        raise CalendarError(
-            f"{name}: อ่านไฟล์ปฏิทินไม่ได้ (not a valid iCalendar file: {reason})"
-        ) from exc
+        raise CalendarError(f"{name}: อ่านไฟล์ปฏิทินไม่ได้ (not a valid iCalendar file: {reason})") from exc
     if not calendars:
         raise CalendarError(f"{name}: ไม่มีปฏิทินในไฟล์ (no VCALENDAR in the file)")
     return list(calendars)
@@ -109,9 +107,7 @@ def _parse(text: str, name: str) -> list[Any]:
 def clean(value: Any, size: int = 80) -> str:
     """Text from a foreign file, safe to print: no control or format
     characters (terminal escapes), one line, bounded."""
-    text = "".join(
-        " " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in str(value)
-    )
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in str(value))
     text = " ".join(text.split())
     return text if len(text) <= size else text[: size - 1] + "…"
 
@@ -222,9 +218,7 @@ def _index(db: Database, uids: list[str]) -> dict[str, _Known]:
             for m in meeting_service.list_meetings(db, organisation=plan["name"]):
                 if m["id"] in keys:
                     row = {**m, "key": keys[m["id"]]["key"], "sequence": keys[m["id"]]["sequence"]}
-                    known[meeting_uid(plan["name"], fy, m["month"], row["key"])] = _Known(
-                        "meeting", row
-                    )
+                    known[meeting_uid(plan["name"], fy, m["month"], row["key"])] = _Known("meeting", row)
     return known
 
 
@@ -297,13 +291,9 @@ def _todo(ctx: _Context, uid: str, row: dict[str, Any], comp: Any) -> Outcome:
     if row["cancelled_at"]:
         if status == "CANCELLED":
             return Outcome("unchanged", "task", uid, label)
-        return skip(
-            "มาตรการนี้ถูกยกเลิกแล้ว (ไม่อยู่ในแผน)", "this measure was cancelled (no longer in the plan)"
-        )
+        return skip("มาตรการนี้ถูกยกเลิกแล้ว (ไม่อยู่ในแผน)", "this measure was cancelled (no longer in the plan)")
     if status == "CANCELLED":
-        return skip(
-            "ยกเลิกมาตรการได้ที่แผนเท่านั้น", "a measure is cancelled in the plan, not in a calendar"
-        )
+        return skip("ยกเลิกมาตรการได้ที่แผนเท่านั้น", "a measure is cancelled in the plan, not in a calendar")
     if row["done_at"]:
         if completed:
             return Outcome("unchanged", "task", uid, label)
@@ -326,9 +316,7 @@ def _todo(ctx: _Context, uid: str, row: dict[str, Any], comp: Any) -> Outcome:
         )
     if percent is not None and percent > row["progress"]:
         if not ctx.dry_run:
-            task_service.set_progress(
-                ctx.db, tid, percent, now=ctx.now, actor=ctx.actor, note=ctx.note
-            )
+            task_service.set_progress(ctx.db, tid, percent, now=ctx.now, actor=ctx.actor, note=ctx.note)
         return Outcome(
             "updated",
             "task",
@@ -342,8 +330,7 @@ def _todo(ctx: _Context, uid: str, row: dict[str, Any], comp: Any) -> Outcome:
     if percent is not None and percent < row["progress"]:
         return skip(
             f"ปฏิทินแสดง {percent}% แต่ tracker มี {row['progress']}% แล้ว (ไม่ลดความคืบหน้า)",
-            f"the calendar says {percent}%, tracker has {row['progress']}%"
-            " (progress is never lowered)",
+            f"the calendar says {percent}%, tracker has {row['progress']}% (progress is never lowered)",
         )
     if status == "IN-PROCESS" and not row["started_at"] and row["progress"] == 0:
         if not ctx.dry_run:
@@ -393,13 +380,9 @@ def _meeting(ctx: _Context, uid: str, row: dict[str, Any], comp: Any) -> Outcome
     if same_day and same_time:
         return Outcome("unchanged", "meeting", uid, label)
     if not ctx.dry_run:
-        meeting_service.set_meeting(
-            ctx.db, int(row["id"]), now=ctx.now, actor=ctx.actor, on=on, at=at
-        )
+        meeting_service.set_meeting(ctx.db, int(row["id"]), now=ctx.now, actor=ctx.actor, on=on, at=at)
     when = on.isoformat() + (f" {at:%H:%M}" if at else "")
-    return Outcome(
-        "updated", "meeting", uid, label, ctx.say(f"ย้ายไปวันที่ {when}", f"moved to {when}")
-    )
+    return Outcome("updated", "meeting", uid, label, ctx.say(f"ย้ายไปวันที่ {when}", f"moved to {when}"))
 
 
 def import_calendar(

@@ -59,11 +59,7 @@ def load(
 
     With `owner`, only that unit's tasks and the meetings they report to.
     """
-    pid = (
-        plan_id
-        if plan_id is not None
-        else plan_service.latest_plan_id(db, organisation=organisation)
-    )
+    pid = plan_id if plan_id is not None else plan_service.latest_plan_id(db, organisation=organisation)
     plan = plan_service.get_plan(db, pid)
     found = task_service.list_tasks(db, now=now, plan_id=pid, owner=owner)
     revisions = {
@@ -89,15 +85,9 @@ def load(
         )
     meeting_rows = {
         r["id"]: r
-        for r in db.query(
-            "SELECT id, key, sequence, updated_at FROM meetings WHERE plan_id = :p", {"p": pid}
-        )
+        for r in db.query("SELECT id, key, sequence, updated_at FROM meetings WHERE plan_id = :p", {"p": pid})
     }
-    wanted = (
-        {t["meeting"]["id"] for t in found if t["meeting"]}
-        if owner is not None
-        else set(meeting_rows)
-    )
+    wanted = {t["meeting"]["id"] for t in found if t["meeting"]} if owner is not None else set(meeting_rows)
     meetings = [
         MeetingEntry(
             meeting=m,
@@ -114,9 +104,7 @@ def load(
 def load_meeting(db: Database, meeting_id: int) -> tuple[dict[str, Any], MeetingEntry]:
     """One meeting and its plan (for the reminder mail's attachment)."""
     m = meeting_service.get_meeting(db, meeting_id)
-    row = db.one(
-        "SELECT key, sequence, updated_at FROM meetings WHERE id = :id", {"id": meeting_id}
-    )
+    row = db.one("SELECT key, sequence, updated_at FROM meetings WHERE id = :id", {"id": meeting_id})
     assert row is not None  # get_meeting has just found it
     plan = plan_service.get_plan(db, int(m["plan_id"]))
     return plan, MeetingEntry(m, row["key"], int(row["sequence"]), from_ts(row["updated_at"]))

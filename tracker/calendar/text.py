@@ -70,9 +70,7 @@ def _date(d: date, lang: str) -> str:
     return thai.format_date(d, lang=lang)
 
 
-def calendar_name(
-    organisation: str, fiscal_year: int, *, lang: str, owner: str | None = None
-) -> str:
+def calendar_name(organisation: str, fiscal_year: int, *, lang: str, owner: str | None = None) -> str:
     lb = _l(lang)
     name = f"{lb['calname']} {organisation} {lb['fiscal_year']} {fiscal_year}"
     return f"{name} — {owner}" if owner else name
@@ -132,8 +130,7 @@ def meeting_description(meeting: dict[str, Any], *, lang: str) -> str:
     lb = _l(lang)
     lines = [
         meeting["title"],
-        f"{lb['meeting_intro']} — {meeting['organisation']}"
-        f" {lb['fiscal_year']} {meeting['fiscal_year']}",
+        f"{lb['meeting_intro']} — {meeting['organisation']} {lb['fiscal_year']} {meeting['fiscal_year']}",
         f"{lb['when']}: {_when(meeting, lang)}",
     ]
     if meeting["place"]:
