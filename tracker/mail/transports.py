@@ -124,6 +124,13 @@ class SmtpTransport:
                 self._scrub(f"SMTP login refused by {where} ({exc.smtp_code} {_text(exc.smtp_error)})"),
                 connection=True,
             ) from None
+        except UnicodeEncodeError:
+            _quit(conn)
+            # smtplib encodes AUTH as ASCII; say so without echoing anything.
+            raise TemporaryFailure(
+                f"SMTP login to {where}: user name and password must be ASCII for SMTP AUTH",
+                connection=True,
+            ) from None
         except smtplib.SMTPNotSupportedError as exc:
             _quit(conn)
             raise TemporaryFailure(self._scrub(f"SMTP {where}: {exc}"), connection=True) from None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ class WorkCalendar:
     def _holidays(self, year: int) -> dict[date, str]:
         found = self._years.get(year)
         if found is None:
+            # the shared cache is never mutated: a calendar only reads it
             found = _load(self.country, year, self.categories)
             self._years[year] = found
         return found
@@ -94,6 +96,7 @@ class WorkCalendar:
         return out
 
 
+@lru_cache(maxsize=64)
 def _load(country: str, year: int, categories: tuple[str, ...]) -> dict[date, str]:
     import holidays
 
