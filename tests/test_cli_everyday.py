@@ -8,8 +8,7 @@ import subprocess
 import sys
 
 import pytest
-
-from tests.conftest import SAMPLE
+from conftest import SAMPLE
 
 APRIL_3 = "2023-04-03T09:00"
 

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
+from conftest import at
+from factories import measure, small_plan
 
-from tests.conftest import at
-from tests.factories import measure, small_plan
 from tracker.db.connection import Database, open_database
 from tracker.db.migrate import ensure_schema
 from tracker.errors import DatabaseError, InvalidInput, NotFound

@@ -14,8 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import SAMPLE
+from conftest import SAMPLE
 
 NOW = "2023-02-01T09:00"
 

@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import SAMPLE
+from conftest import SAMPLE
 
 
 def tracker(url: str, *args: str, now: str = "2023-03-25T10:00") -> subprocess.CompletedProcess[str]:
