@@ -141,15 +141,28 @@ def claim(
     claimers never wait for or take the same row; SQLite: the write lock of
     BEGIN IMMEDIATE serialises claimers and the outer WHERE re-checks.
     """
-    lock = " FOR UPDATE SKIP LOCKED" if db.dialect == "postgresql" else ""
     free = "status IN ('pending', 'held') AND (claimed_until IS NULL OR claimed_until <= :now)"
-    rows = db.query(
-        f"UPDATE outbox SET claimed_by = :me, claimed_until = :until, updated_at = :now"
-        f" WHERE id IN (SELECT id FROM outbox WHERE {free} AND next_attempt_at <= :now"
-        f" ORDER BY next_attempt_at, id LIMIT :limit{lock})"
-        f" AND {free} RETURNING {_CLAIMED_COLUMNS}",
-        {"me": worker, "until": ts(now + lease), "now": ts(now), "limit": int(limit)},
-    )
+    params = {"me": worker, "until": ts(now + lease), "now": ts(now), "limit": int(limit)}
+    pick = (f"SELECT id FROM outbox WHERE {free} AND next_attempt_at <= :now"
+            " ORDER BY next_attempt_at, id LIMIT :limit")
+    if db.dialect == "postgresql":
+        # A materialised CTE runs the locking SELECT exactly once; inside
+        # `id IN (…)` the planner may re-run it, and with SKIP LOCKED each run
+        # returns other rows, so one claim could exceed its LIMIT.
+        rows = db.query(
+            f"WITH picked AS MATERIALIZED ({pick} FOR UPDATE SKIP LOCKED)"
+            f" UPDATE outbox SET claimed_by = :me, claimed_until = :until, updated_at = :now"
+            " FROM picked WHERE outbox.id = picked.id AND outbox.status IN ('pending', 'held')"
+            " AND (outbox.claimed_until IS NULL OR outbox.claimed_until <= :now)"
+            f" RETURNING {', '.join('outbox.' + c.strip() for c in _CLAIMED_COLUMNS.split(','))}",
+            params,
+        )
+    else:
+        rows = db.query(
+            f"UPDATE outbox SET claimed_by = :me, claimed_until = :until, updated_at = :now"
+            f" WHERE id IN ({pick}) AND {free} RETURNING {_CLAIMED_COLUMNS}",
+            params,
+        )
     rows.sort(key=lambda r: (r["organisation_id"] or 0, r["unit"] or "", r["due_at"], r["id"]))
     return rows
 

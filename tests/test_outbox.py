@@ -1,0 +1,236 @@
+"""The outbox on both backends: idempotent enqueue, exclusive claims, leases,
+retries, held rows, cancellation."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.factories import measure, small_plan
+from tracker.app import App
+from tracker.clock import BANGKOK
+from tracker.config import MailSettings, Settings
+from tracker.db.connection import Database, open_database
+from tracker.reminders import outbox, run
+from tracker.reminders.policy import Policy
+from tracker.services import tasks as task_service
+from tracker.services.importing import import_plan
+from tracker.services.units import set_unit
+
+T0 = datetime(2022, 12, 1, 9, 0, tzinfo=BANGKOK)
+POLICY = Policy()
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=BANGKOK)
+
+
+def make_db(db_url: str, n: int = 2, *, owners: tuple[str, ...] = ("สำนักปลัดฯ",)) -> Database:
+    app = App(now=T0, db_url=db_url)
+    db = app.db
+    plan = small_plan(*[measure(str(i), f"มาตรการทดสอบที่ {i}", owners=owners) for i in range(1, n + 1)])
+    with db.transaction():
+        import_plan(db, plan, source="test", now=T0, actor="test")
+    return db
+
+
+def settings(tmp_path: Path) -> Settings:
+    return Settings(mail=MailSettings(transport="file", outbox_dir=tmp_path / "mail",
+                                      sender="tracker@bangchakreng.go.th"))
+
+
+def rows(db: Database) -> list[dict[str, Any]]:
+    with db.transaction():
+        return db.query("SELECT * FROM outbox ORDER BY id")
+
+
+def test_enqueue_is_idempotent(db_url: str) -> None:
+    db = make_db(db_url)
+    first = run.enqueue_due(db, POLICY, at("2023-01-04T09:00"))
+    again = run.enqueue_due(db, POLICY, at("2023-01-04T10:00"))
+    assert len(first.added) == 2 and again.added == []
+    assert len(rows(db)) == 2
+    assert {r["kind"] for r in rows(db)} == {"window_opens"}
+
+
+def test_newer_reminder_supersedes_unsent_older(db_url: str) -> None:
+    db = make_db(db_url, 1)
+    run.enqueue_due(db, POLICY, at("2023-03-13T09:00"))  # closing_soon 14 (and catch-ups)
+    run.enqueue_due(db, POLICY, at("2023-03-22T09:00"))  # closing_soon 7 replaces it
+    closing = [r for r in rows(db) if r["kind"] == "closing_soon"]
+    assert [(r["status"], r["key"][13:26]) for r in closing] == [
+        ("cancelled", "t1:2023-03-13"), ("pending", "t1:2023-03-22")]
+    assert closing[0]["last_error"].startswith("superseded by closing_soon:t1:2023-03-22")
+
+
+def test_claims_are_exclusive_and_leased(db_url: str) -> None:
+    db = make_db(db_url, 6)
+    now = at("2023-01-04T09:00")
+    run.enqueue_due(db, POLICY, now)
+    lease = timedelta(minutes=5)
+    with db.transaction():
+        a = outbox.claim(db, worker="a", now=now, lease=lease, limit=4)
+    with db.transaction():
+        b = outbox.claim(db, worker="b", now=now, lease=lease, limit=4)
+    with db.transaction():
+        c = outbox.claim(db, worker="c", now=now + timedelta(minutes=1), lease=lease, limit=4)
+    assert len(a) == 4 and len(b) == 2 and c == []
+    assert not {r["id"] for r in a} & {r["id"] for r in b}
+    # "a" was killed: after its lease another sender takes its rows over
+    with db.transaction():
+        d = outbox.claim(db, worker="d", now=now + lease + timedelta(seconds=1), lease=lease, limit=10)
+    assert {r["id"] for r in d} == {r["id"] for r in a} | {r["id"] for r in b}
+    # and the late "a" can no longer settle them
+    with db.transaction():
+        assert outbox.mark_sent(db, [a[0]["id"]], worker="a", now=now, recipients=["x@y.z"],
+                                message_id="<m>", subject="s") == 0
+        assert outbox.mark_sent(db, [a[0]["id"]], worker="d", now=now, recipients=["x@y.z"],
+                                message_id="<m>", subject="s") == 1
+
+
+def test_backoff_doubles_to_an_hour() -> None:
+    assert [outbox.backoff(n).total_seconds() / 60 for n in range(1, 9)] == [1, 2, 4, 8, 16, 32, 60, 60]
+
+
+def test_retry_then_send(db_url: str, tmp_path: Path) -> None:
+    db = make_db(db_url, 1)
+    now = at("2023-01-04T09:00")
+    with db.transaction():
+        set_unit(db, "สำนักปลัดฯ", ["palad@example.go.th"], now=now, actor="t")
+    run.enqueue_due(db, POLICY, now)
+    with db.transaction():
+        [row] = outbox.claim(db, worker="w", now=now, lease=timedelta(minutes=5), limit=10)
+        outbox.mark_retry(db, row, worker="w", now=now, error="451 try later")
+    [r] = rows(db)
+    assert (r["status"], r["attempts"], r["last_error"]) == ("pending", 1, "451 try later")
+    # not before its time
+    report = run.send_due(db, settings(tmp_path), POLICY, clock=lambda: now + timedelta(seconds=30), worker="w")
+    assert report.sent == []
+    report = run.send_due(db, settings(tmp_path), POLICY, clock=lambda: now + timedelta(minutes=2), worker="w")
+    assert [s["key"] for s in report.sent] == [r["key"]]
+    [r] = rows(db)
+    assert r["status"] == "sent" and r["attempts"] == 2 and json.loads(r["recipients"]) == ["palad@example.go.th"]
+    assert (tmp_path / "mail").is_dir() and len(list((tmp_path / "mail").iterdir())) == 1
+
+
+def test_unit_without_address_is_held_then_sent(db_url: str, tmp_path: Path) -> None:
+    db = make_db(db_url, 1)
+    now = at("2023-01-04T09:00")
+    run.enqueue_due(db, POLICY, now)
+    report = run.send_due(db, settings(tmp_path), POLICY, clock=lambda: now, worker="w")
+    assert report.sent == [] and len(report.held) == 1
+    assert "สำนักปลัดฯ" in report.held[0]["reason"] and "no e-mail address" in report.held[0]["reason"]
+    with db.transaction():
+        info = outbox.summary(db, now=now)
+    assert info["counts"]["held"] == 1 and "tracker unit set" in info["held"][0]["last_error"]
+    with db.transaction():
+        set_unit(db, "สำนักปลัดฯ", ["palad@example.go.th"], now=now, actor="t")
+        outbox.wake_held(db, now=now)
+    report = run.send_due(db, settings(tmp_path), POLICY, clock=lambda: now, worker="w")
+    assert len(report.sent) == 1 and rows(db)[0]["status"] == "sent"
+
+
+def test_done_task_cancels_its_queue(db_url: str, tmp_path: Path) -> None:
+    db = make_db(db_url, 2)
+    now = at("2023-01-04T09:00")
+    run.enqueue_due(db, POLICY, now)
+    with db.transaction():
+        task_service.mark_done(db, 1, now=now, actor="t")
+    # queued before `done`: cancelled when sending …
+    report = run.send_due(db, settings(tmp_path), POLICY, clock=lambda: now, worker="w")
+    assert [c["task_id"] for c in report.cancelled] == [1]
+    assert "done" in report.cancelled[0]["reason"]
+    # … and the daily run cancels what is queued for done tasks too
+    run.enqueue_due(db, POLICY, at("2023-01-16T09:00"))
+    with db.transaction():
+        task_service.mark_done(db, 2, now=at("2023-01-16T09:10"), actor="t")
+    rep = run.enqueue_due(db, POLICY, at("2023-01-16T09:20"))
+    assert rep.cancelled == 2  # its held window_opens and its pending nudge
+    assert not [r for r in rows(db) if r["status"] in ("pending", "held")]
+
+
+def test_nothing_is_sent_on_a_holiday(db_url: str, tmp_path: Path) -> None:
+    db = make_db(db_url, 1)
+    with db.transaction():
+        set_unit(db, "สำนักปลัดฯ", ["palad@example.go.th"], now=T0, actor="t")
+    run.enqueue_due(db, POLICY, at("2023-04-12T09:00"))
+    report = run.send_due(db, settings(tmp_path), POLICY, clock=lambda: at("2023-04-13T09:00"), worker="w")
+    assert report.sent == [] and report.not_working_day == "วันสงกรานต์"
+
+
+@pytest.mark.parametrize("senders", [2, 4])
+def test_concurrent_senders_never_share_a_row(db_url: str, tmp_path: Path, senders: int) -> None:
+    """Several senders, each with its own connection, claim at once."""
+    db = make_db(db_url, 40, owners=("สำนักปลัดฯ", "กองคลัง"))
+    now = at("2023-01-04T09:00")
+    run.enqueue_due(db, POLICY, now)
+    total = len(rows(db))
+    claimed: dict[str, list[int]] = {}
+    barrier = threading.Barrier(senders)
+    errors: list[BaseException] = []
+
+    def worker(name: str) -> None:
+        conn = open_database(db_url)
+        mine: list[int] = []
+        try:
+            barrier.wait()
+            while True:
+                with conn.transaction():
+                    got = outbox.claim(conn, worker=name, now=now, lease=timedelta(minutes=5), limit=3)
+                if not got:
+                    break
+                mine += [r["id"] for r in got]
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            conn.close()
+            claimed[name] = mine
+
+    threads = [threading.Thread(target=worker, args=(f"w{i}",)) for i in range(senders)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors
+    every = [i for ids in claimed.values() for i in ids]
+    assert len(every) == len(set(every)) == total == 80
+
+
+def test_claim_reads_only_due_rows(db_url: str) -> None:
+    """The sweep's cost follows the due rows: sent/cancelled history and rows
+    due later are not claimed (and the index covers the filter)."""
+    db = make_db(db_url, 3)
+    run.enqueue_due(db, POLICY, at("2023-01-04T09:00"))
+    with db.transaction():
+        db.execute("UPDATE outbox SET status = 'sent'")
+    run.enqueue_due(db, POLICY, at("2023-01-16T09:00"))
+    with db.transaction():
+        got = outbox.claim(db, worker="w", now=at("2023-01-16T09:00"), lease=timedelta(minutes=1), limit=100)
+    assert {r["kind"] for r in got} == {"nudge"}
+    if db.dialect == "sqlite":
+        plan = db.query("EXPLAIN QUERY PLAN SELECT id FROM outbox WHERE status IN ('pending', 'held')"
+                        " AND next_attempt_at <= '2023' ORDER BY next_attempt_at, id LIMIT 10")
+        assert any("ix_outbox_status_next" in str(p.get("detail")) for p in plan)
+
+
+def test_dry_run_changes_nothing(db_url: str) -> None:
+    db = make_db(db_url, 2)
+    rep = run.enqueue_due(db, POLICY, at("2023-01-04T09:00"), dry_run=True)
+    assert len(rep.added) == 2 and rows(db) == []
+
+
+def test_preview_dates(db_url: str) -> None:
+    from tracker.reminders.preview import preview
+
+    db = make_db(db_url, 1)
+    with db.transaction():
+        set_unit(db, "สำนักปลัดฯ", ["palad@example.go.th"], now=T0, actor="t")
+        got = preview(db, Settings(), POLICY, start=date(2022, 12, 1), end=date(2023, 4, 30), now=T0)
+    assert got[0]["at"] == "2023-01-04T08:30:00+07:00" and got[0]["to"] == ["palad@example.go.th"]
+    assert not [g for g in got if "2023-04-13" <= g["at"][:10] <= "2023-04-17"]
+    assert rows(db) == []
