@@ -30,7 +30,8 @@ class PlanError(TrackerError):
             where = f"line {line}: "
         elif source:
             where = f"{source}: "
-        super().__init__(where + message)
+        # The reader's details are in English; the lead says in Thai what failed.
+        super().__init__(f"{where}อ่านแผนไม่ได้ (cannot read the plan): {message}")
 
 
 class DatabaseError(TrackerError):
