@@ -143,7 +143,9 @@ def show(app: App, task: str, as_json: bool) -> None:
         out.append(f"{labels[5]}: {m['title']} (#{m['id']}, {fmt_meeting_date(app, m['date'], m['month'])})")
     if t["items"]:
         out.append(f"{labels[7]}:")
-        out += [f"  [{'x' if i['done'] else ' '}] {i['no']} {i['text']}" for i in t["items"]]
+        out += [
+            f"  [{'x' if i['done'] else ' '}] {tasks.item_label(i['no'])} {i['text']}" for i in t["items"]
+        ]
     elif t["actions"]:
         out.append(f"{labels[6]}: {t['actions']}")
     names = (

@@ -285,6 +285,11 @@ def check_item(
     return int(progress)
 
 
+def item_label(no: str) -> str:
+    """How a sub-item number is shown and typed: "1)(3)" → "1.3"."""
+    return ".".join(_item_key(no))
+
+
 def _item_key(no: str) -> tuple[str, ...]:
     """ "1)(3)", "1.3", "๑.๓" and "1-3" all name the same sub-item."""
     digits = "".join(c if c.isdigit() else " " for c in no.translate(_ARABIC))
