@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import at, need
-from tests.ics_support import ORG, seeded
+from ics_support import ORG, seeded
+
 from tracker.calendar.uids import task_uid
 from tracker.db.connection import open_database
 from tracker.services import meetings

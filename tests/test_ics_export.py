@@ -16,11 +16,11 @@ from typing import Any
 import icalendar
 import pytest
 import vobject
+from conftest import at
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ics_support import ORG, seeded
 
-from conftest import at
-from tests.ics_support import ORG, seeded
 from tracker.calendar import export_calendar, export_folder, meeting_ics
 from tracker.calendar.fold import LIMIT, fold_line
 from tracker.calendar.uids import meeting_uid, parse_uid, task_uid
@@ -347,3 +347,63 @@ def test_fold_survives_a_run_with_no_break_opportunity() -> None:
     parts = fold_line(line).split(b"\r\n")
     assert all(len(p) <= LIMIT for p in parts)
     assert b"".join([parts[0], *(p[1:] for p in parts[1:])]).decode("utf-8") == line
+
+
+def test_a_moved_meeting_changes_only_that_event(db: Database) -> None:
+    before = components(export_calendar(db, now=NOW))
+    with db.transaction():
+        meetings.set_meeting(db, 1, now=at("2023-02-01T10:00"), actor="tester", on=date(2023, 4, 24))
+    after = components(export_calendar(db, now=NOW))
+    changed = [u for u in before if before[u] != after[u]]
+    assert len(changed) == 1
+    assert "meeting-2023-04" in changed[0]
+    assert b"SEQUENCE:1\r\n" in after[changed[0]]
+    assert b"SEQUENCE:0\r\n" in before[changed[0]]
+
+
+def _entry(**task: Any) -> Any:
+    from tracker.calendar.source import TaskEntry
+
+    base = {
+        "id": 9,
+        "number": "9",
+        "title": "มาตรการทดสอบ",
+        "actions": "",
+        "owners": ["กองช่าง"],
+        "start": "2023-04-05",
+        "end": "2023-04-05",
+        "progress": 0,
+        "meeting": None,
+        "plan": {"organisation": ORG, "fiscal_year": 2566},
+    }
+    return TaskEntry(
+        task={**base, **task}, sequence=3, updated_at=NOW, started=False, done_at=None, cancelled=False
+    )
+
+
+def test_one_day_window_todo_has_due_only_and_text_is_cleaned() -> None:
+    from tracker.calendar.export import task_todo, to_bytes, window_event
+
+    entry = _entry(actions="๑. ข้อแรก\r\n๒. ข้อสอง\x0b; มี, จุลภาค\\")
+    todo, event = (
+        task_todo(ORG, 2566, entry, now=NOW, lang="th"),
+        window_event(ORG, 2566, entry, now=NOW, lang="th"),
+    )
+    # RFC 5545: a VTODO's DUE must be later than its DTSTART, so a one-day window has DUE alone.
+    assert "DTSTART" not in todo
+    assert todo["DUE"].dt == date(2023, 4, 5)
+    assert event["DTEND"].dt == date(2023, 4, 6)
+    data = to_bytes(_wrap(todo))
+    parsed = icalendar.Calendar.from_ical(data)
+    (back,) = parsed.walk("VTODO")
+    assert "๑. ข้อแรก\n๒. ข้อสอง; มี, จุลภาค\\" in str(back["DESCRIPTION"])
+    assert b"\x0b" not in data
+    assert b"\r\r" not in data
+
+
+def _wrap(component: Any) -> Any:
+    cal = icalendar.Calendar()
+    cal.add("version", "2.0")
+    cal.add("prodid", "-//test//")
+    cal.add_component(component)
+    return cal

@@ -11,11 +11,11 @@ from datetime import date, time
 from pathlib import Path
 
 import pytest
+from conftest import at
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ics_support import ORG, seeded
 
-from conftest import at
-from tests.ics_support import ORG, seeded
 from tracker.calendar import export_calendar, import_calendar, read_calendar
 from tracker.calendar.guard import MAX_BYTES
 from tracker.calendar.uids import task_uid

@@ -169,7 +169,9 @@ def _items(calendars: list[Any]) -> tuple[dict[str, Any], list[Outcome]]:
                 skipped.append(Outcome("skipped", "other", "", label, "ไม่มี UID (no UID)"))
                 continue
             if comp.get("RECURRENCE-ID") is not None:
-                continue  # an override of a recurring item: tracker makes none
+                # One occurrence of a recurring item: tracker makes none.
+                skipped.append(Outcome("skipped", "other", uid, label, "RECURRENCE-ID"))
+                continue
             try:
                 seq = _int(comp, "SEQUENCE", 0) or 0
             except _Unreadable:

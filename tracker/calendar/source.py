@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from tracker.db.connection import Database, from_ts
+from tracker.errors import NotFound
 from tracker.services import meetings as meeting_service
 from tracker.services import plans as plan_service
 from tracker.services import tasks as task_service
@@ -105,7 +106,8 @@ def load_meeting(db: Database, meeting_id: int) -> tuple[dict[str, Any], Meeting
     """One meeting and its plan (for the reminder mail's attachment)."""
     m = meeting_service.get_meeting(db, meeting_id)
     row = db.one("SELECT key, sequence, updated_at FROM meetings WHERE id = :id", {"id": meeting_id})
-    assert row is not None  # get_meeting has just found it
+    if row is None:  # deleted between the two reads
+        raise NotFound(f"ไม่พบการประชุมหมายเลข {meeting_id} (no meeting with id {meeting_id})")
     plan = plan_service.get_plan(db, int(m["plan_id"]))
     return plan, MeetingEntry(m, row["key"], int(row["sequence"]), from_ts(row["updated_at"]))
 
