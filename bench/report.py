@@ -1,0 +1,103 @@
+"""Report speed, as ratios to the floor (`python -I -c "import sqlite3"`) in the same run.
+
+    .venv/bin/python bench/report.py          # RUNS=20 by default
+
+1. `tracker report --format html -o …` on a 1,000-measure plan, every measure
+   followed up at the same meeting (so all 1,000 are in the report), some done,
+   some with outcome text. Target: ≤ 10× the floor.
+2. `tracker report --format pdf -o …` on the bundled sample plan. Target: ≤ 2 s.
+Medians are printed; whole processes are timed (start-up included).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from seed import make_plan  # noqa: E402
+
+from tracker.clock import BANGKOK  # noqa: E402
+from tracker.db.connection import open_database  # noqa: E402
+from tracker.db.migrate import ensure_schema  # noqa: E402
+from tracker.plans.model import MeetingRef  # noqa: E402
+from tracker.services import tasks  # noqa: E402
+from tracker.services.importing import import_plan  # noqa: E402
+
+PY = ROOT / ".venv" / "bin" / "python"
+TRACKER = ROOT / ".venv" / "bin" / "tracker"
+NOW = datetime(2023, 9, 1, 9, 0, tzinfo=BANGKOK)
+SEPTEMBER = MeetingRef(title="การประชุมพนักงาน/ผู้บริหารประจำเดือนกันยายน ๖๖", year=2023, month=9)
+
+
+def seed_thousand(url: str) -> None:
+    plan = make_plan("เทศบาลตำบลทดสอบ", 1000)
+    plan = dataclasses.replace(plan, measures=tuple(dataclasses.replace(m, meeting=SEPTEMBER)
+                                                    for m in plan.measures))
+    db = open_database(url)
+    ensure_schema(db, now=NOW)
+    with db.transaction():
+        import_plan(db, plan, source="bench", now=NOW, actor="bench")
+        for i in range(1, 1001, 3):  # a third done, some with results written
+            tasks.mark_done(db, i, now=NOW, actor="bench")
+            if i % 2:
+                tasks.set_outcome(db, i, {"result": "ดำเนินการแล้วเสร็จตามแผน", "problems": "ไม่มี"},
+                                  now=NOW, actor="bench")
+    db.close()
+
+
+def timed(argv: list[str], env: dict[str, str]) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(argv, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    runs = int(os.environ.get("RUNS", "20"))
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        big = f"sqlite:///{work / 'big.db'}"
+        sample = f"sqlite:///{work / 'sample.db'}"
+        seed_thousand(big)
+        env = {**os.environ, "NO_COLOR": "1", "TRACKER_USER": "bench", "TRACKER_HOME": str(work)}
+        t = str(TRACKER)
+        subprocess.run([t, "--db", sample, "--now", "2023-01-05", "import",
+                        str(ROOT / "tracker" / "data" / "bangchakreng-2566.txt")],
+                       check=True, env=env, capture_output=True)
+        subprocess.run([t, "--db", sample, "--now", "2023-04-03", "done", "1", "--on", "2023-03-20"],
+                       check=True, env=env, capture_output=True)
+        commands = {
+            "floor": [str(PY), "-I", "-c", "import sqlite3"],
+            "report html, 1,000 measures": [t, "--db", big, "--now", "2023-09-01", "report",
+                                            "--format", "html", "-o", str(work / "big.html")],
+            "report pdf, sample": [t, "--db", sample, "--now", "2023-04-03", "report",
+                                   "--format", "pdf", "-o", str(work / "sample.pdf")],
+        }  # fmt: skip
+        # Round robin, not one command after the other: on a shared machine the
+        # load drifts, and the ratio must compare runs made under the same load.
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for round_ in range(runs + 2):
+            for name, argv in commands.items():
+                took = timed(argv, env)
+                if round_ >= 2:  # two warm-up rounds (page cache, compiled templates)
+                    times[name].append(took)
+        size = (work / "big.html").stat().st_size
+    floor = statistics.median(times["floor"])
+    print(f"{'command':<30} {'median':>10} {'× floor':>8}   ({runs} runs each, interleaved)")
+    for name, values in times.items():
+        m = statistics.median(values)
+        print(f"{name:<30} {m * 1000:8.1f}ms {m / floor:7.2f}×")
+    print(f"(the 1,000-measure HTML is {size / 1e6:.1f} MB)")
+
+
+if __name__ == "__main__":
+    main()
