@@ -49,9 +49,7 @@ def choose_meeting(meetings: Sequence[Mapping[str, Any]], today: date) -> Mappin
     return keyed[-1]
 
 
-def tasks_for_meeting(
-    tasks: Iterable[Mapping[str, Any]], meeting_id: int
-) -> list[Mapping[str, Any]]:
+def tasks_for_meeting(tasks: Iterable[Mapping[str, Any]], meeting_id: int) -> list[Mapping[str, Any]]:
     """The measures reported at this meeting, and those with no follow-up
     meeting at all (they have nowhere else to be reported)."""
     return [t for t in tasks if t["meeting"] is None or t["meeting"]["id"] == meeting_id]
@@ -63,6 +61,11 @@ def tasks_for_meeting(
 def _letters(text: str) -> str:
     """Thai letters only: spacing, digits and punctuation differ between copies."""
     return re.sub(r"[^\u0e01-\u0e4e]", "", thai.tidy(text))
+
+
+@lru_cache(maxsize=1)
+def _name_keys() -> tuple[tuple[int, str, str], ...]:
+    return tuple((no, name, _letters(name)) for no, name, _group in ita.INDICATORS)
 
 
 @lru_cache(maxsize=1)
@@ -80,11 +83,16 @@ def indicator_mentions(title: str, actions: str) -> list[dict[str, Any]]:
     """
     found: dict[int, dict[str, Any]] = {}
     for where, text in (("title", title), ("actions", actions)):
-        letters = _letters(text)
-        for no, name, _group in ita.INDICATORS:
-            if no not in found and _letters(name) in letters:
+        if not text:
+            continue
+        tidy = thai.tidy(text)
+        letters = re.sub(r"[^\u0e01-\u0e4e]", "", tidy)
+        for no, name, key in _name_keys():
+            if no not in found and key in letters:
                 found[no] = {"no": no, "name": name, "via": "name", "where": where}
-        for m in _number_pattern().finditer(thai.normalize(text)):
+        if "ตัวชี้วัด" not in tidy:
+            continue
+        for m in _number_pattern().finditer(thai.to_arabic_digits(tidy)):
             no = int(m[1])
             if 1 <= no <= len(ita.INDICATORS) and no not in found:
                 found[no] = {
@@ -96,16 +104,12 @@ def indicator_mentions(title: str, actions: str) -> list[dict[str, Any]]:
     return [found[k] for k in sorted(found)]
 
 
-def _baseline(
-    plan: Mapping[str, Any], measures: Sequence[Mapping[str, Any]]
-) -> dict[str, Any] | None:
+def _baseline(plan: Mapping[str, Any], measures: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
     base = plan.get("ita") or {}
     raw = base.get("indicators") or []
     if not raw:
         return None
-    indicators = [
-        Indicator(no=i["no"], name=i["name"], group=i["group"], score=i["score"]) for i in raw
-    ]
+    indicators = [Indicator(no=i["no"], name=i["name"], group=i["group"], score=i["score"]) for i in raw]
     means = ita.group_means(indicators)
     named_by: dict[int, list[dict[str, Any]]] = {}
     for m in measures:
@@ -190,9 +194,7 @@ def _summary(measures: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         **counts,
         # A cancelled measure is not work left to do; it does not pull the mean down.
         "progress": round(sum(live) / len(live)) if live else 0,
-        "incomplete_outcomes": sum(
-            1 for m in measures if m["missing"] and m["status"] != "cancelled"
-        ),
+        "incomplete_outcomes": sum(1 for m in measures if m["missing"] and m["status"] != "cancelled"),
     }
 
 

@@ -9,6 +9,7 @@ Jinja2 is imported only for html/pdf, WeasyPrint only for pdf.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Mapping
 from datetime import datetime
@@ -21,6 +22,8 @@ from tracker.report.data import build_report, choose_meeting, incomplete, tasks_
 from tracker.report.words import Words
 
 if TYPE_CHECKING:
+    import jinja2
+
     from tracker.config import Settings
 
 FORMATS = ("text", "html", "pdf", "md", "json")
@@ -55,9 +58,7 @@ def load_report(
     else:
         meeting = meetings.get_meeting(db, meeting_id)
     plan = plans.get_plan(db, int(meeting["plan_id"]))
-    chosen = tasks_for_meeting(
-        tasks.list_tasks(db, now=now, plan_id=plan["id"]), int(meeting["id"])
-    )
+    chosen = tasks_for_meeting(tasks.list_tasks(db, now=now, plan_id=plan["id"]), int(meeting["id"]))
     return build_report(
         tasks=chosen,
         plan=plan,
@@ -86,9 +87,7 @@ def render(
 ) -> bytes:
     """The report value in one format, as the bytes to write."""
     if fmt not in FORMATS:
-        raise InvalidInput(
-            f"รูปแบบไม่รองรับ (format must be one of {', '.join(FORMATS)}, not {fmt!r})"
-        )
+        raise InvalidInput(f"รูปแบบไม่รองรับ (format must be one of {', '.join(FORMATS)}, not {fmt!r})")
     words = Words(lang, digits or default_digits(fmt))
     if fmt == "json":
         # Data, not a document: ISO dates and Arabic digits whatever --digits says.
@@ -119,27 +118,49 @@ def render_report(
     organisation: str | None = None,
 ) -> bytes:
     """Load and render in one call (what the meeting reminder attaches)."""
-    report = load_report(
-        db, meeting_id=meeting_id, now=now, settings=settings, organisation=organisation
-    )
+    report = load_report(db, meeting_id=meeting_id, now=now, settings=settings, organisation=organisation)
     return render(report, fmt=fmt, lang=lang, digits=digits, settings=settings)
+
+
+def measure_view(m: Mapping[str, Any], words: Words) -> dict[str, Any]:
+    """A measure's texts in the report's language and digits, for the template
+    (formatting a thousand measures in Python is several times faster than
+    calling back into it from Jinja)."""
+    from tracker.report.svg import progress_bar
+
+    return {
+        "m": m,
+        "number": words.n(m["number"]),
+        "owners": ", ".join(m["owners"]) or words("none"),
+        "window": words.window(m["start"], m["end"]),
+        "status": words.status(m["status"]),
+        "pct": words.pct(m["progress"]),
+        "bar": progress_bar(m["progress"], m["status"], words),
+        "done": words.date(m["done_on"], style="long") if m["done_on"] else "",
+        "items": [{"no": words.n(i["no"]), "text": i["text"], "done": i["done"]} for i in m["items"]],
+        "items_count": f"{words.n(m['items_done'])}/{words.n(len(m['items']))}",
+        "indicators": ", ".join(f"{words.n(i['no'])}. {i['name']}" for i in m["indicators"]),
+    }
 
 
 def render_html(report: Mapping[str, Any], words: Words, settings: Settings | None) -> str:
     from tracker.report import svg
+    from tracker.report.words import LABELS, OUTCOME
     from tracker.templating import environment, fonts_dir
 
     user_dir = settings.report.get("templates") if settings is not None else None
-    template = environment(str(user_dir) if user_dir else None).get_template(TEMPLATE)
+    env = environment(str(user_dir) if user_dir else None)
+    _cache_compiled_templates(env)
+    template = env.get_template(TEMPLATE)
     fonts = fonts_dir()
     return template.render(
         report=report,
+        views=[measure_view(m, words) for m in report["measures"]],
         w=words,
+        L=LABELS[words.lang],
+        O=OUTCOME[words.lang],
         lang=words.lang,
         timeline=svg.timeline(report, words),
-        bars={
-            m["id"]: svg.progress_bar(m["progress"], m["status"], words) for m in report["measures"]
-        },
         overall_bar=svg.progress_bar(report["summary"]["progress"], "in_progress", words),
         colours=svg.COLOUR,
         fonts={
@@ -149,6 +170,25 @@ def render_html(report: Mapping[str, Any], words: Words, settings: Settings | No
         },
         outcome_fields=("result", "problems", "obstacles", "suggestions"),
     )
+
+
+def _cache_compiled_templates(env: jinja2.Environment) -> None:
+    """Keep compiled templates in the data folder: compiling the report's
+    templates costs more than rendering a small plan. Jinja checks each
+    entry against the template's source, so an edited template is recompiled."""
+    if env.bytecode_cache is not None:
+        return
+    import jinja2
+
+    from tracker.db.connection import default_data_dir
+
+    folder = default_data_dir() / "cache" / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return  # a read-only home: compile every time
+    if os.access(folder, os.W_OK):
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
 
 
 _SARA_AM = re.compile("([\u0e48-\u0e4b]*)\u0e33")

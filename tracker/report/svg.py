@@ -40,7 +40,12 @@ ROWS_PER_PICTURE = 30  # one picture must fit on a page; a long plan gets severa
 
 def _el(tag: str, text: str | None = None, /, **attrs: object) -> str:
     """One SVG element; attribute names use _ for - (font_size -> font-size)."""
-    parts = "".join(f' {k.replace("_", "-")}="{escape(str(v))}"' for k, v in attrs.items())
+    # Numbers are ours and need no escaping; only text is escaped (a thousand
+    # measures make tens of thousands of attributes).
+    parts = "".join(
+        f' {k.replace("_", "-")}="{v if isinstance(v, int | float) else escape(str(v))}"'
+        for k, v in attrs.items()
+    )
     if text is None:
         return f"<{tag}{parts}/>"
     return f"<{tag}{parts}>{escape(text)}</{tag}>"
@@ -49,22 +54,13 @@ def _el(tag: str, text: str | None = None, /, **attrs: object) -> str:
 def progress_bar(progress: int, status: str, words: Words) -> Markup:
     """A small bar, filled to `progress` percent in the status colour."""
     p = max(0, min(100, int(progress)))
-    label = f"{words.pct(p)} {words.status(status)}"
-    inner = _el("rect", width=100, height=10, rx=2, fill="#e6e6e6")
-    inner += _el("rect", width=p, height=10, rx=2, fill=COLOUR.get(status, "#757575"))
-    head = _el(
-        "svg",
-        None,
-        **{
-            "class": "bar",
-            "viewBox": "0 0 100 10",
-            "width": 100,
-            "height": 10,
-            "role": "img",
-            "aria-label": label,
-        },
+    label = escape(f"{words.pct(p)} {words.status(status)}")
+    colour = COLOUR.get(status, "#757575")
+    return Markup(
+        f'<svg class="bar" viewBox="0 0 100 10" width="100" height="10" role="img" aria-label="{label}">'
+        f'<rect width="100" height="10" rx="2" fill="#e6e6e6"/>'
+        f'<rect width="{p}" height="10" rx="2" fill="{colour}"/></svg>'
     )
-    return Markup(head[:-2] + ">" + inner + "</svg>")
 
 
 def _months(start: date, end: date) -> list[date]:
@@ -129,9 +125,7 @@ def _axis(scale: _Scale, words: Words, bottom: float) -> list[str]:
     return out
 
 
-def _marker(
-    x: float, bottom: float, caption: str, colour: str, caption_y: float, dashed: bool
-) -> list[str]:
+def _marker(x: float, bottom: float, caption: str, colour: str, caption_y: float, dashed: bool) -> list[str]:
     # Captions lean away from the nearer edge so they never leave the picture.
     anchor = "start" if x < (WIDTH + LABEL) / 2 else "end"
     line = {"stroke": colour, "stroke_width": 1.2}
@@ -153,31 +147,25 @@ def _marker(
 
 
 def _row(m: Mapping[str, Any], y: float, scale: _Scale, words: Words) -> str:
+    # Written out rather than through _el: this runs once per measure, a
+    # thousand times for a big plan. Only the title and label are text.
     x1 = scale.x(date.fromisoformat(m["start"]))
     # A window ends at the end of its last day.
     x2 = scale.x(date.fromisoformat(m["end"]) + timedelta(days=1))
     w = max(1.0, round(x2 - x1, 1))
     colour = COLOUR.get(m["status"], "#757575")
     window = words.window(m["start"], m["end"])
-    tip = f"{m['number']}. {m['title']} — {window} — {words.status(m['status'])}"
-    parts = [
-        "<g>",
-        _el("title", tip),
-        _el(
-            "text",
-            f"{words('measure')} {words.n(m['number'])}",
-            x=2,
-            y=y + 14,
-            font_size=12.5,
-            font_family=FONT,
-        ),
-        _el("rect", x=x1, y=y + 4, width=w, height=12, rx=2, fill=colour, fill_opacity=0.3),
-    ]
+    tip = escape(f"{m['number']}. {m['title']} — {window} — {words.status(m['status'])}")
+    label = escape(f"{words('measure')} {words.n(m['number'])}")
     done_w = round(w * max(0, min(100, m["progress"])) / 100, 1)
-    if done_w > 0:
-        parts.append(_el("rect", x=x1, y=y + 4, width=done_w, height=12, rx=2, fill=colour))
-    parts.append("</g>")
-    return "".join(parts)
+    done = (f'<rect x="{x1}" y="{y + 4}" width="{done_w}" height="12" rx="2" fill="{colour}"/>'
+            if done_w > 0 else "")  # fmt: skip
+    return (
+        f"<g><title>{tip}</title>"
+        f'<text x="2" y="{y + 14}" font-size="12.5" font-family="{FONT}">{label}</text>'
+        f'<rect x="{x1}" y="{y + 4}" width="{w}" height="12" rx="2" fill="{colour}" fill-opacity="0.3"/>'
+        f"{done}</g>"
+    )
 
 
 def _meeting(report: Mapping[str, Any], scale: _Scale, words: Words, bottom: float) -> list[str]:

@@ -107,10 +107,7 @@ def timeline(report: Mapping[str, Any], words: Words) -> list[str]:
     def col(d: date) -> int:
         return min(cells - 1, (d - first).days * cells // span)
 
-    label_w = (
-        max([width(f"{words('measure')} {words.n(m['number'])}") for m in report["measures"]] + [8])
-        + 2
-    )
+    label_w = max([width(f"{words('measure')} {words.n(m['number'])}") for m in report["measures"]] + [8]) + 2
     names = thai.MONTHS_TH_ABBR if words.lang == "th" else tuple(n[:3] for n in thai.MONTHS_EN)
     head = ""
     for i, mth in enumerate(months):
@@ -121,9 +118,7 @@ def timeline(report: Mapping[str, Any], words: Words) -> list[str]:
     meeting = col(date.fromisoformat(report["meeting"]["day"]))
     # An undated meeting is marked across its whole month, not on a guessed day.
     meeting_from = (
-        meeting
-        if report["meeting"]["date"]
-        else col(date.fromisoformat(report["meeting"]["month"] + "-01"))
+        meeting if report["meeting"]["date"] else col(date.fromisoformat(report["meeting"]["month"] + "-01"))
     )
     lines = [" " * label_w + head.rstrip()]
     for m in report["measures"]:
@@ -150,8 +145,7 @@ def timeline(report: Mapping[str, Any], words: Words) -> list[str]:
     when = (
         words.date(report["meeting"]["date"])
         if report["meeting"]["date"]
-        else f"{words.month(report['meeting']['month'], style='short')} "
-        f"({words('meeting_undated')})"
+        else f"{words.month(report['meeting']['month'], style='short')} ({words('meeting_undated')})"
     )
     lines.append(" " * label_w + "".join(marks).rstrip())
     lines.append(
@@ -168,8 +162,7 @@ def _header(report: Mapping[str, Any], words: Words) -> list[str]:
     meeting = report["meeting"]
     return [
         words("title"),
-        f"{report['organisation']}  {words('fiscal_year')} "
-        f"{words.fiscal_year(report['fiscal_year'])}",
+        f"{report['organisation']}  {words('fiscal_year')} {words.fiscal_year(report['fiscal_year'])}",
         f"{words('meeting')}: {meeting['title']}",
         f"{words('meeting_on')}: {words.meeting_when(meeting)}",
         f"{words('as_of')} {words.date(report['as_of'], style='long')}",
@@ -206,9 +199,7 @@ def _overview(report: Mapping[str, Any], words: Words) -> list[str]:
         words("status"),
         words("progress"),
     ]
-    fixed = sum(
-        max([width(h)] + [width(r[i]) for r in rows]) for i, h in enumerate(headers) if i != 1
-    )
+    fixed = sum(max([width(h)] + [width(r[i]) for r in rows]) for i, h in enumerate(headers) if i != 1)
     room = max(16, WIDTH - fixed - 2 * (len(headers) - 1))
     rows = [[r[0], truncate(r[1], room), *r[2:]] for r in rows]
     return table(headers, rows)
@@ -398,22 +389,16 @@ def render_md(report: Mapping[str, Any], words: Words) -> str:
         out += ["", f"### {words('measure')} {words.n(m['number'])}. {md(m['title'])}", ""]
         out.append(f"- {words('owners')}: {md(', '.join(m['owners']))}")
         out.append(f"- {words('window')}: {words.window(m['start'], m['end'])}")
-        out.append(
-            f"- {words('status')}: **{words.status(m['status'])}** {words.pct(m['progress'])}"
-        )
+        out.append(f"- {words('status')}: **{words.status(m['status'])}** {words.pct(m['progress'])}")
         if m["done_on"]:
             out.append(f"- {words('done_on')}: {words.date(m['done_on'])}")
         if m["items"]:
             out.append(f"- {words('items')}: {words.n(m['items_done'])}/{words.n(len(m['items']))}")
-            out += [
-                f"  - [{'x' if i['done'] else ' '}] {md(i['no'])} {md(i['text'])}"
-                for i in m["items"]
-            ]
+            out += [f"  - [{'x' if i['done'] else ' '}] {md(i['no'])} {md(i['text'])}" for i in m["items"]]
         if m["evidence"]:
             out.append(f"- {words('evidence')}:")
             out += [
-                f"  - {md(e['ref'])}" + (f" ({md(e['title'])})" if e["title"] else "")
-                for e in m["evidence"]
+                f"  - {md(e['ref'])}" + (f" ({md(e['title'])})" if e["title"] else "") for e in m["evidence"]
             ]
         else:
             out.append(f"- {words('evidence')}: {words('no_evidence')}")
@@ -455,8 +440,6 @@ def render_md(report: Mapping[str, Any], words: Words) -> str:
                 out.append(f"  - {words('no_measure')}")
             for m in i["measures"]:
                 how = f"{words('via_' + m['via'])} {words('in_' + m['where'])}"
-                out.append(
-                    f"  - {words('measure')} {words.n(m['number'])}. {md(m['title'])} ({how})"
-                )
+                out.append(f"  - {words('measure')} {words.n(m['number'])}. {md(m['title'])} ({how})")
     out += ["", "```", *_signature(report, words)[1:], "```"]
     return "\n".join(out) + "\n"

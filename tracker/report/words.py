@@ -204,9 +204,7 @@ class Words:
     def date(self, iso: str | None, *, style: str = "short") -> str:
         if not iso:
             return self("none")
-        return thai.format_date(
-            date.fromisoformat(iso[:10]), lang=self.lang, digits=self.digits, style=style
-        )
+        return thai.format_date(date.fromisoformat(iso[:10]), lang=self.lang, digits=self.digits, style=style)
 
     def window(self, start: str, end: str) -> str:
         return f"{self.date(start)} – {self.date(end)}"
