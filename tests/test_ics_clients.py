@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import at, need
+from conftest import SAMPLE, at, need
 from ics_support import ORG, seeded
 
 from tracker.calendar.uids import task_uid
@@ -187,3 +187,21 @@ def test_khal_reads_the_folder_form_too(run, db_url: str, tmp_path: Path, todos:
     assert len(list(folder.glob("*.ics"))) == (8 if todos else 5)
     events = _khal_events(_khal_config(tmp_path, folder), tmp_path)
     assert len(events) == 5
+
+
+def test_the_bundled_sample_plan_in_khal(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The real document, end to end: import, export, khal."""
+    r = run("import", str(SAMPLE), now="2022-12-15T09:00")
+    assert r.code == 0, r.err
+    ics = tmp_path / "sample.ics"
+    assert run("ics", "export", "-o", str(ics), now="2022-12-15T09:00").code == 0
+    config = _khal_config(tmp_path, tmp_path / "calendars" / "ita")
+    _client("khal", ["-c", str(config), "import", "--batch", "-a", "ita", str(ics)], tmp_path)
+    events = sorted(_khal_events(config, tmp_path), key=lambda e: (e["start-date"], e["title"]))
+    assert [(e["start-date"], e["end-date"]) for e in events] == [
+        ("2023-01-01", "2023-03-31"),
+        ("2023-01-01", "2023-03-31"),
+        ("2023-04-01", "2023-04-30"),  # the April 2566 meeting, day not set yet
+    ]
+    assert "เมษายน" in events[2]["title"]
+    assert events[2]["uid"].startswith("ita2566-")
