@@ -147,6 +147,25 @@ def demo(outer: App, directory: Path | None) -> None:
         )
     )
 
+    step("ปฏิทิน .ics สำหรับ Google Calendar / Outlook / Thunderbird", "the .ics calendar")
+    from tracker.calendar.export import export_calendar
+
+    ics = folder / "tracker.ics"
+    ics.write_bytes(export_calendar(db, now=as_of, lang=app.lang))
+    click.echo(str(ics))
+
+    step("รายงานเสนอที่ประชุมประจำเดือนเมษายน 2566", "the report for the April 2023 meeting")
+    from tracker.report.render import load_report, render, warnings
+
+    report = load_report(db, meeting_id=meeting_id, now=as_of, settings=app.settings)
+    click.echo(render(report, fmt="text", lang=app.lang, digits=None, settings=app.settings).decode())
+    for line in warnings(report, app.lang):
+        click.echo(f"warning: {line}", err=True)
+    for fmt in ("html", "pdf"):
+        out = folder / f"report-2566-04.{fmt}"
+        out.write_bytes(render(report, fmt=fmt, lang=app.lang, digits=None, settings=app.settings))
+        click.echo(str(out))
+
     step("ผลลัพธ์อยู่ที่", "everything is in")
     click.echo(str(folder))
     app.close()

@@ -15,6 +15,7 @@ from datetime import datetime
 from tracker.db.connection import Database, ts
 from tracker.plans.model import Measure, MeetingRef, Plan
 from tracker.services import history
+from tracker.services.tasks import item_label
 
 
 @dataclass
@@ -234,7 +235,7 @@ def _task(
 
 def _items_differ(db: Database, task_id: int, m: Measure) -> bool:
     rows = db.query("SELECT no, text FROM task_items WHERE task_id = :t ORDER BY position", {"t": task_id})
-    return [(r["no"], r["text"]) for r in rows] != [(i.no, i.text) for i in m.items]
+    return [(r["no"], r["text"]) for r in rows] != [(item_label(i.no), i.text) for i in m.items]
 
 
 def _sync_items(db: Database, task_id: int, m: Measure) -> None:
@@ -244,11 +245,12 @@ def _sync_items(db: Database, task_id: int, m: Measure) -> None:
         for r in db.query("SELECT id, no, text, position FROM task_items WHERE task_id = :t", {"t": task_id})
     }
     for position, item in enumerate(m.items):
-        row = old.pop(item.no, None)
+        no = item_label(item.no)  # stored the way people type it: "1)(3)" -> "1.3"
+        row = old.pop(no, None)
         if row is None:
             db.execute(
                 "INSERT INTO task_items (task_id, no, position, text) VALUES (:t, :no, :pos, :text)",
-                {"t": task_id, "no": item.no, "pos": position, "text": item.text},
+                {"t": task_id, "no": no, "pos": position, "text": item.text},
             )
         elif row["text"] != item.text or row["position"] != position:
             db.execute(
