@@ -32,10 +32,26 @@ def make_cert(folder: Path) -> tuple[Path, Path]:
     cert, key = folder / "cert.pem", folder / "key.pem"
     if not cert.exists():
         subprocess.run(
-            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-             "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-             "-keyout", str(key), "-out", str(cert)],
-            check=True, capture_output=True,
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=localhost",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                "-keyout",
+                str(key),
+                "-out",
+                str(cert),
+            ],
+            check=True,
+            capture_output=True,
         )
     return cert, key
 
@@ -79,8 +95,9 @@ class Recorder:
     delay: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
-                          rcpt_options: Any) -> str:
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any
+    ) -> str:
         if address in self.reject_rcpt:
             return self.reject_rcpt[address]
         envelope.rcpt_tos.append(address)
@@ -92,20 +109,28 @@ class Recorder:
         if self.refuse:
             return self.refuse
         with self.lock:
-            self.arrivals.append(Arrival(
-                raw=bytes(envelope.original_content), rcpt=list(envelope.rcpt_tos),
-                mail_from=envelope.mail_from, peer=session.peer, label=self.label,
-            ))
+            self.arrivals.append(
+                Arrival(
+                    raw=bytes(envelope.original_content),
+                    rcpt=list(envelope.rcpt_tos),
+                    mail_from=envelope.mail_from,
+                    peer=session.peer,
+                    label=self.label,
+                )
+            )
         return "250 OK queued"
 
-    def keys(self) -> list[str]:
+    def sent_keys(self) -> list[str]:
         with self.lock:
             return [k for a in self.arrivals for k in a.keys]
 
 
 def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:
-    ok = (isinstance(auth_data, LoginPassword) and auth_data.login == USER.encode()
-          and auth_data.password == PASSWORD.encode())
+    ok = (
+        isinstance(auth_data, LoginPassword)
+        and auth_data.login == USER.encode()
+        and auth_data.password == PASSWORD.encode()
+    )
     return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535
 
 
@@ -117,7 +142,10 @@ def smtp_server(folder: Path, *, implicit_tls: bool = False) -> Iterator[tuple[R
     ctx.load_cert_chain(cert, key)
     recorder = Recorder()
     kwargs: dict[str, Any] = dict(
-        hostname="127.0.0.1", port=0, authenticator=authenticator, auth_require_tls=True,
+        hostname="127.0.0.1",
+        port=0,
+        authenticator=authenticator,
+        auth_require_tls=True,
         auth_required=True,
     )
     if implicit_tls:
@@ -135,6 +163,7 @@ def smtp_server(folder: Path, *, implicit_tls: bool = False) -> Iterator[tuple[R
 
 
 # ---------------------------------------------------------------- reading bytes
+
 
 def raw_headers(raw: bytes) -> dict[str, str]:
     """Header fields straight from the bytes (unfolded, names lower-cased),
@@ -159,7 +188,7 @@ def decode_header_strict(value: str) -> str:
     pos = 0
     last_was_ew = False
     for m in _EW.finditer(value):
-        between = value[pos:m.start()]
+        between = value[pos : m.start()]
         if not (last_was_ew and between.strip() == ""):
             parts.append(between)
         charset, enc, data = m.groups()

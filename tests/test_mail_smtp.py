@@ -20,7 +20,7 @@ import pytest
 from tests.mail_support import PASSWORD, SENDER, USER, decode_header_strict, raw_headers, smtp_server
 from tracker.clock import BANGKOK
 from tracker.config import MailSettings
-from tracker.mail.message import Attachment, build, message_id, parse_sender
+from tracker.mail.message import Attachment, build, message_id, parse_sender, to_bytes
 from tracker.mail.transports import (
     ConsoleTransport,
     FileTransport,
@@ -30,21 +30,43 @@ from tracker.mail.transports import (
 )
 
 NOW = datetime(2023, 3, 29, 8, 30, tzinfo=BANGKOK)
-THAI_SUBJECT = ("[ITA] อีก 3 วันทำการ ครบกำหนดมาตรการที่ 2: กำหนดมาตรการด้านการป้องกันการทุจริต"
-                "เพื่อแสดงถึงความพยายามที่จะป้องกันการทุจริตในหน่วยงาน")
+THAI_SUBJECT = (
+    "[ITA] อีก 3 วันทำการ ครบกำหนดมาตรการที่ 2: กำหนดมาตรการด้านการป้องกันการทุจริต"
+    "เพื่อแสดงถึงความพยายามที่จะป้องกันการทุจริตในหน่วยงาน"
+)
 
 
-def message(key: str = "closing_soon:t2:2023-03-28:41ec7f91e8", *, to: tuple[str, ...] = ("palad@example.go.th",),
-            subject: str = THAI_SUBJECT, attachments: tuple[Attachment, ...] = ()) -> email.message.EmailMessage:
+def message(
+    key: str = "closing_soon:t2:2023-03-28:41ec7f91e8",
+    *,
+    to: tuple[str, ...] = ("palad@example.go.th",),
+    subject: str = THAI_SUBJECT,
+    attachments: tuple[Attachment, ...] = (),
+) -> email.message.Message:
     sender = parse_sender(SENDER)
-    return build(sender=sender, to=list(to), subject=subject, text="เรียน สำนักปลัดฯ\nข้อความ",
-                 html="<p>เรียน สำนักปลัดฯ</p>", msg_id=message_id([key], sender), date=NOW,
-                 keys=[key], attachments=attachments)
+    return build(
+        sender=sender,
+        to=list(to),
+        subject=subject,
+        text="เรียน สำนักปลัดฯ\nข้อความ",
+        html="<p>เรียน สำนักปลัดฯ</p>",
+        msg_id=message_id([key], sender),
+        date=NOW,
+        keys=[key],
+        attachments=attachments,
+    )
 
 
 def settings(port: int, **kw: object) -> MailSettings:
-    base: dict[str, object] = dict(transport="smtp", host="127.0.0.1", port=port, security="starttls",
-                                   user=USER, password=PASSWORD, sender=SENDER)
+    base: dict[str, object] = dict(
+        transport="smtp",
+        host="127.0.0.1",
+        port=port,
+        security="starttls",
+        user=USER,
+        password=PASSWORD,
+        sender=SENDER,
+    )
     base.update(kw)
     return MailSettings(**base)  # type: ignore[arg-type]
 
@@ -65,7 +87,7 @@ def test_starttls_auth_one_connection_per_batch(tmp_path: Path) -> None:
 
 
 def test_thai_subject_and_sender_survive_the_bytes(tmp_path: Path) -> None:
-    with smtp_server(tmp_path) as (rec, port, ca):
+    with smtp_server(tmp_path) as (rec, port, ca):  # noqa: SIM117 - the session needs the port
         with SmtpTransport(settings(port), ssl_context=client_ctx(ca)).session() as s:
             s.send(message(), ["palad@example.go.th"])
     raw = rec.arrivals[0].raw
@@ -84,21 +106,30 @@ def test_thai_subject_and_sender_survive_the_bytes(tmp_path: Path) -> None:
 
 
 def test_message_id_is_stable_and_attachment_makes_mixed() -> None:
-    a = message(attachments=(Attachment("meeting-1.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text", "calendar"),))
+    a = message(
+        attachments=(
+            Attachment("meeting-1.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text", "calendar"),
+        )
+    )
     b = message()
     assert a["Message-ID"] == b["Message-ID"]
-    assert a.get_content_type() == "multipart/mixed"
-    att = next(a.iter_attachments())
+    parsed = email.message_from_bytes(to_bytes(a), policy=email.policy.default)
+    assert parsed.get_content_type() == "multipart/mixed"
+    assert parsed.get_body(("plain",)).get_content().startswith("เรียน สำนักปลัดฯ")  # type: ignore[union-attr]
+    att = next(parsed.iter_attachments())
     assert att.get_content_type() == "text/calendar" and att.get_filename() == "meeting-1.ics"
 
 
-@pytest.mark.parametrize("evil", [
-    "สำนักปลัดฯ\r\nBcc: victim@evil.example",
-    "กองคลัง\nX-Injected: yes",
-    "title\u2028Bcc: x@evil.example",
-])
+@pytest.mark.parametrize(
+    "evil",
+    [
+        "สำนักปลัดฯ\r\nBcc: victim@evil.example",
+        "กองคลัง\nX-Injected: yes",
+        "title\u2028Bcc: x@evil.example",
+    ],
+)
 def test_no_header_injection(tmp_path: Path, evil: str) -> None:
-    with smtp_server(tmp_path) as (rec, port, ca):
+    with smtp_server(tmp_path) as (rec, port, ca):  # noqa: SIM117 - the session needs the port
         with SmtpTransport(settings(port), ssl_context=client_ctx(ca)).session() as s:
             s.send(message(subject=f"[ITA] {evil}"), ["palad@example.go.th"])
     arrival = rec.arrivals[0]
@@ -117,7 +148,7 @@ def test_bad_recipient_address_refused_before_sending() -> None:
 
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 def test_implicit_tls(tmp_path: Path) -> None:
-    with smtp_server(tmp_path, implicit_tls=True) as (rec, port, ca):
+    with smtp_server(tmp_path, implicit_tls=True) as (rec, port, ca):  # noqa: SIM117 - the session needs the port
         with SmtpTransport(settings(port, security="ssl"), ssl_context=client_ctx(ca)).session() as s:
             s.send(message(), ["palad@example.go.th"])
     assert len(rec.arrivals) == 1
@@ -125,9 +156,12 @@ def test_implicit_tls(tmp_path: Path) -> None:
 
 def test_auth_refused_without_tls(tmp_path: Path) -> None:
     """The server requires STARTTLS first; security=none cannot even log in."""
-    with smtp_server(tmp_path) as (rec, port, _ca):
-        with pytest.raises(TemporaryFailure) as err, SmtpTransport(settings(port, security="none")).session() as s:
-            s.send(message(), ["palad@example.go.th"])
+    with (
+        smtp_server(tmp_path) as (rec, port, _ca),
+        pytest.raises(TemporaryFailure) as err,
+        SmtpTransport(settings(port, security="none")).session() as s,
+    ):
+        s.send(message(), ["palad@example.go.th"])
     assert err.value.connection
     assert not rec.arrivals
 
@@ -140,8 +174,11 @@ def test_wrong_password_never_shown(tmp_path: Path, caplog: pytest.LogCaptureFix
         with pytest.raises(TemporaryFailure) as err, t.session() as s:
             s.send(message(), ["palad@example.go.th"])
         formatted = "".join(traceback.format_exception(err.value))
-    forms = [wrong, base64.b64encode(wrong.encode()).decode(),
-             base64.b64encode(f"\0{USER}\0{wrong}".encode()).decode()]
+    forms = [
+        wrong,
+        base64.b64encode(wrong.encode()).decode(),
+        base64.b64encode(f"\0{USER}\0{wrong}".encode()).decode(),
+    ]
     for text in (str(err.value), formatted, caplog.text, repr(t)):
         for f in forms:
             assert f not in text
@@ -167,10 +204,16 @@ def test_rejected_recipient_is_permanent_4xx_temporary(tmp_path: Path) -> None:
 def test_data_refused_for_now_is_temporary(tmp_path: Path) -> None:
     with smtp_server(tmp_path) as (rec, port, ca):
         rec.refuse = "451 4.3.0 try again later"
-        with pytest.raises(TemporaryFailure), SmtpTransport(settings(port), ssl_context=client_ctx(ca)).session() as s:
+        with (
+            pytest.raises(TemporaryFailure),
+            SmtpTransport(settings(port), ssl_context=client_ctx(ca)).session() as s,
+        ):
             s.send(message(), ["palad@example.go.th"])
         rec.refuse = "554 5.6.0 message refused"
-        with pytest.raises(PermanentFailure), SmtpTransport(settings(port), ssl_context=client_ctx(ca)).session() as s:
+        with (
+            pytest.raises(PermanentFailure),
+            SmtpTransport(settings(port), ssl_context=client_ctx(ca)).session() as s,
+        ):
             s.send(message(), ["palad@example.go.th"])
 
 
@@ -209,6 +252,7 @@ def test_cli_never_prints_the_password(run, db_url: str, tmp_path: Path) -> None
     """`tracker remind -vv` against a server that refuses the login: the
     password appears nowhere in what the command prints."""
     from factories import measure, small_plan
+
     from tracker.db.connection import open_database
     from tracker.services.importing import import_plan
 
@@ -220,10 +264,16 @@ def test_cli_never_prints_the_password(run, db_url: str, tmp_path: Path) -> None
     db.close()
     assert run("unit", "set", "สำนักปลัดฯ", "--email", "palad@example.go.th").code == 0
     with smtp_server(tmp_path) as (rec, port, ca):
-        env = {"TRACKER_MAIL_TRANSPORT": "smtp", "TRACKER_SMTP_HOST": "127.0.0.1",
-               "TRACKER_SMTP_PORT": str(port), "TRACKER_SMTP_SECURITY": "starttls",
-               "TRACKER_SMTP_USER": USER, "TRACKER_SMTP_PASSWORD": secret,
-               "TRACKER_MAIL_FROM": SENDER, "SSL_CERT_FILE": str(ca)}
+        env = {
+            "TRACKER_MAIL_TRANSPORT": "smtp",
+            "TRACKER_SMTP_HOST": "127.0.0.1",
+            "TRACKER_SMTP_PORT": str(port),
+            "TRACKER_SMTP_SECURITY": "starttls",
+            "TRACKER_SMTP_USER": USER,
+            "TRACKER_SMTP_PASSWORD": secret,
+            "TRACKER_MAIL_FROM": SENDER,
+            "SSL_CERT_FILE": str(ca),
+        }
         r = run("remind", "-vv", now="2023-01-04T09:00", env=env)
         s = run("remind", "--status", now="2023-01-04T09:05", env=env)
     assert r.code == 0, r.err

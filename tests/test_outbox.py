@@ -40,8 +40,9 @@ def make_db(db_url: str, n: int = 2, *, owners: tuple[str, ...] = ("สำนั
 
 
 def settings(tmp_path: Path) -> Settings:
-    return Settings(mail=MailSettings(transport="file", outbox_dir=tmp_path / "mail",
-                                      sender="tracker@bangchakreng.go.th"))
+    return Settings(
+        mail=MailSettings(transport="file", outbox_dir=tmp_path / "mail", sender="tracker@bangchakreng.go.th")
+    )
 
 
 def rows(db: Database) -> list[dict[str, Any]]:
@@ -64,7 +65,9 @@ def test_newer_reminder_supersedes_unsent_older(db_url: str) -> None:
     run.enqueue_due(db, POLICY, at("2023-03-22T09:00"))  # closing_soon 7 replaces it
     closing = [r for r in rows(db) if r["kind"] == "closing_soon"]
     assert [(r["status"], r["key"][13:26]) for r in closing] == [
-        ("cancelled", "t1:2023-03-13"), ("pending", "t1:2023-03-22")]
+        ("cancelled", "t1:2023-03-13"),
+        ("pending", "t1:2023-03-22"),
+    ]
     assert closing[0]["last_error"].startswith("superseded by closing_soon:t1:2023-03-22")
 
 
@@ -87,10 +90,18 @@ def test_claims_are_exclusive_and_leased(db_url: str) -> None:
     assert {r["id"] for r in d} == {r["id"] for r in a} | {r["id"] for r in b}
     # and the late "a" can no longer settle them
     with db.transaction():
-        assert outbox.mark_sent(db, [a[0]["id"]], worker="a", now=now, recipients=["x@y.z"],
-                                message_id="<m>", subject="s") == 0
-        assert outbox.mark_sent(db, [a[0]["id"]], worker="d", now=now, recipients=["x@y.z"],
-                                message_id="<m>", subject="s") == 1
+        assert (
+            outbox.mark_sent(
+                db, [a[0]["id"]], worker="a", now=now, recipients=["x@y.z"], message_id="<m>", subject="s"
+            )
+            == 0
+        )
+        assert (
+            outbox.mark_sent(
+                db, [a[0]["id"]], worker="d", now=now, recipients=["x@y.z"], message_id="<m>", subject="s"
+            )
+            == 1
+        )
 
 
 def test_backoff_doubles_to_an_hour() -> None:
@@ -109,12 +120,20 @@ def test_retry_then_send(db_url: str, tmp_path: Path) -> None:
     [r] = rows(db)
     assert (r["status"], r["attempts"], r["last_error"]) == ("pending", 1, "451 try later")
     # not before its time
-    report = run.send_due(db, settings(tmp_path), POLICY, clock=lambda: now + timedelta(seconds=30), worker="w")
+    report = run.send_due(
+        db, settings(tmp_path), POLICY, clock=lambda: now + timedelta(seconds=30), worker="w"
+    )
     assert report.sent == []
-    report = run.send_due(db, settings(tmp_path), POLICY, clock=lambda: now + timedelta(minutes=2), worker="w")
+    report = run.send_due(
+        db, settings(tmp_path), POLICY, clock=lambda: now + timedelta(minutes=2), worker="w"
+    )
     assert [s["key"] for s in report.sent] == [r["key"]]
     [r] = rows(db)
-    assert r["status"] == "sent" and r["attempts"] == 2 and json.loads(r["recipients"]) == ["palad@example.go.th"]
+    assert (
+        r["status"] == "sent"
+        and r["attempts"] == 2
+        and json.loads(r["recipients"]) == ["palad@example.go.th"]
+    )
     assert (tmp_path / "mail").is_dir() and len(list((tmp_path / "mail").iterdir())) == 1
 
 
@@ -213,8 +232,10 @@ def test_claim_reads_only_due_rows(db_url: str) -> None:
         got = outbox.claim(db, worker="w", now=at("2023-01-16T09:00"), lease=timedelta(minutes=1), limit=100)
     assert {r["kind"] for r in got} == {"nudge"}
     if db.dialect == "sqlite":
-        plan = db.query("EXPLAIN QUERY PLAN SELECT id FROM outbox WHERE status IN ('pending', 'held')"
-                        " AND next_attempt_at <= '2023' ORDER BY next_attempt_at, id LIMIT 10")
+        plan = db.query(
+            "EXPLAIN QUERY PLAN SELECT id FROM outbox WHERE status IN ('pending', 'held')"
+            " AND next_attempt_at <= '2023' ORDER BY next_attempt_at, id LIMIT 10"
+        )
         assert any("ix_outbox_status_next" in str(p.get("detail")) for p in plan)
 
 

@@ -18,20 +18,44 @@ POLICY = Policy()
 ORG = "เทศบาลตำบลบางจะเกร็ง"
 
 
-def task(tid: int = 1, *, start: str = "2023-01-01", end: str = "2023-03-31", owners: list[str] | None = None,
-         done_at: str | None = None, status: str = "not_started", meeting_date: str | None = None,
-         outcome: dict[str, str] | None = None) -> dict[str, Any]:
+def task(
+    tid: int = 1,
+    *,
+    start: str = "2023-01-01",
+    end: str = "2023-03-31",
+    owners: list[str] | None = None,
+    done_at: str | None = None,
+    status: str = "not_started",
+    meeting_date: str | None = None,
+    outcome: dict[str, str] | None = None,
+) -> dict[str, Any]:
     return {
-        "id": tid, "number": str(tid), "title": f"มาตรการที่ {tid}", "start": start, "end": end,
-        "owners": owners if owners is not None else ["สำนักปลัดฯ"], "status": status, "done_at": done_at,
-        "progress": 0, "plan": {"organisation": ORG, "fiscal_year": 2566, "id": 1},
+        "id": tid,
+        "number": str(tid),
+        "title": f"มาตรการที่ {tid}",
+        "start": start,
+        "end": end,
+        "owners": owners if owners is not None else ["สำนักปลัดฯ"],
+        "status": status,
+        "done_at": done_at,
+        "progress": 0,
+        "plan": {"organisation": ORG, "fiscal_year": 2566, "id": 1},
         "meeting": {"id": 1, "title": "การประชุมประจำเดือนเมษายน ๖๖", "month": "2023-04", "date": meeting_date},
         "outcome": outcome or {"result": "", "problems": "", "obstacles": "", "suggestions": ""},
     }
 
 
-MEETING = {"id": 1, "plan_id": 1, "title": "การประชุมประจำเดือนเมษายน ๖๖", "month": "2023-04", "date": None,
-           "time": None, "attendees": [], "organisation": ORG, "tasks": 2}
+MEETING = {
+    "id": 1,
+    "plan_id": 1,
+    "title": "การประชุมประจำเดือนเมษายน ๖๖",
+    "month": "2023-04",
+    "date": None,
+    "time": None,
+    "attendees": [],
+    "organisation": ORG,
+    "tasks": 2,
+}
 
 
 def at(text: str) -> datetime:
@@ -40,16 +64,24 @@ def at(text: str) -> datetime:
 
 def test_the_sample_season() -> None:
     """The sample's window (Jan-Mar 2566) and April meeting, day by day."""
-    got = [(r.on.isoformat(), r.kind) for r in simulate([task()], [MEETING], POLICY,
-                                                        date(2022, 12, 1), date(2023, 4, 30))]
+    got = [
+        (r.on.isoformat(), r.kind)
+        for r in simulate([task()], [MEETING], POLICY, date(2022, 12, 1), date(2023, 4, 30))
+    ]
     assert got == [
         ("2023-01-04", "window_opens"),  # 1-3 Jan are holidays
-        ("2023-01-16", "nudge"), ("2023-01-30", "nudge"), ("2023-02-13", "nudge"), ("2023-02-27", "nudge"),
-        ("2023-03-13", "closing_soon"), ("2023-03-22", "closing_soon"), ("2023-03-28", "closing_soon"),
+        ("2023-01-16", "nudge"),
+        ("2023-01-30", "nudge"),
+        ("2023-02-13", "nudge"),
+        ("2023-02-27", "nudge"),
+        ("2023-03-13", "closing_soon"),
+        ("2023-03-22", "closing_soon"),
+        ("2023-03-28", "closing_soon"),
         ("2023-03-29", "meeting_outcome_request"),  # 10 working days before 18 April
         ("2023-03-30", "closing_soon"),
         ("2023-04-03", "overdue"),
-        ("2023-04-10", "meeting_outcome_request"), ("2023-04-10", "overdue"),
+        ("2023-04-10", "meeting_outcome_request"),
+        ("2023-04-10", "overdue"),
         ("2023-04-12", "meeting_tomorrow"),  # the working day before the (assumed) meeting
         ("2023-04-18", "overdue"),  # 17 April (Songkran in lieu) moves the weekly overdue
         ("2023-04-24", "overdue"),
@@ -68,7 +100,9 @@ def test_catch_up_is_one_per_kind() -> None:
     """Down from 20 to 28 March: on the 29th only the latest of each kind."""
     got = due([task()], [MEETING], POLICY, at("2023-03-29T08:30"))
     assert [(r.kind, r.on.isoformat()) for r in got] == [
-        ("window_opens", "2023-01-04"), ("nudge", "2023-02-27"), ("closing_soon", "2023-03-28"),
+        ("window_opens", "2023-01-04"),
+        ("nudge", "2023-02-27"),
+        ("closing_soon", "2023-03-28"),
         ("meeting_outcome_request", "2023-03-29"),
     ]
     # after the window, what only made sense inside it is gone
@@ -90,8 +124,11 @@ def test_done_and_cancelled_get_nothing() -> None:
 
 def test_nudge_only_when_nothing_recorded() -> None:
     quiet = [r.on for r in task_schedule(task(), POLICY, until=date(2023, 3, 31)) if r.kind == "nudge"]
-    busy = [r.on for r in task_schedule(task(), POLICY, until=date(2023, 3, 31),
-                                        activity=at("2023-01-25T10:00")) if r.kind == "nudge"]
+    busy = [
+        r.on
+        for r in task_schedule(task(), POLICY, until=date(2023, 3, 31), activity=at("2023-01-25T10:00"))
+        if r.kind == "nudge"
+    ]
     assert quiet == [date(2023, 1, 16), date(2023, 1, 30), date(2023, 2, 13), date(2023, 2, 27)]
     # work on 25 Jan: no nudge on 30 Jan (5 days later); 13 Feb is 19 days later, so
     # it comes; 16 Jan was before the work and stays.
@@ -100,11 +137,16 @@ def test_nudge_only_when_nothing_recorded() -> None:
 
 def test_outcome_request_lists_missing_and_stops_when_complete() -> None:
     partial = task(outcome={"result": "ทำแล้ว", "problems": "", "obstacles": "", "suggestions": "-"})
-    rs = [r for r in task_schedule(partial, POLICY, until=date(2023, 4, 30)) if r.kind == "meeting_outcome_request"]
+    rs = [
+        r
+        for r in task_schedule(partial, POLICY, until=date(2023, 4, 30))
+        if r.kind == "meeting_outcome_request"
+    ]
     assert rs and all(r.detail["missing"] == ["problems", "obstacles"] for r in rs)
     full = task(outcome={k: "x" for k in ("result", "problems", "obstacles", "suggestions")})
-    assert not [r for r in task_schedule(full, POLICY, until=date(2023, 4, 30))
-                if r.kind == "meeting_outcome_request"]
+    assert not [
+        r for r in task_schedule(full, POLICY, until=date(2023, 4, 30)) if r.kind == "meeting_outcome_request"
+    ]
 
 
 def test_one_reminder_per_owner_unit() -> None:
@@ -114,13 +156,27 @@ def test_one_reminder_per_owner_unit() -> None:
 
 
 def test_policy_from_settings() -> None:
-    p = Policy.from_settings({"hour": "07:45", "before_close": [1, 7, 3], "digest": True, "lang": "en",
-                              "overdue_repeat_days": 0, "nudge_every_days": 0})
+    p = Policy.from_settings(
+        {
+            "hour": "07:45",
+            "before_close": [1, 7, 3],
+            "digest": True,
+            "lang": "en",
+            "overdue_repeat_days": 0,
+            "nudge_every_days": 0,
+        }
+    )
     assert p.hour == time(7, 45) and p.before_close == (7, 3, 1) and p.digest and p.lang == "en"
     kinds = [r.kind for r in task_schedule(task(), p, until=date(2023, 6, 30))]
     assert "nudge" not in kinds and kinds.count("overdue") == 1
-    for bad in ({"hour": "25:00"}, {"before_close": [0]}, {"digest": "yes"}, {"lang": "fr"},
-                {"colour": "red"}, {"unknown_meeting_day": 31}):
+    for bad in (
+        {"hour": "25:00"},
+        {"before_close": [0]},
+        {"digest": "yes"},
+        {"lang": "fr"},
+        {"colour": "red"},
+        {"unknown_meeting_day": 31},
+    ):
         with pytest.raises(InvalidInput):
             Policy.from_settings(bad)
 
@@ -137,10 +193,16 @@ def tasks(draw: st.DrawFn) -> list[dict[str, Any]]:
         start = draw(st.dates(date(2022, 10, 1), date(2023, 9, 1)))
         end = start + timedelta(days=draw(st.integers(0, 200)))
         done = draw(st.one_of(st.none(), st.datetimes(datetime(2022, 10, 1), datetime(2024, 3, 1))))
-        out.append(task(tid, start=start.isoformat(), end=end.isoformat(),
-                        owners=draw(st.lists(st.sampled_from(UNITS), min_size=1, max_size=3)),
-                        done_at=done.replace(tzinfo=BANGKOK).isoformat() if done else None,
-                        status=draw(st.sampled_from(["not_started", "in_progress", "cancelled"]))))
+        out.append(
+            task(
+                tid,
+                start=start.isoformat(),
+                end=end.isoformat(),
+                owners=draw(st.lists(st.sampled_from(UNITS), min_size=1, max_size=3)),
+                done_at=done.replace(tzinfo=BANGKOK).isoformat() if done else None,
+                status=draw(st.sampled_from(["not_started", "in_progress", "cancelled"])),
+            )
+        )
     return out
 
 
@@ -150,7 +212,9 @@ policies = st.builds(
     nudge_every_days=st.integers(0, 20),
     before_close=st.lists(st.integers(1, 20), max_size=4).map(lambda v: tuple(sorted(set(v), reverse=True))),
     overdue_repeat_days=st.integers(0, 10),
-    before_meeting=st.lists(st.integers(1, 15), max_size=3).map(lambda v: tuple(sorted(set(v), reverse=True))),
+    before_meeting=st.lists(st.integers(1, 15), max_size=3).map(
+        lambda v: tuple(sorted(set(v), reverse=True))
+    ),
 )
 moments = st.datetimes(datetime(2022, 10, 1), datetime(2024, 3, 1)).map(lambda d: d.replace(tzinfo=BANGKOK))
 
@@ -176,7 +240,9 @@ def test_properties_of_due(ts: list[dict[str, Any]], policy: Policy, now: dateti
 
 @settings(max_examples=30, deadline=None)
 @given(tasks(), policies)
-def test_simulated_season_never_repeats_or_lands_on_a_holiday(ts: list[dict[str, Any]], policy: Policy) -> None:
+def test_simulated_season_never_repeats_or_lands_on_a_holiday(
+    ts: list[dict[str, Any]], policy: Policy
+) -> None:
     season = simulate(ts, [MEETING], policy, date(2023, 1, 1), date(2023, 6, 30))
     assert len({r.key for r in season}) == len(season)
     assert all(policy.calendar.is_working_day(r.on) for r in season)

@@ -43,15 +43,23 @@ POLICY = Policy()
 # The sample: two measures of สำนักปลัดฯ, Jan-Mar 2566, reported at the April
 # meeting (date not set: assumed the 15th, a Songkran Saturday → Tue 18 April).
 EXPECTED_PER_TASK = [
-    ("2023-01-04", "window_opens"), ("2023-01-16", "nudge"), ("2023-01-30", "nudge"),
-    ("2023-02-13", "nudge"), ("2023-02-27", "nudge"), ("2023-03-13", "closing_soon"),
-    ("2023-03-22", "closing_soon"), ("2023-03-28", "closing_soon"),
-    ("2023-03-29", "meeting_outcome_request"), ("2023-03-30", "closing_soon"), ("2023-04-03", "overdue"),
-    ("2023-04-10", "meeting_outcome_request"), ("2023-04-10", "overdue"), ("2023-04-18", "overdue"),
+    ("2023-01-04", "window_opens"),
+    ("2023-01-16", "nudge"),
+    ("2023-01-30", "nudge"),
+    ("2023-02-13", "nudge"),
+    ("2023-02-27", "nudge"),
+    ("2023-03-13", "closing_soon"),
+    ("2023-03-22", "closing_soon"),
+    ("2023-03-28", "closing_soon"),
+    ("2023-03-29", "meeting_outcome_request"),
+    ("2023-03-30", "closing_soon"),
+    ("2023-04-03", "overdue"),
+    ("2023-04-10", "meeting_outcome_request"),
+    ("2023-04-10", "overdue"),
+    ("2023-04-18", "overdue"),
     ("2023-04-24", "overdue"),
 ]
-TITLES = {1: "มาตรการการเปิดเผยข้อมูลต่อสาธารณะ",
-          2: "กำหนดมาตรการด้านการป้องกันการทุจริตเพื่อแสดงถึงความพยายาม"}
+TITLES = {1: "มาตรการการเปิดเผยข้อมูลต่อสาธารณะ", 2: "กำหนดมาตรการด้านการป้องกันการทุจริตเพื่อแสดงถึงความพยายาม"}
 
 
 @dataclass
@@ -65,13 +73,20 @@ class Season:
     def step(self, now: datetime, *, worker: str = "season") -> run.SendReport:
         self.recorder.label = now
         run.enqueue_due(self.db, POLICY, now)
-        report = run.send_due(self.db, self.settings, POLICY, clock=lambda: now, worker=worker,
-                              transport=self.transport)
+        report = run.send_due(
+            self.db, self.settings, POLICY, clock=lambda: now, worker=worker, transport=self.transport
+        )
         self.log.append({"now": now, "report": report})
         return report
 
-    def days(self, first: date, last: date, *, skip: tuple[date, date] | None = None,
-             hours: tuple[time, ...] = (time(8, 30), time(15, 0))) -> Iterator[datetime]:
+    def days(
+        self,
+        first: date,
+        last: date,
+        *,
+        skip: tuple[date, date] | None = None,
+        hours: tuple[time, ...] = (time(8, 30), time(15, 0)),
+    ) -> Iterator[datetime]:
         d = first
         while d <= last:
             if not (skip and skip[0] <= d <= skip[1]):
@@ -105,8 +120,15 @@ def season(db_url: str, tmp_path: Path) -> Iterator[Season]:
     with smtp_server(tmp_path) as (recorder, port, ca):
         import ssl
 
-        mail = MailSettings(transport="smtp", host="127.0.0.1", port=port, security="starttls",
-                            user=USER, password=PASSWORD, sender=SENDER)
+        mail = MailSettings(
+            transport="smtp",
+            host="127.0.0.1",
+            port=port,
+            security="starttls",
+            user=USER,
+            password=PASSWORD,
+            sender=SENDER,
+        )
         transport = SmtpTransport(mail, ssl_context=ssl.create_default_context(cafile=str(ca)))
         yield Season(db, Settings(mail=mail), recorder, transport)
     db.close()
@@ -148,8 +170,11 @@ def test_whole_season(season: Season) -> None:
     if _importable("tracker.calendar.export"):
         assert "meeting-1.ics" in names
         ics = next(p for p in parsed.iter_attachments() if p.get_filename() == "meeting-1.ics")
-        assert b"BEGIN:VEVENT" in ics.get_content().encode() if isinstance(ics.get_content(), str) \
+        assert (
+            b"BEGIN:VEVENT" in ics.get_content().encode()
+            if isinstance(ics.get_content(), str)
             else b"BEGIN:VEVENT" in ics.get_content()
+        )
     if _importable("tracker.report.render"):
         assert "report-meeting-1.html" in names
 
@@ -182,7 +207,9 @@ def test_server_refusing_for_a_while_loses_nothing(season: Season) -> None:
     refuse_from = datetime(2023, 3, 13, 8, 0, tzinfo=BANGKOK)
     refuse_until = datetime(2023, 3, 14, 12, 0, tzinfo=BANGKOK)
     for now in season.days(date(2022, 12, 1), date(2023, 4, 30)):
-        season.recorder.refuse = "451 4.3.0 mailbox busy, try later" if refuse_from <= now < refuse_until else None
+        season.recorder.refuse = (
+            "451 4.3.0 mailbox busy, try later" if refuse_from <= now < refuse_until else None
+        )
         season.step(now)
     got = season.arrivals()
     assert Counter((k, s) for _d, k, s, _a in got) == Counter((k, s) for _d, k, s in expected().elements())
@@ -197,8 +224,12 @@ def test_one_catch_up_per_kind_after_a_week_down(season: Season) -> None:
         season.step(now)
     got = Counter((d, k, s) for d, k, s, _ in season.arrivals())
     on_29 = sorted((k, s) for (d, k, s) in got if d == "2023-03-29")
-    assert on_29 == [("closing_soon", "t1"), ("closing_soon", "t2"),
-                     ("meeting_outcome_request", "t1"), ("meeting_outcome_request", "t2")]
+    assert on_29 == [
+        ("closing_soon", "t1"),
+        ("closing_soon", "t2"),
+        ("meeting_outcome_request", "t1"),
+        ("meeting_outcome_request", "t2"),
+    ]
     keys = {r["key"].split(":")[2] for r in season.outbox() if r["kind"] == "closing_soon"}
     assert "2023-03-22" not in keys  # the missed one was never even queued
     caught_up = [a for d, k, _s, a in season.arrivals() if d == "2023-03-29" and k == "closing_soon"]
@@ -210,9 +241,16 @@ def test_two_senders_at_once_send_each_once(season: Season, db_url: str) -> None
     own SMTP sessions) drain the same outbox at the same moment."""
     units = ("กองคลัง", "กองช่าง")
     with season.db.transaction():
-        import_plan(season.db, small_plan(*[measure(str(i), f"มาตรการทดสอบ {i}", owners=units)
-                                            for i in range(1, 61)], organisation="เทศบาลตำบลทดสอบ"),
-                    source="t", now=START, actor="t")
+        import_plan(
+            season.db,
+            small_plan(
+                *[measure(str(i), f"มาตรการทดสอบ {i}", owners=units) for i in range(1, 61)],
+                organisation="เทศบาลตำบลทดสอบ",
+            ),
+            source="t",
+            now=START,
+            actor="t",
+        )
         for u, addr in zip(units, ("finance@test.go.th", "works@test.go.th"), strict=True):
             set_unit(season.db, u, [addr], now=START, actor="t", organisation="เทศบาลตำบลทดสอบ")
     now = datetime(2023, 1, 4, 8, 30, tzinfo=BANGKOK)
@@ -227,8 +265,15 @@ def test_two_senders_at_once_send_each_once(season: Season, db_url: str) -> None
         db = open_database(db_url)
         try:
             barrier.wait()
-            run.send_due(db, season.settings, POLICY, clock=lambda: now, worker=name,
-                         transport=season.transport, limit=7)
+            run.send_due(
+                db,
+                season.settings,
+                POLICY,
+                clock=lambda: now,
+                worker=name,
+                transport=season.transport,
+                limit=7,
+            )
         except BaseException as exc:
             errors.append(exc)
         finally:
@@ -240,7 +285,7 @@ def test_two_senders_at_once_send_each_once(season: Season, db_url: str) -> None
     for t in threads:
         t.join(120)
     assert not errors
-    keys = season.recorder.keys()
+    keys = season.recorder.sent_keys()
     assert len(keys) == len(set(keys)) == queued
     by_peer = Counter(a.peer for a in season.recorder.arrivals)
     assert len(by_peer) >= 2  # both really sent
@@ -249,10 +294,16 @@ def test_two_senders_at_once_send_each_once(season: Season, db_url: str) -> None
 def test_cli_days_match(season: Season, run: Any, db_url: str, tmp_path: Path) -> None:
     """The real `tracker remind` on a few days, run twice each: same mails,
     never twice."""
-    env = {"TRACKER_MAIL_TRANSPORT": "smtp", "TRACKER_SMTP_HOST": "127.0.0.1",
-           "TRACKER_SMTP_PORT": str(season.transport.port), "TRACKER_SMTP_SECURITY": "starttls",
-           "TRACKER_SMTP_USER": USER, "TRACKER_SMTP_PASSWORD": PASSWORD, "TRACKER_MAIL_FROM": SENDER,
-           "SSL_CERT_FILE": str(tmp_path / "cert.pem")}
+    env = {
+        "TRACKER_MAIL_TRANSPORT": "smtp",
+        "TRACKER_SMTP_HOST": "127.0.0.1",
+        "TRACKER_SMTP_PORT": str(season.transport.port),
+        "TRACKER_SMTP_SECURITY": "starttls",
+        "TRACKER_SMTP_USER": USER,
+        "TRACKER_SMTP_PASSWORD": PASSWORD,
+        "TRACKER_MAIL_FROM": SENDER,
+        "SSL_CERT_FILE": str(tmp_path / "cert.pem"),
+    }
     for day in ("2023-01-04", "2023-03-29", "2023-04-13", "2023-04-18"):
         season.recorder.label = datetime.fromisoformat(day + "T09:00").replace(tzinfo=BANGKOK)
         for _ in range(2):
@@ -261,12 +312,19 @@ def test_cli_days_match(season: Season, run: Any, db_url: str, tmp_path: Path) -
     got = Counter((d, k, s) for d, k, s, _ in season.arrivals())
     assert all(n == 1 for n in got.values())
     assert {d for d, _k, _s in got} == {"2023-01-04", "2023-03-29", "2023-04-18"}  # none on Songkran
-    assert sorted(got) == sorted([
-        ("2023-01-04", "window_opens", "t1"), ("2023-01-04", "window_opens", "t2"),
-        *[("2023-03-29", k, t) for k in ("nudge", "closing_soon", "meeting_outcome_request")
-          for t in ("t1", "t2")],
-        ("2023-04-18", "overdue", "t1"), ("2023-04-18", "overdue", "t2"),
-    ])
+    assert sorted(got) == sorted(
+        [
+            ("2023-01-04", "window_opens", "t1"),
+            ("2023-01-04", "window_opens", "t2"),
+            *[
+                ("2023-03-29", k, t)
+                for k in ("nudge", "closing_soon", "meeting_outcome_request")
+                for t in ("t1", "t2")
+            ],
+            ("2023-04-18", "overdue", "t1"),
+            ("2023-04-18", "overdue", "t2"),
+        ]
+    )
     # queued on the 13th (a holiday), they waited; by the 18th the meeting
     # reminders had expired and the overdue of the 10th was replaced by the 18th's
     rows = {r["key"]: r for r in season.outbox()}

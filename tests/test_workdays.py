@@ -15,12 +15,22 @@ from tracker.reminders.workdays import WorkCalendar
 CAL = WorkCalendar()
 
 
-@pytest.mark.parametrize("day", ["2023-04-13", "2023-04-14", "2023-04-15", "2023-04-17",  # Songkran
-                                 "2023-04-06",  # Chakri Memorial Day
-                                 "2023-01-02", "2023-01-03",  # New Year in lieu
-                                 "2023-03-06",  # Makha Bucha
-                                 "2023-05-17",  # Royal Ploughing: a government (not public) holiday
-                                 "2023-04-08", "2023-04-09"])  # a weekend
+@pytest.mark.parametrize(
+    "day",
+    [
+        "2023-04-13",
+        "2023-04-14",
+        "2023-04-15",
+        "2023-04-17",  # Songkran
+        "2023-04-06",  # Chakri Memorial Day
+        "2023-01-02",
+        "2023-01-03",  # New Year in lieu
+        "2023-03-06",  # Makha Bucha
+        "2023-05-17",  # Royal Ploughing: a government (not public) holiday
+        "2023-04-08",
+        "2023-04-09",
+    ],
+)  # a weekend
 def test_not_working(day: str) -> None:
     assert not CAL.is_working_day(date.fromisoformat(day))
 
@@ -53,7 +63,9 @@ def test_next_previous_and_counting() -> None:
     assert CAL.working_days_before(date(2023, 3, 31), 14) == date(2023, 3, 13)
     assert CAL.working_days_before(date(2023, 4, 18), 10) == date(2023, 3, 29)
     assert CAL.working_days_after(date(2023, 4, 12), 1) == date(2023, 4, 18)
-    assert len(CAL.working_days(date(2023, 4, 1), date(2023, 4, 30))) == 16  # 20 weekdays - 6, 13, 14, 17 April
+    assert (
+        len(CAL.working_days(date(2023, 4, 1), date(2023, 4, 30))) == 16
+    )  # 20 weekdays - 6, 13, 14, 17 April
     with pytest.raises(ValueError, match="at least 1"):
         CAL.working_days_before(date(2023, 4, 18), 0)
 

@@ -1,10 +1,17 @@
 """Build the e-mail for a reminder: text + HTML alternatives, Thai-safe headers.
 
 Every header value passes through `clean()` (no CR, LF or other control
-characters: a unit or measure name cannot smuggle in a header), addresses go
-through `email.headerregistry.Address` (which refuses anything that is not one
-address), and non-ASCII text in headers is RFC 2047-encoded by the `email`
-package's SMTP policy.
+characters: a unit or measure name cannot smuggle in a header), addresses are
+checked by `email.headerregistry.Address` (which refuses anything that is not
+exactly one address), and non-ASCII header text is RFC 2047-encoded in
+UTF-8 by `email.header.Header`, which never splits a Thai character across two
+encoded words.
+
+Why the classic `email.mime` classes and not `EmailMessage` with the modern
+policy: the modern header folder costs about 5 ms per message on a long Thai
+subject (pure-Python refolding of every header), which alone caps a batch at
+~150 messages/second; this builds the same bytes in well under a millisecond.
+The tests read the bytes with an independent decoder.
 """
 
 from __future__ import annotations
@@ -16,8 +23,15 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from email import encoders
+from email.header import Header
 from email.headerregistry import Address
-from email.message import EmailMessage
+from email.message import Message
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import Compat32
+from functools import lru_cache
 
 from tracker.errors import MailError
 
@@ -61,6 +75,45 @@ def message_id(keys: Sequence[str], sender: Address) -> str:
     return f"<{left}.tracker@{domain}>"
 
 
+class _Wire(Compat32):
+    """compat32 on the wire (CRLF), writing a short ASCII header as it is.
+
+    compat32 wraps every header in a `Header` to fold it (~40 µs each); ours
+    are ASCII lines (the sender's Thai name already encoded) except Subject,
+    a `Header` that is encoded and folded at 78 characters.
+    """
+
+    def fold_binary(self, name: str, value: object) -> bytes:
+        # RFC 5322's hard limit is 998 characters a line; 78 is a "should".
+        if isinstance(value, str) and value.isascii() and len(name) + len(value) < 990 \
+                and not _CONTROL.search(value):
+            return f"{name}: {value}{self.linesep}".encode("ascii")
+        return super().fold_binary(name, value)  # type: ignore[arg-type]
+
+
+WIRE = _Wire(linesep="\r\n")
+
+
+def to_bytes(msg: Message) -> bytes:
+    """The message as it goes on the wire (CRLF, 7-bit)."""
+    return msg.as_bytes(policy=WIRE)
+
+
+def _address(addr: Address) -> str:
+    return _formataddr(addr.display_name, addr.addr_spec)
+
+
+@lru_cache(maxsize=32)
+def _formataddr(name: str, addr_spec: str) -> str:
+    # the same sender on every message of a batch: encode its name once
+    return email.utils.formataddr((name, addr_spec), charset="utf-8")
+
+
+def _text(body: str, subtype: str) -> MIMEText:
+    # utf-8 bodies go out base64: 7-bit clean for any relay, no 8BITMIME needed
+    return MIMEText(body, subtype, "utf-8")
+
+
 def build(
     *,
     sender: Address,
@@ -72,28 +125,36 @@ def build(
     date: datetime,
     keys: Sequence[str] = (),
     attachments: Iterable[Attachment] = (),
-) -> EmailMessage:
+) -> Message:
     """One multipart/alternative message (multipart/mixed around it when there
     are attachments)."""
-    msg = EmailMessage(policy=email.policy.SMTP)
-    msg["From"] = sender
     try:
-        msg["To"] = [Address(addr_spec=clean(a)) for a in to]
+        rcpt = [Address(addr_spec=clean(a)).addr_spec for a in to]
     except (ValueError, IndexError):
         raise MailError(f"ที่อยู่ผู้รับไม่ถูกต้อง (bad recipient in {list(to)!r})") from None
-    msg["Subject"] = clean(subject, limit=250)
-    msg["Date"] = email.utils.format_datetime(date)
-    msg["Message-ID"] = msg_id
+    alt = MIMEMultipart("alternative")
+    alt.attach(_text(text, "plain"))
+    alt.attach(_text(html, "html"))
+    root: MIMEMultipart = alt
+    extra = list(attachments)
+    if extra:
+        root = MIMEMultipart("mixed")
+        root.attach(alt)
+        for a in extra:
+            part = MIMEBase(a.maintype, a.subtype)
+            part.set_payload(a.content)
+            encoders.encode_base64(part)
+            part.add_header("Content-Disposition", "attachment", filename=clean(a.filename))
+            root.attach(part)
+    root["From"] = _address(sender)
+    root["To"] = ", ".join(rcpt)
+    # a Header object: compat32 encodes it (RFC 2047, whole characters) and folds it
+    root["Subject"] = Header(clean(subject, limit=250), "utf-8", header_name="Subject")  # type: ignore[assignment]
+    root["Date"] = email.utils.format_datetime(date)
+    root["Message-ID"] = clean(msg_id)
     # RFC 3834: tells auto-responders (out-of-office) not to answer.
-    msg["Auto-Submitted"] = "auto-generated"
-    msg["X-Auto-Response-Suppress"] = "All"
+    root["Auto-Submitted"] = "auto-generated"
+    root["X-Auto-Response-Suppress"] = "All"
     if keys:
-        msg["X-Tracker-Reminder"] = clean(" ".join(keys), limit=900)
-    # base64 keeps Thai text 7-bit clean for any relay, with no 8BITMIME needed.
-    msg.set_content(text, subtype="plain", charset="utf-8", cte="base64")
-    msg.add_alternative(html, subtype="html", charset="utf-8", cte="base64")
-    for a in attachments:
-        msg.add_attachment(
-            a.content, maintype=a.maintype, subtype=a.subtype, filename=clean(a.filename)
-        )
-    return msg
+        root["X-Tracker-Reminder"] = clean(" ".join(keys), limit=900)
+    return root

@@ -22,13 +22,21 @@ import ssl
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
-from email.message import EmailMessage
-from email.policy import SMTP as SMTP_POLICY
+from email.message import Message
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Protocol
 
 from tracker.config import MailSettings
 from tracker.errors import MailError
+from tracker.mail.message import to_bytes
+
+
+def decoded(value: object) -> str:
+    """A header as a person reads it (encoded words decoded)."""
+    from email.header import decode_header, make_header
+
+    return str(make_header(decode_header(str(value))))
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +55,7 @@ class PermanentFailure(Exception):
 
 
 class Session(Protocol):
-    def send(self, msg: EmailMessage, to: Sequence[str]) -> None: ...
+    def send(self, msg: Message, to: Sequence[str]) -> None: ...
 
 
 class Transport(Protocol):
@@ -56,13 +64,15 @@ class Transport(Protocol):
     def session(self) -> AbstractContextManager[Session]: ...
 
 
-def _envelope_from(msg: EmailMessage) -> str:
-    from email.headerregistry import AddressHeader
+def _envelope_from(msg: Message) -> str:
+    return _addr_spec(str(msg["From"]))
 
-    header = msg["From"]
-    if isinstance(header, AddressHeader) and header.addresses:
-        return str(header.addresses[0].addr_spec)
-    return str(header)
+
+@lru_cache(maxsize=32)
+def _addr_spec(header: str) -> str:
+    import email.utils
+
+    return email.utils.parseaddr(header)[1]
 
 
 # ---------------------------------------------------------------- SMTP
@@ -163,13 +173,13 @@ class SmtpSession:
         self.sent = 0
         self.connections = 0
 
-    def send(self, msg: EmailMessage, to: Sequence[str]) -> None:
+    def send(self, msg: Message, to: Sequence[str]) -> None:
         if self.conn is None:
             self.conn = self.t._connect()
             self.connections += 1
         scrub = self.t._scrub
         try:
-            refused = self.conn.send_message(msg, from_addr=_envelope_from(msg), to_addrs=list(to))
+            refused = self.conn.sendmail(_envelope_from(msg), list(to), to_bytes(msg))
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             detail = "; ".join(f"{r}: {c} {_text(m)}" for r, (c, m) in exc.recipients.items())
@@ -262,12 +272,12 @@ class FileSession:
         self.sent = 0
         self.paths: list[Path] = []
 
-    def send(self, msg: EmailMessage, to: Sequence[str]) -> None:
+    def send(self, msg: Message, to: Sequence[str]) -> None:
         mid = str(msg["Message-ID"] or "").strip("<>") or f"message-{self.sent}"
         name = "".join(c if c.isalnum() or c in "._@-" else "_" for c in mid) + ".eml"
         path = self.folder / name
         tmp = self.folder / f".{name}.{os.getpid()}.tmp"
-        data = msg.as_bytes(policy=SMTP_POLICY)
+        data = to_bytes(msg)
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "wb") as fh:
@@ -303,18 +313,23 @@ class ConsoleSession:
         self.stream = stream
         self.sent = 0
 
-    def send(self, msg: EmailMessage, to: Sequence[str]) -> None:
-        body = msg.get_body(preferencelist=("plain",))
-        text = body.get_content() if isinstance(body, EmailMessage) else ""
+    def send(self, msg: Message, to: Sequence[str]) -> None:
+        text, files = "", []
+        for part in msg.walk():
+            if part.get_filename():
+                files.append(part.get_filename())
+            elif part.get_content_type() == "text/plain" and not text:
+                raw = part.get_payload(decode=True)
+                text = raw.decode(part.get_content_charset() or "utf-8") if isinstance(raw, bytes) else ""
         lines = [
             "─" * 60,
-            f"From: {msg['From']}",
+            f"From: {decoded(msg['From'])}",
             f"To: {', '.join(to)}",
-            f"Subject: {msg['Subject']}",
+            f"Subject: {decoded(msg['Subject'])}",
             f"Date: {msg['Date']}",
             f"Message-ID: {msg['Message-ID']}",
         ]
-        lines += [f"Attachment: {p.get_filename()}" for p in msg.iter_attachments()]
+        lines += [f"Attachment: {name}" for name in files]
         self.stream.write("\n".join(lines) + "\n\n" + text.rstrip() + "\n")
         self.stream.flush()
         self.sent += 1

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from email.message import EmailMessage
+from email.message import Message
 from typing import Any
 
 from tracker import thai
@@ -54,7 +54,7 @@ class Outgoing:
     to: list[str]
     subject: str
     msg_id: str
-    message: EmailMessage
+    message: Message
     keys: list[str] = field(default_factory=list)
 
 
@@ -161,8 +161,26 @@ class Composer:
 
     # ------------------------------------------------------------ rows
 
+    def prefetch(self, task_ids: Sequence[int]) -> None:
+        """Load a batch's tasks with one query per plan instead of several per row."""
+        from tracker.services.tasks import list_tasks
+
+        wanted = sorted({int(t) for t in task_ids} - set(self._tasks))
+        if not wanted:
+            return
+        for i in range(0, len(wanted), 500):
+            ids = ",".join(str(t) for t in wanted[i : i + 500])
+            plans = {int(r["plan_id"]) for r in self.db.query(
+                f"SELECT DISTINCT plan_id FROM tasks WHERE id IN ({ids})")}
+            for plan_id in sorted(plans):
+                for t in list_tasks(self.db, now=self.now, plan_id=plan_id, with_children=False):
+                    self._tasks.setdefault(int(t["id"]), t)
+        for tid in wanted:
+            self._tasks.setdefault(tid, None)  # gone since it was queued
+
     def compose(self, rows: Sequence[Row]) -> tuple[list[Outgoing], list[Skip]]:
         """Messages for claimed rows (digested per unit when the policy says so)."""
+        self.prefetch([r["task_id"] for r in rows if r["task_id"] is not None])
         outgoing: list[Outgoing] = []
         skips: list[Skip] = []
         ready: list[Ready] = []
