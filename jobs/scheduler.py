@@ -95,8 +95,12 @@ def serve(app: App, *, clock: run.Clock, name: str, sweep_seconds: float | None 
                       minute=policy.hour.minute, timezone=tz), id="daily", name="daily enqueue")
         sched.add_job(guarded(jobs.sweep), IntervalTrigger(seconds=policy.sweep_seconds, timezone=tz),
                       id="sweep", name="outbox sweep")
-        with app.db.transaction():
-            heartbeat.prune(app.db, now=clock())
+        try:
+            with app.db.transaction():
+                heartbeat.prune(app.db, now=clock())
+        except DatabaseError as exc:  # housekeeping only: a busy database must not stop the start
+            log.warning("could not prune old heartbeats: %s", exc)
+            app.close()
         log.info("scheduler %s started: daily at %s, sweep every %gs", name,
                  policy.hour.strftime("%H:%M"), policy.sweep_seconds)
         guarded(jobs.sweep)()  # type: ignore[operator]
