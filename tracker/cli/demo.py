@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
@@ -46,12 +46,15 @@ def demo(outer: App, directory: Path | None) -> None:
     db_file = folder / "tracker.db"
     if db_file.exists():
         db_file.unlink()  # a demo always starts from nothing
+    from tracker.config import MailSettings, Settings
+
     app = App(
-        now=_at("2022-12-15T09:00"),
-        db_url=f"sqlite:///{db_file}",
-        lang=outer.lang,
-        actor_override="demo",
-        config_path=outer.config_path,
+        now=_at("2022-12-15T09:00"), db_url=f"sqlite:///{db_file}", lang=outer.lang, actor_override="demo"
+    )
+    # The embedded defaults, whatever the user's config says: mail as .eml files.
+    outbox_dir = folder / "outbox"
+    app._settings = Settings(
+        mail=MailSettings(transport="file", outbox_dir=outbox_dir, sender="tracker@bangchakreng.example")
     )
     th = app.lang == "th"
 
@@ -81,7 +84,27 @@ def demo(outer: App, directory: Path | None) -> None:
     )
     ids = {t["number"]: t["id"] for t in tasks.list_tasks(db, now=app.now, with_children=False)}
 
-    step("บันทึกความคืบหน้าระหว่างฤดูกาล (ม.ค. – มี.ค. 2566)", "recording work through the season (Jan – Mar 2023)")
+    from tracker.cli.remind import _print_rows
+    from tracker.reminders import run
+    from tracker.reminders.preview import preview
+
+    policy = run.load_policy(app.settings)
+    step("อีเมลแจ้งเตือนที่จะส่งทั้งฤดูกาล (ธ.ค. 2565 – เม.ย. 2566)", "every reminder of the season (Dec – Apr)")
+    with db.transaction():
+        rows = preview(
+            db,
+            app.settings,
+            policy,
+            start=_at("2022-12-15T00:00").date(),
+            end=_at("2023-04-30T00:00").date(),
+            now=app.now,
+        )
+    _print_rows(app, rows)
+
+    step(
+        "จำลองฤดูกาล: บันทึกงานและส่งอีเมลทุกวันทำการ 08:30 (ม.ค. – เม.ย. 2566)",
+        "the season, day by day: work recorded, reminders sent at 08:30 on working days",
+    )
     work: list[tuple[str, Callable[[datetime], object]]] = [
         ("2023-01-05T09:10", lambda now: tasks.start(db, ids["1"], now=now, actor="สำนักปลัดฯ")),
         (
@@ -113,9 +136,21 @@ def demo(outer: App, directory: Path | None) -> None:
             ),
         ),
     ]
-    for when, action in work:
-        with db.transaction():
-            action(_at(when))
+    # Replay the season in time order: the day's reminder run at 08:30, and
+    # the work recorded at the times it happened.
+    day = _at("2022-12-15T08:30")
+    sent = 0
+    pending = list(work)
+    while day <= _at("2023-04-21T08:30"):
+        while pending and _at(pending[0][0]) < day:
+            when, action = pending.pop(0)
+            with db.transaction():
+                action(_at(when))
+        run.enqueue_due(db, policy, day)
+        report = run.send_due(db, app.settings, policy, clock=lambda d=day: d, worker="demo")
+        sent += len(report.sent)
+        day += timedelta(days=1)
+    click.echo(f"{'ส่งอีเมลแล้ว' if th else 'mails sent'} {sent} → {outbox_dir}")
 
     as_of = _at("2023-04-03T09:00")
     step("รายการงาน ณ วันที่ 3 เม.ย. 2566", "the task list on 3 April 2023")
