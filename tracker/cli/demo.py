@@ -17,6 +17,10 @@ from tracker.templating import PACKAGE
 SAMPLE = PACKAGE / "data" / "bangchakreng-2566.txt"
 
 
+def _fixed(moment: datetime) -> Callable[[], datetime]:
+    return lambda: moment
+
+
 def _at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=BANGKOK)
 
@@ -147,8 +151,7 @@ def demo(outer: App, directory: Path | None) -> None:
             with db.transaction():
                 action(_at(when))
         run.enqueue_due(db, policy, day)
-        report = run.send_due(db, app.settings, policy, clock=lambda d=day: d, worker="demo")
-        sent += len(report.sent)
+        sent += len(run.send_due(db, app.settings, policy, clock=_fixed(day), worker="demo").sent)
         day += timedelta(days=1)
     click.echo(f"{'ส่งอีเมลแล้ว' if th else 'mails sent'} {sent} → {outbox_dir}")
 
