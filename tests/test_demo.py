@@ -1,0 +1,39 @@
+"""`tracker demo`: the season on the embedded defaults, as a new user runs it."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def test_demo_runs_the_whole_season(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    env.update({"NO_COLOR": "1", "TRACKER_HOME": str(tmp_path / "home")})
+    r = subprocess.run(
+        [sys.executable, "-m", "tracker", "demo", "--dir", str(tmp_path / "d")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stderr
+    out = tmp_path / "d"
+    assert "เสร็จแล้ว" in r.stdout and "เกินกำหนด" in r.stdout  # measure 1 done, measure 2 overdue
+    assert (out / "tracker.ics").read_bytes().startswith(b"BEGIN:VCALENDAR\r\n")
+    assert (out / "report-2566-04.pdf").read_bytes().startswith(b"%PDF")
+    assert "มาตรการการเปิดเผยข้อมูลต่อสาธารณะ" in (out / "report-2566-04.html").read_text(encoding="utf-8")
+    mails = sorted((out / "outbox").glob("*.eml"))
+    kinds = {m.name.split(".")[0] for m in mails}
+    assert {"window_opens", "closing_soon", "overdue", "meeting_outcome_request", "meeting_tomorrow"} <= kinds
+    for m in mails:
+        msg = email.message_from_bytes(m.read_bytes(), policy=email.policy.default)
+        assert msg["Subject"].startswith("[ITA] ")
+        assert msg["Auto-Submitted"] == "auto-generated"
+    # nothing for the finished measure after it was done (20 March)
+    assert not [m for m in mails if ".t1." in m.name and m.name.split(".")[2] > "2023-03-20"]
+    # the user's own database is untouched by the demo
+    assert not (tmp_path / "home" / "tracker.db").exists()
