@@ -117,6 +117,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         batch_op.create_index('ix_tasks_ends_on', ['ends_on'], unique=False)
+        batch_op.create_index('ix_tasks_meeting', ['meeting_id'], unique=False)
 
     op.create_table('evidence',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -214,6 +215,7 @@ def downgrade() -> None:
 
     op.drop_table('evidence')
     with op.batch_alter_table('tasks', schema=None) as batch_op:
+        batch_op.drop_index('ix_tasks_meeting')
         batch_op.drop_index('ix_tasks_ends_on')
 
     op.drop_table('tasks')
