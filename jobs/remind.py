@@ -43,9 +43,9 @@ class Jobs:
             log.info("%s is not a working day: nothing queued", today)
             self.last_enqueue_day = today
             return
-        report = run.enqueue_due(self.app.db, self.policy, now)
+        report = run.enqueue_due(self.app.db, self.policy, now, keep_due=False)
         self.last_enqueue_day = today
-        log.info("daily run: %d due, %d newly queued", len(report.due), len(report.added))
+        log.info("daily run: %d plan(s), %d newly queued", report.plans, report.queued)
 
     def catch_up(self) -> None:
         """Run the daily job if today's hour has passed and it has not run today

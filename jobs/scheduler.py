@@ -14,6 +14,13 @@ downtime) and sweeps.
 
 SIGTERM / SIGINT: the sweep stops before its next message, hands back the
 rows it had claimed but not sent, the heartbeat is marked stopped, exit 0.
+
+The signals are blocked in every thread and taken by a small watcher thread
+with `signal.sigwait`, never by a Python signal handler: a handler runs in
+the main thread between two bytecodes, and calling `shutdown()` from there
+(it sets a threading.Event, whose lock is not re-entrant) deadlocks when the
+signal lands while APScheduler's own loop holds that lock. That is the rare
+hang behind the daemon that ignored a SIGTERM under load.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from types import FrameType
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from jobs.remind import Jobs
@@ -30,6 +37,17 @@ from tracker.errors import DatabaseError
 from tracker.reminders import heartbeat, run
 
 log = logging.getLogger("tracker.scheduler")
+SIGNALS = {signal.SIGTERM, signal.SIGINT}
+
+
+def _shutdown(sched: Any) -> None:
+    from apscheduler.schedulers.base import SchedulerNotRunningError
+
+    try:
+        if sched.running:
+            sched.shutdown(wait=False)
+    except SchedulerNotRunningError:
+        pass
 
 
 def serve(app: App, *, clock: run.Clock, name: str, sweep_seconds: float | None = None,
@@ -38,7 +56,6 @@ def serve(app: App, *, clock: run.Clock, name: str, sweep_seconds: float | None 
     from dataclasses import replace
 
     from apscheduler.executors.debug import DebugExecutor
-    from apscheduler.schedulers.base import SchedulerNotRunningError
     from apscheduler.schedulers.blocking import BlockingScheduler
     from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
@@ -55,41 +72,41 @@ def serve(app: App, *, clock: run.Clock, name: str, sweep_seconds: float | None 
         executors={"default": DebugExecutor()},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
     )
-    in_job = threading.Event()
-
-    def shutdown() -> None:
-        try:
-            if sched.running:
-                sched.shutdown(wait=False)
-        except SchedulerNotRunningError:
-            pass
+    finished = threading.Event()  # the main thread is past sched.start()
 
     def guarded(fn: object) -> object:
         def job() -> None:
-            in_job.set()
             try:
                 fn()  # type: ignore[operator]
             except DatabaseError as exc:
-                # The server went away: drop the connection, the next job reconnects.
+                # The server went away or SQLite stayed locked past its busy
+                # timeout: drop the connection, the next job reconnects.
                 log.error("database error: %s", exc)
                 app.close()
             except Exception:
                 log.exception("job failed; the next run tries again")
             finally:
-                in_job.clear()
                 if jobs.stop.is_set():
-                    shutdown()
+                    _shutdown(sched)
 
         job.__name__ = getattr(fn, "__name__", "job")
         return job
 
-    def on_signal(signum: int, _frame: FrameType | None) -> None:
+    def watch() -> None:
+        signum = signal.sigwait(SIGNALS)
         log.info("received %s: stopping", signal.Signals(signum).name)
         jobs.stop.set()
-        if not in_job.is_set():
-            shutdown()
+        # Shut the scheduler down from this thread (APScheduler's locks make
+        # that safe); it waits for a running job, which sees `stop` and ends
+        # before its next message. Until the main thread has started the
+        # scheduler there is nothing to shut down yet: try again shortly.
+        while not finished.wait(0.05):
+            if sched.running:
+                _shutdown(sched)
+                return
 
-    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
+    signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    threading.Thread(target=watch, name="signals", daemon=True).start()
     try:
         sched.add_job(guarded(jobs.daily), CronTrigger(day_of_week="mon-fri", hour=policy.hour.hour,
                       minute=policy.hour.minute, timezone=tz), id="daily", name="daily enqueue")
@@ -107,11 +124,12 @@ def serve(app: App, *, clock: run.Clock, name: str, sweep_seconds: float | None 
         if not jobs.stop.is_set():
             sched.start()
     finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
+        finished.set()
         try:
             jobs.stopped()
         except DatabaseError as exc:
             log.error("could not record the stop: %s", exc)
         log.info("scheduler %s stopped", name)
+        # The signals stay blocked: the process ends right after this, and
+        # unblocking would let a second SIGTERM kill it before it exits 0.
     return 0

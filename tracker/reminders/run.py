@@ -14,6 +14,7 @@ import os
 import socket
 import threading
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,6 +22,7 @@ from typing import Any
 from tracker.clock import BANGKOK
 from tracker.config import Settings
 from tracker.db.connection import Database, from_ts
+from tracker.errors import DatabaseError
 from tracker.reminders import outbox
 from tracker.reminders.policy import Policy, Reminder, due
 
@@ -28,6 +30,28 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 ACTIVITY = ("start", "progress", "note", "check", "uncheck", "evidence", "outcome", "done", "reopen")
+
+
+def write(db: Database, fn: Callable[[], Any], *, attempts: int = 6) -> Any:
+    """Run `fn` in a transaction; on SQLite, try again while the file is locked.
+
+    SQLite already waits its busy timeout (10 s) for another writer; when a
+    busy machine makes that run out, a sender must not give up a mark (the
+    row would stay claimed for a whole lease and its mail go late or twice)
+    nor die: it waits a little longer and tries again.
+    """
+    import time
+
+    for attempt in range(attempts):
+        try:
+            with db.transaction():
+                return fn()
+        except DatabaseError as exc:
+            if db.dialect != "sqlite" or "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            log.warning("database busy, trying again: %s", exc)
+            time.sleep(0.1 * 2**attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def worker_name(prefix: str) -> str:
@@ -62,30 +86,17 @@ class Due:
     closed_task_ids: list[int]  # done or cancelled: their queued rows are cancelled
 
 
-def plans_due(db: Database, policy: Policy, now: datetime, *, organisation: str | None = None):  # type: ignore[no-untyped-def]
-    """Yield (org ids, Due) one plan at a time: memory stays flat with the
-    number of organisations; each plan is read once."""
+def plan_due(db: Database, policy: Policy, now: datetime, plan_id: int) -> Due:
+    """What the policy says for one plan at `now` (three queries)."""
     from tracker.services.meetings import list_meetings
     from tracker.services.tasks import list_tasks
 
-    org_ids = {str(r["name"]): int(r["id"]) for r in db.query("SELECT id, name FROM organisations")}
-    where = ""
-    params: dict[str, Any] = {}
-    if organisation is not None:
-        where = " WHERE o.name = :org"
-        params["org"] = organisation
-    plan_ids = [int(r["id"]) for r in db.query(
-        "SELECT p.id FROM plans p JOIN organisations o ON o.id = p.organisation_id" + where
-        + " ORDER BY p.id", params)]
-    meetings_by_plan: dict[int, list[dict[str, Any]]] = {}
-    for m in list_meetings(db, organisation=organisation):
-        meetings_by_plan.setdefault(int(m["plan_id"]), []).append(m)
-    for plan_id in plan_ids:
-        tasks = list_tasks(db, now=now, plan_id=plan_id, with_children=False)
-        activity = last_activity(db, [t["id"] for t in tasks])
-        reminders = due(tasks, meetings_by_plan.get(plan_id, []), policy, now, activity=activity)
-        closed = [int(t["id"]) for t in tasks if t["status"] in ("done", "cancelled")]
-        yield org_ids, Due(reminders, closed)
+    tasks = list_tasks(db, now=now, plan_id=plan_id, with_children=False)
+    activity = last_activity(db, [t["id"] for t in tasks])
+    meetings = list_meetings(db, plan_id=plan_id)
+    reminders = due(tasks, meetings, policy, now, activity=activity)
+    closed = [int(t["id"]) for t in tasks if t["status"] in ("done", "cancelled")]
+    return Due(reminders, closed)
 
 
 @dataclass
@@ -93,26 +104,52 @@ class EnqueueReport:
     added: list[Reminder] = field(default_factory=list)
     due: list[Reminder] = field(default_factory=list)
     cancelled: int = 0
+    plans: int = 0
+    queued: int = 0  # len(added), also when the values are not kept
 
 
 def enqueue_due(db: Database, policy: Policy, now: datetime, *, organisation: str | None = None,
-                dry_run: bool = False) -> EnqueueReport:
-    """Queue every reminder due at `now` that is not queued yet (idempotent)."""
+                dry_run: bool = False, keep_due: bool = True) -> EnqueueReport:
+    """Queue every reminder due at `now` that is not queued yet (idempotent).
+
+    One short transaction per plan (decide, then store): a daemon never holds
+    SQLite's write lock for the whole database's worth of work, and a crash
+    half-way leaves whole plans done. `keep_due=False` keeps only counts,
+    not the reminders themselves (the daemon's daily run at scale).
+    """
     report = EnqueueReport()
-    with db.transaction():
-        batches = list(plans_due(db, policy, now, organisation=organisation))
-    for org_ids, d in batches:
-        report.due += d.reminders
+    where = ""
+    params: dict[str, Any] = {}
+    if organisation is not None:
+        where = " WHERE o.name = :org"
+        params["org"] = organisation
+    plan_rows = db.query(
+        "SELECT p.id, o.id AS org_id, o.name AS org FROM plans p"
+        " JOIN organisations o ON o.id = p.organisation_id" + where + " ORDER BY p.id", params)
+    for plan in plan_rows:
+        plan_id, org_ids = int(plan["id"]), {str(plan["org"]): int(plan["org_id"])}
         if dry_run:
+            d = plan_due(db, policy, now, plan_id)
             known = outbox.existing_keys(db, [r.key for r in d.reminders])
-            report.added += [r for r in d.reminders if r.key not in known]
-            continue
-        with db.transaction():
-            report.added += outbox.enqueue(db, d.reminders, org_ids=org_ids, now=now)
-            report.cancelled += outbox.cancel_for_tasks(
-                db, d.closed_task_ids, now=now, reason="งานเสร็จหรือถูกยกเลิก (task done or cancelled)")
-    if report.added:
-        log.info("queued %d reminder(s)", len(report.added))
+            added = [r for r in d.reminders if r.key not in known]
+        else:
+            def step(plan_id: int = plan_id, org_ids: dict[str, int] = org_ids
+                     ) -> tuple[Due, list[Reminder], int]:
+                d = plan_due(db, policy, now, plan_id)
+                added = outbox.enqueue(db, d.reminders, org_ids=org_ids, now=now)
+                gone = outbox.cancel_for_tasks(
+                    db, d.closed_task_ids, now=now, reason="งานเสร็จหรือถูกยกเลิก (task done or cancelled)")
+                return d, added, gone
+
+            d, added, gone = write(db, step)
+            report.cancelled += gone
+        report.plans += 1
+        report.queued += len(added)
+        if keep_due:
+            report.due += d.reminders
+            report.added += added
+    if report.queued:
+        log.info("queued %d reminder(s)", report.queued)
     return report
 
 
@@ -170,8 +207,7 @@ def send_due(
         db.execute("PRAGMA synchronous = NORMAL")
     while not (stop and stop.is_set()):
         now = clock()
-        with db.transaction():
-            rows = outbox.claim(db, worker=worker, now=now, lease=lease, limit=limit)
+        rows = write(db, lambda now=now: outbox.claim(db, worker=worker, now=now, lease=lease, limit=limit))
         if not rows:
             break
         _send_batch(db, settings, policy, rows, clock=clock, worker=worker, transport=transport,
@@ -190,15 +226,19 @@ def _send_batch(db: Database, settings: Settings, policy: Policy, rows: list[dic
     # take a row over while it is still being sent here.
     deadline = from_ts(rows[0]["claimed_until"]) - min(lease * 0.2, timedelta(seconds=30))
     try:
-        with db.transaction():
+        # Only reads: on SQLite outside BEGIN IMMEDIATE, so rendering (and the
+        # first import of the template engine) never holds the write lock
+        # that the other senders' marks wait for.
+        reading = db.transaction() if db.dialect != "sqlite" else nullcontext()
+        with reading:
             composer = Composer(db, settings, policy, now)
             outgoing, skips = composer.compose(rows)
     except BaseException:
         # Bad settings or a broken template: give the rows back before failing.
-        with db.transaction():
-            outbox.release(db, [r["id"] for r in rows], worker=worker, now=clock())
+        write(db, lambda: outbox.release(db, [r["id"] for r in rows], worker=worker, now=clock()))
         raise
-    with db.transaction():
+
+    def settle_skips() -> None:
         for s in skips:
             if s.status == "held":
                 outbox.mark_held(db, s.row["id"], worker=worker, now=now, reason=s.reason)
@@ -207,13 +247,14 @@ def _send_batch(db: Database, settings: Settings, policy: Policy, rows: list[dic
             else:
                 outbox.mark_cancelled(db, s.row["id"], worker=worker, now=now, reason=s.reason)
                 report.cancelled.append(_row_info(s.row, reason=s.reason))
+
+    write(db, settle_skips)
     pending = list(outgoing)
 
     def settle(mark: Callable[[], int], n: int) -> None:
-        with db.transaction():
-            if mark() < n:
-                report.lost_lease += 1
-                log.warning("lost the claim on a row while sending (another sender took it over)")
+        if write(db, mark) < n:
+            report.lost_lease += 1
+            log.warning("lost the claim on a row while sending (another sender took it over)")
 
     try:
         with transport.session() as session:
@@ -251,18 +292,19 @@ def _send_batch(db: Database, settings: Settings, policy: Policy, rows: list[dic
         pending = []
     finally:
         if pending:  # stopped or out of lease: hand the rest back untouched
-            with db.transaction():
-                report.released += outbox.release(
-                    db, [r["id"] for o in pending for r in o.rows], worker=worker, now=clock())
+            ids = [r["id"] for o in pending for r in o.rows]
+            report.released += write(db, lambda: outbox.release(db, ids, worker=worker, now=clock()))
 
 
 def _retry(db: Database, outs: Sequence[Any], worker: str, now: datetime, error: str,
            report: SendReport) -> None:
-    with db.transaction():
+    def marks() -> None:
         for out in outs:
             for r in out.rows:
                 outbox.mark_retry(db, r, worker=worker, now=now, error=error)
-                report.retrying.append(_row_info(r, error=error))
+
+    write(db, marks)
+    report.retrying += [_row_info(r, error=error) for out in outs for r in out.rows]
     log.warning("will retry %d message(s): %s", len(outs), error)
 
 

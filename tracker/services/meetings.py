@@ -36,9 +36,17 @@ _SELECT = (
 )
 
 
-def list_meetings(db: Database, *, organisation: str | None = None) -> list[dict[str, Any]]:
-    where = " WHERE o.name = :org" if organisation else ""
-    return [_json(r) for r in db.query(_SELECT + where + " ORDER BY m.month, m.id", {"org": organisation})]
+def list_meetings(
+    db: Database, *, organisation: str | None = None, plan_id: int | None = None
+) -> list[dict[str, Any]]:
+    clauses = ["o.name = :org"] if organisation else []
+    if plan_id is not None:
+        clauses.append("m.plan_id = :plan")
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    return [
+        _json(r)
+        for r in db.query(_SELECT + where + " ORDER BY m.month, m.id", {"org": organisation, "plan": plan_id})
+    ]
 
 
 def get_meeting(db: Database, meeting_id: int) -> dict[str, Any]:
