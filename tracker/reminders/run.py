@@ -206,8 +206,10 @@ def send_due(
         # outbox then sends that mail again (at-least-once), never loses one.
         db.execute("PRAGMA synchronous = NORMAL")
     while not (stop and stop.is_set()):
-        now = clock()
-        rows = write(db, lambda now=now: outbox.claim(db, worker=worker, now=now, lease=lease, limit=limit))
+        def take() -> list[dict[str, Any]]:
+            return outbox.claim(db, worker=worker, now=clock(), lease=lease, limit=limit)
+
+        rows: list[dict[str, Any]] = write(db, take)
         if not rows:
             break
         _send_batch(db, settings, policy, rows, clock=clock, worker=worker, transport=transport,
