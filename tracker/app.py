@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tracker.db.connection import Database, default_url, open_database
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from tracker.config import Settings
 
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 import os
 import sys
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from tracker.errors import TrackerError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 # name -> (module, attribute, one-line help shown by `tracker --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -127,8 +130,6 @@ def cli(
       tracker done 2
       tracker report --format pdf -o report.pdf
     """
-    from pathlib import Path
-
     from tracker.app import App
     from tracker.clock import resolve_now
     from tracker.db.connection import default_url
@@ -136,12 +137,20 @@ def cli(
     app = App(
         now=resolve_now(now),
         db_url=db_url or default_url(),
-        config_path=Path(config_path) if config_path else None,
+        config_path=_path(config_path),
         actor_override=actor,
         lang=lang,
     )
     ctx.obj = app
     ctx.call_on_close(app.close)
+
+
+def _path(text: str | None) -> Path | None:
+    if not text:
+        return None
+    from pathlib import Path  # only when a config file is named: pathlib costs start-up time
+
+    return Path(text)
 
 
 def main() -> None:

@@ -14,11 +14,13 @@ import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker.db import SCHEMA_REVISION
 from tracker.errors import DatabaseError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 Row = dict[str, Any]
 Params = Mapping[str, Any]
@@ -91,20 +93,20 @@ class Database:
 class SqliteDatabase(Database):
     dialect = "sqlite"
 
-    def __init__(self, path: Path, url: str, *, create: bool = True, read_only: bool = False) -> None:
+    def __init__(self, path: str, url: str, *, create: bool = True, read_only: bool = False) -> None:
         self.url = url
         self.path = path
         if read_only:
             create = False
-        if not create and not path.exists():
+        if not create and not os.path.exists(path):
             raise DatabaseError(f"ไม่พบฐานข้อมูล (no database at {path})")
         try:
             if create:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
             # isolation_level=None: we issue BEGIN ourselves (IMMEDIATE for
             # writes, so two writers queue on the busy timeout instead of
             # failing on a lock upgrade).
-            target = f"file:{path}?mode=ro" if read_only else str(path)
+            target = f"file:{path}?mode=ro" if read_only else path
             self.conn = sqlite3.connect(target, isolation_level=None, timeout=_busy_timeout(), uri=read_only)
             self.conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as exc:
@@ -182,7 +184,7 @@ def _busy_timeout() -> float:
         return 10.0
 
 
-def _sqlite_error(exc: sqlite3.Error, path: Path) -> DatabaseError:
+def _sqlite_error(exc: sqlite3.Error, path: str) -> DatabaseError:
     text = str(exc)
     if "locked" in text or "busy" in text:
         return DatabaseError(
@@ -277,34 +279,48 @@ def _safe_url(url: str) -> str:
     return url
 
 
+def _data_dir() -> str:
+    # os.path, not pathlib: this runs on every command's start-up
+    if env := os.environ.get("TRACKER_HOME"):
+        return env
+    if os.name == "nt":
+        base = os.environ.get("LOCALAPPDATA") or os.path.join(os.path.expanduser("~"), "AppData", "Local")
+        return os.path.join(base, "tracker")
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return os.path.join(base, "tracker")
+
+
 def default_data_dir() -> Path:
     """Where tracker keeps its database and outbox when nothing else is said."""
-    if env := os.environ.get("TRACKER_HOME"):
-        return Path(env)
-    if os.name == "nt":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / "tracker"
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "tracker"
+    from pathlib import Path
+
+    return Path(_data_dir())
 
 
 def default_url() -> str:
-    return f"sqlite:///{default_data_dir() / 'tracker.db'}"
+    return f"sqlite:///{os.path.join(_data_dir(), 'tracker.db')}"
+
+
+def _sqlite_file(url: str) -> str | None:
+    if url.startswith("sqlite:///"):
+        return url[len("sqlite:///") :].split("?", 1)[0]
+    if "://" not in url:
+        return url
+    return None
 
 
 def sqlite_path(url: str) -> Path | None:
     """The file of a sqlite:/// URL (a plain path is taken as one too)."""
-    if url.startswith("sqlite:///"):
-        return Path(url[len("sqlite:///") :].split("?", 1)[0])
-    if "://" not in url:
-        return Path(url)
-    return None
+    from pathlib import Path
+
+    file = _sqlite_file(url)
+    return None if file is None else Path(file)
 
 
 def open_database(url: str, *, create: bool = True) -> Database:
-    path = sqlite_path(url)
+    path = _sqlite_file(url)
     if path is not None:
-        if str(path) in ("", ":memory:"):
+        if path in ("", ":memory:"):
             raise DatabaseError("ต้องระบุไฟล์ฐานข้อมูล (a SQLite URL needs a file path)")
         read_only = url.endswith("?mode=ro")  # e.g. a copy on a read-only share
         return SqliteDatabase(
