@@ -157,33 +157,9 @@ def demo(outer: App, directory: Path | None) -> None:
 
     as_of = _at("2023-04-03T09:00")
     step("รายการงาน ณ วันที่ 3 เม.ย. 2566", "the task list on 3 April 2023")
-    from tracker.cli.output import status_text, table
-    from tracker.cli.show import window
+    from tracker.cli.show import task_table
 
-    found = tasks.list_tasks(db, now=as_of, with_children=False)
-    headers = (
-        ["รหัส", "ที่", "มาตรการ", "ผู้รับผิดชอบ", "ช่วงเวลา", "สถานะ", "คืบหน้า"]
-        if th
-        else ["id", "no", "measure", "owner", "window", "status", "progress"]
-    )
-    click.echo(
-        table(
-            headers,
-            [
-                [
-                    str(t["id"]),
-                    t["number"],
-                    t["title"],
-                    ", ".join(t["owners"]),
-                    window(app, t),
-                    status_text(t["status"], app.lang),
-                    f"{t['progress']}%",
-                ]
-                for t in found
-            ],
-            shrink=2,
-        )
-    )
+    click.echo(task_table(app, tasks.list_tasks(db, now=as_of, brief=True)))
 
     step("ปฏิทิน .ics สำหรับ Google Calendar / Outlook / Thunderbird", "the .ics calendar")
     from tracker.calendar.export import export_calendar

@@ -10,24 +10,9 @@ from typing import Any
 
 import click
 
+from tracker.services.tasks import STATUS_LABELS
 from tracker.textwidth import pad, truncate, width
 
-STATUS_LABEL = {
-    "th": {
-        "not_started": "ยังไม่เริ่ม",
-        "in_progress": "กำลังดำเนินการ",
-        "done": "เสร็จแล้ว",
-        "overdue": "เกินกำหนด",
-        "cancelled": "ยกเลิก",
-    },
-    "en": {
-        "not_started": "not started",
-        "in_progress": "in progress",
-        "done": "done",
-        "overdue": "overdue",
-        "cancelled": "cancelled",
-    },
-}
 STATUS_COLOUR = {"done": "green", "overdue": "red", "in_progress": "yellow", "cancelled": "bright_black"}
 
 
@@ -40,7 +25,7 @@ def emit_json(value: Any) -> None:
 
 
 def status_text(status: str, lang: str) -> str:
-    label = STATUS_LABEL[lang][status]
+    label = STATUS_LABELS[lang][status]
     if use_colour() and status in STATUS_COLOUR:
         return click.style(label, fg=STATUS_COLOUR[status])
     return label

@@ -65,10 +65,14 @@ def list_(app: App, as_json: bool, status: str | None, owner: str | None, org: s
     if not found:
         click.echo("ไม่มีงาน (no tasks)" if app.lang == "th" else "no tasks")
         return
-    th = app.lang == "th"
+    click.echo(task_table(app, found))
+
+
+def task_table(app: App, found: list[dict[str, Any]]) -> str:
+    """One line per task, aligned for Thai."""
     headers = (
         ["รหัส", "ที่", "มาตรการ", "ผู้รับผิดชอบ", "ช่วงเวลา", "สถานะ", "คืบหน้า"]
-        if th
+        if app.lang == "th"
         else ["id", "no", "measure", "owner", "window", "status", "progress"]
     )
     rows = [
@@ -83,7 +87,7 @@ def list_(app: App, as_json: bool, status: str | None, owner: str | None, org: s
         ]
         for t in found
     ]
-    click.echo(table(headers, rows, shrink=2))
+    return table(headers, rows, shrink=2)
 
 
 @click.command()

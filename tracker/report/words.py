@@ -12,23 +12,9 @@ from datetime import date
 
 from tracker import thai
 from tracker.errors import InvalidInput
+from tracker.services.tasks import STATUS_LABELS
 
-STATUS = {
-    "th": {
-        "not_started": "ยังไม่เริ่ม",
-        "in_progress": "กำลังดำเนินการ",
-        "done": "เสร็จแล้ว",
-        "overdue": "เกินกำหนด",
-        "cancelled": "ยกเลิก",
-    },
-    "en": {
-        "not_started": "not started",
-        "in_progress": "in progress",
-        "done": "done",
-        "overdue": "overdue",
-        "cancelled": "cancelled",
-    },
-}
+STATUS = STATUS_LABELS
 
 OUTCOME = {
     "th": {

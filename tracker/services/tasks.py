@@ -12,6 +12,22 @@ from tracker.errors import InvalidInput, NotFound
 from tracker.services import history
 
 STATUSES = ("not_started", "in_progress", "done", "overdue", "cancelled")
+STATUS_LABELS = {
+    "th": {
+        "not_started": "ยังไม่เริ่ม",
+        "in_progress": "กำลังดำเนินการ",
+        "done": "เสร็จแล้ว",
+        "overdue": "เกินกำหนด",
+        "cancelled": "ยกเลิก",
+    },
+    "en": {
+        "not_started": "not started",
+        "in_progress": "in progress",
+        "done": "done",
+        "overdue": "overdue",
+        "cancelled": "cancelled",
+    },
+}
 OUTCOME_FIELDS = ("result", "problems", "obstacles", "suggestions")
 
 _TASK_COLUMNS = (
