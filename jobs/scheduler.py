@@ -16,11 +16,14 @@ SIGTERM / SIGINT: the sweep stops before its next message, hands back the
 rows it had claimed but not sent, the heartbeat is marked stopped, exit 0.
 
 The signals are blocked in every thread and taken by a small watcher thread
-with `signal.sigwait`, never by a Python signal handler: a handler runs in
-the main thread between two bytecodes, and calling `shutdown()` from there
-(it sets a threading.Event, whose lock is not re-entrant) deadlocks when the
-signal lands while APScheduler's own loop holds that lock. That is the rare
-hang behind the daemon that ignored a SIGTERM under load.
+with `signal.sigwait`, which shuts the scheduler down from outside. The old
+way (a Python handler, and a job that shut the scheduler down from inside
+when the signal had come during it) failed in two rare ways, seen as flaky
+tests under load: a shutdown inside `_process_jobs` empties the job store
+before APScheduler updates the job that just ran (JobLookupError, exit 1),
+and a handler runs between two bytecodes of the main thread, so its
+`Event.set()` deadlocks if the signal lands while that thread holds the
+Event's (non re-entrant) lock.
 """
 
 from __future__ import annotations
@@ -85,9 +88,10 @@ def serve(app: App, *, clock: run.Clock, name: str, sweep_seconds: float | None 
                 app.close()
             except Exception:
                 log.exception("job failed; the next run tries again")
-            finally:
-                if jobs.stop.is_set():
-                    _shutdown(sched)
+            # Never shut the scheduler down from inside a job: the job runs
+            # inside APScheduler's _process_jobs, which updates the job after
+            # it returns, and a shutdown in between has emptied the job store
+            # (JobLookupError, exit 1: the old flaky SIGTERM/SIGINT tests).
 
         job.__name__ = getattr(fn, "__name__", "job")
         return job

@@ -17,13 +17,14 @@ from typing import Any
 import pytest
 
 from tests.factories import measure, small_plan
-from tests.mail_support import PASSWORD, SENDER, USER, smtp_server
+from tests.mail_support import PASSWORD, SENDER, USER, raw_headers, smtp_server
 from tracker.app import App
 from tracker.clock import BANGKOK
 from tracker.services.importing import import_plan
 from tracker.services.units import set_unit
 
 START = datetime(2022, 12, 1, 9, 0, tzinfo=BANGKOK)
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def seed(db_url: str, n: int) -> None:
@@ -176,3 +177,94 @@ def test_several_daemons_share_the_work(db_url: str, tmp_path: Path, daemon: Any
             assert p.returncode == 0, err[-3000:]
     keys = Counter(rec.sent_keys())
     assert len(keys) == n and set(keys.values()) == {1}
+
+
+def seed_season(db_url: str, orgs: int, measures: int) -> None:
+    """`orgs` organisations x `measures` measures (bench/load's generator:
+    Thai titles, 7 units with their own addresses per organisation, windows
+    over the fiscal year, monthly meetings)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("load_generate", ROOT / "bench" / "load" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    App(now=START, db_url=db_url).db.close()  # creates the schema
+    generate.load_other(db_url, generate.rows(orgs, measures, 2566))
+
+
+def expected_message_ids(db_url: str, now: datetime) -> set[str]:
+    """Every Message-ID the policy says is due at `now` (one mail per reminder)."""
+    from tracker.mail.message import message_id, parse_sender
+    from tracker.reminders.policy import Policy
+    from tracker.reminders.run import plan_due
+
+    app = App(now=now, db_url=db_url)
+    sender = parse_sender(SENDER)
+    ids = set()
+    for row in app.db.query("SELECT id FROM plans"):
+        for r in plan_due(app.db, Policy(), now, int(row["id"])).reminders:
+            ids.add(message_id([r.key], sender))
+    app.close()
+    return ids
+
+
+def test_three_daemons_a_season_of_many_organisations_one_killed(
+    db_url: str, tmp_path: Path
+) -> None:
+    """Issue 7: three `tracker scheduler` processes, 30 organisations x 10
+    measures, a real SMTP server; one daemon is SIGKILLed half-way. Every
+    reminder the pure policy says is due arrives, each exactly once by its
+    Message-ID, save at most the one message the killed daemon had in flight
+    (the documented at-least-once window)."""
+    now = START.replace(year=2023, month=1, day=16)  # a Monday of the season
+    seed_season(db_url, 30, 10)
+    expected = expected_message_ids(db_url, now)
+    assert len(expected) >= 200  # hundreds, not a handful
+    config = tmp_path / "tracker.toml"
+    config.write_text("[reminders]\nlease_seconds = 3\n", encoding="utf-8")
+    logs: list[Path] = []
+    procs: list[subprocess.Popen[bytes]] = []
+    with smtp_server(tmp_path) as (rec, port, _ca):
+        rec.delay = 0.005
+        env = {**env_for(db_url, tmp_path, port, now.isoformat()), "TRACKER_CONFIG": str(config)}
+        try:
+            for i in range(3):
+                log = tmp_path / f"d{i}.log"
+                logs.append(log)
+                # stderr to a file: hundreds of log lines would fill a pipe and block the daemon
+                with log.open("wb") as err:
+                    procs.append(subprocess.Popen(
+                        [sys.executable, "-m", "tracker", "scheduler", "--sweep-seconds", "0.2",
+                         "--batch", "5", "--name", f"d{i}"],
+                        env=env, stdout=subprocess.DEVNULL, stderr=err))
+            wait_for(lambda: len(rec.arrivals) >= len(expected) // 3, timeout=60)
+            procs[0].kill()
+            procs[0].wait(10)
+
+            def ids() -> Counter[str]:
+                with rec.lock:
+                    return Counter(raw_headers(a.raw)["message-id"] for a in rec.arrivals)
+
+            try:
+                wait_for(lambda: expected <= set(ids()), timeout=60)
+            except AssertionError:
+                tails = "\n".join(p.read_text(errors="replace")[-2000:] for p in logs)
+                raise AssertionError(
+                    f"{len(expected - set(ids()))} of {len(expected)} never arrived:\n{tails}") from None
+            time.sleep(0.5)  # a duplicate would show up now
+            for p in procs[1:]:
+                p.send_signal(signal.SIGTERM)
+            for p in procs[1:]:
+                assert p.wait(20) == 0, logs[procs.index(p)].read_text(errors="replace")[-3000:]
+        finally:
+            for p in procs:
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
+        got = ids()
+    assert set(got) == expected
+    twice = [m for m, n in got.items() if n > 1]
+    assert len(twice) <= 1 and all(got[m] == 2 for m in twice), twice
+    shares = [log.read_text(errors="replace").count(": sent ") for log in logs]
+    assert sum(1 for n in shares if n) >= 2, shares  # the work was shared
