@@ -125,9 +125,10 @@ def _dry_run(app: App, policy: Any, org: str | None, as_json: bool) -> None:
     from tracker.reminders import outbox, run
     from tracker.reminders.preview import describe
 
+    org_id = _org_id(app, org)
     report = run.enqueue_due(app.db, policy, app.now, organisation=org, dry_run=True)
     with app.db.transaction():
-        queued = outbox.claimable(app.db, now=app.now)
+        queued = outbox.claimable(app.db, now=app.now, organisation_id=org_id)
         rows = describe(app.db, app.settings, policy, report.added, now=app.now)
         rows += describe(app.db, app.settings, policy, outbox.as_reminders(app.db, queued), now=app.now)
     today = app.now.date()
@@ -146,14 +147,25 @@ def _dry_run(app: App, policy: Any, org: str | None, as_json: bool) -> None:
             click.echo(f"warning: {r['warning']}", err=True)
 
 
+def _org_id(app: App, org: str | None) -> int | None:
+    """--org: that organisation's id (an unknown name is an error); else None, all of them."""
+    if org is None:
+        return None
+    from tracker.services.units import organisation_id
+
+    with app.db.transaction():
+        return organisation_id(app.db, org)
+
+
 def _send(app: App, policy: Any, org: str | None, as_json: bool) -> None:
     from tracker.reminders import outbox, run
 
+    org_id = _org_id(app, org)
     enq = run.enqueue_due(app.db, policy, app.now, organisation=org)
     with app.db.transaction():
         outbox.wake_held(app.db, now=app.now)
     report = run.send_due(app.db, app.settings, policy, clock=lambda: app.now,
-                          worker=run.worker_name("remind"))
+                          worker=run.worker_name("remind"), organisation_id=org_id)
     if as_json:
         emit_json({"now": app.now.isoformat(), "queued": [r.key for r in enq.added],
                    **run.summary_json(report)})

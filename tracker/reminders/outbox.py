@@ -133,17 +133,21 @@ def cancel_for_tasks(db: Database, task_ids: Sequence[int], *, now: datetime, re
 
 
 def claim(
-    db: Database, *, worker: str, now: datetime, lease: timedelta, limit: int
+    db: Database, *, worker: str, now: datetime, lease: timedelta, limit: int,
+    organisation_id: int | None = None,
 ) -> list[Row]:
     """Take up to `limit` due rows for `worker` until now + lease.
 
     Call inside a transaction. PostgreSQL: FOR UPDATE SKIP LOCKED, so two
     claimers never wait for or take the same row; SQLite: the write lock of
     BEGIN IMMEDIATE serialises claimers and the outer WHERE re-checks.
+    `organisation_id`: only that organisation's rows.
     """
     free = "status IN ('pending', 'held') AND (claimed_until IS NULL OR claimed_until <= :now)"
-    params = {"me": worker, "until": ts(now + lease), "now": ts(now), "limit": int(limit)}
-    pick = (f"SELECT id FROM outbox WHERE {free} AND next_attempt_at <= :now"
+    params = {"me": worker, "until": ts(now + lease), "now": ts(now), "limit": int(limit),
+              "org": organisation_id}
+    only = "" if organisation_id is None else " AND organisation_id = :org"  # `tracker remind --org`
+    pick = (f"SELECT id FROM outbox WHERE {free} AND next_attempt_at <= :now{only}"
             " ORDER BY next_attempt_at, id LIMIT :limit")
     if db.dialect == "postgresql":
         # A materialised CTE runs the locking SELECT exactly once; inside
@@ -241,13 +245,16 @@ def wake_held(db: Database, *, now: datetime) -> int:
     )
 
 
-def claimable(db: Database, *, now: datetime, limit: int = 1000) -> list[Row]:
+def claimable(
+    db: Database, *, now: datetime, limit: int = 1000, organisation_id: int | None = None
+) -> list[Row]:
     """What a sender would claim now, without claiming (for --dry-run)."""
+    only = "" if organisation_id is None else " AND organisation_id = :org"
     return db.query(
         f"SELECT {_CLAIMED_COLUMNS} FROM outbox WHERE status IN ('pending', 'held')"
-        " AND (claimed_until IS NULL OR claimed_until <= :now) AND next_attempt_at <= :now"
+        f" AND (claimed_until IS NULL OR claimed_until <= :now) AND next_attempt_at <= :now{only}"
         " ORDER BY next_attempt_at, id LIMIT :limit",
-        {"now": ts(now), "limit": limit},
+        {"now": ts(now), "limit": limit, "org": organisation_id},
     )
 
 

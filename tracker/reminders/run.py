@@ -185,9 +185,11 @@ def send_due(
     stop: threading.Event | None = None,
     limit: int | None = None,
     lease: timedelta | None = None,
+    organisation_id: int | None = None,
 ) -> SendReport:
     """Claim due outbox rows batch by batch and send them, until none is due
-    (or `stop` is set). Nothing goes out on a non-working day."""
+    (or `stop` is set). Nothing goes out on a non-working day.
+    `organisation_id`: only that organisation's reminders."""
     report = SendReport()
     now = clock()
     today = now.astimezone(BANGKOK).date()
@@ -207,7 +209,8 @@ def send_due(
         db.execute("PRAGMA synchronous = NORMAL")
     while not (stop and stop.is_set()):
         def take() -> list[dict[str, Any]]:
-            return outbox.claim(db, worker=worker, now=clock(), lease=lease, limit=limit)
+            return outbox.claim(db, worker=worker, now=clock(), lease=lease, limit=limit,
+                                organisation_id=organisation_id)
 
         rows: list[dict[str, Any]] = write(db, take)
         if not rows:
