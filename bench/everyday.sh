@@ -32,10 +32,14 @@ $PY - "$work/h.json" <<'PYEOF'
 import json, statistics, sys
 results = json.load(open(sys.argv[1]))["results"]
 floor = statistics.median(results[0]["times"])
-print(f"{'command':<20} {'median':>9} {'× floor':>8}")
+cpu_floor = results[0]["user"] + results[0]["system"]
+# Wall-clock median, and CPU time (user + system, mean): on a shared machine
+# the second is the steadier of the two.
+print(f"{'command':<20} {'median':>9} {'× floor':>8} {'cpu × floor':>12}")
 for r in results:
     m = statistics.median(r["times"])
-    print(f"{r['command']:<20} {m*1000:7.1f}ms {m/floor:7.2f}×")
+    cpu = (r["user"] + r["system"]) / cpu_floor
+    print(f"{r['command']:<20} {m*1000:7.1f}ms {m/floor:7.2f}× {cpu:11.2f}×")
 PYEOF
 
 # Peak memory of `done` (maximum resident set size).
