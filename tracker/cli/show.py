@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 import click
@@ -19,9 +20,12 @@ pass_app = click.make_pass_decorator(App)
 
 
 def fmt_date(app: App, iso: str | None) -> str:
-    if not iso:
-        return "-"
-    return thai.format_date(date.fromisoformat(iso[:10]), lang=app.lang)
+    return _fmt_date(iso[:10] if iso else None, app.lang)
+
+
+@lru_cache(maxsize=1024)  # a plan's windows share a few dozen dates
+def _fmt_date(day: str | None, lang: str) -> str:
+    return thai.format_date(date.fromisoformat(day), lang=lang) if day else "-"
 
 
 def fmt_when(app: App, iso: str | None) -> str:
