@@ -151,3 +151,19 @@ def test_two_clerks_at_once_both_succeed(db_url: str) -> None:
             assert p.returncode == 0, err
     rows = json.loads(tracker(db_url, "history", "--json").stdout)
     assert sum(1 for r in rows if r["action"] == "progress") == 20
+
+
+def test_a_new_database_is_private(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    env = {**os.environ, "TRACKER_HOME": str(home), "NO_COLOR": "1"}
+    env.pop("TRACKER_DB_URL", None)
+    r = subprocess.run(
+        [sys.executable, "-m", "tracker", "import", str(SAMPLE)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert r.returncode == 0, r.stderr
+    assert (home / "tracker.db").stat().st_mode & 0o777 == 0o600
+    assert home.stat().st_mode & 0o777 == 0o700

@@ -102,7 +102,10 @@ class SqliteDatabase(Database):
             raise DatabaseError(f"ไม่พบฐานข้อมูล (no database at {path})")
         try:
             if create:
-                os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+                # private by default: the database holds names, addresses and notes
+                os.makedirs(os.path.dirname(os.path.abspath(path)), mode=0o700, exist_ok=True)
+                if not os.path.exists(path):  # SQLite gives its -wal/-shm files the same mode
+                    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
             # isolation_level=None: we issue BEGIN ourselves (IMMEDIATE for
             # writes, so two writers queue on the busy timeout instead of
             # failing on a lock upgrade).
