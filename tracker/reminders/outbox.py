@@ -85,51 +85,60 @@ def enqueue(
 
     Idempotent (INSERT … ON CONFLICT (key) DO NOTHING): any number of
     schedulers may run this at once. A new row cancels the older unsent rows
-    of its thread.
+    of its thread. Set-wise: one batched INSERT and one UPDATE for any number
+    of reminders (the daily run queues thousands at a time). When two
+    schedulers store the same key at the same moment, the row exists once and
+    both may count it as theirs (a log figure only).
     """
-    todo = list(reminders)
+    todo = list({r.key: r for r in reminders}.values())
     known = existing_keys(db, [r.key for r in todo])
-    added: list[Reminder] = []
+    added = [r for r in todo if r.key not in known]
+    if not added:
+        return []
     stamp = ts(now)
-    for r in todo:
-        if r.key in known:
-            continue
-        row = db.one(
-            "INSERT INTO outbox (key, thread, kind, organisation_id, task_id, meeting_id, unit,"
-            " detail, due_at, expires_at, status, attempts, next_attempt_at, created_at, updated_at)"
-            " VALUES (:key, :thread, :kind, :org, :task, :meeting, :unit, :detail, :due, :expires,"
-            " 'pending', 0, :due, :now, :now)"
-            " ON CONFLICT (key) DO NOTHING RETURNING id",
+    db.executemany(
+        "INSERT INTO outbox (key, thread, kind, organisation_id, task_id, meeting_id, unit,"
+        " detail, due_at, expires_at, status, attempts, next_attempt_at, created_at, updated_at)"
+        " VALUES (:key, :thread, :kind, :org, :task, :meeting, :unit, :detail, :due, :expires,"
+        " 'pending', 0, :due, :now, :now)"
+        " ON CONFLICT (key) DO NOTHING",
+        [
             {
                 "key": r.key, "thread": r.thread, "kind": r.kind,
                 "org": org_ids.get(r.organisation), "task": r.task_id, "meeting": r.meeting_id,
                 "unit": r.unit, "detail": json.dumps(dict(r.detail), ensure_ascii=False),
                 "due": ts(r.at), "expires": ts(r.expires) if r.expires else None, "now": stamp,
-            },
-        )
-        if row is None:  # another scheduler stored it a moment ago
-            continue
-        added.append(r)
+            }
+            for r in added
+        ],
+    )
+    threads = sorted({r.thread for r in added})
+    for i in range(0, len(threads), 500):
+        marks, params = _in_list("h", threads[i : i + 500])
         db.execute(
-            "UPDATE outbox SET status = 'cancelled', last_error = :why, updated_at = :now"
-            " WHERE thread = :thread AND status IN ('pending', 'held') AND due_at < :due"
-            " AND (claimed_until IS NULL OR claimed_until <= :now)",
-            {"why": f"superseded by {r.key}", "now": stamp, "thread": r.thread, "due": ts(r.at)},
+            "UPDATE outbox SET status = 'cancelled', updated_at = :now, last_error = 'superseded by '"
+            " || (SELECT n.key FROM outbox n WHERE n.thread = outbox.thread ORDER BY n.due_at DESC LIMIT 1)"
+            f" WHERE thread IN ({marks}) AND status IN ('pending', 'held')"
+            " AND (claimed_until IS NULL OR claimed_until <= :now)"
+            " AND due_at < (SELECT MAX(n.due_at) FROM outbox n WHERE n.thread = outbox.thread)",
+            {**params, "now": stamp},
         )
     return added
 
 
 def cancel_for_tasks(db: Database, task_ids: Sequence[int], *, now: datetime, reason: str) -> int:
     """Cancel the unsent rows of tasks that are done or cancelled."""
-    if not task_ids:
-        return 0
-    marks, params = _in_list("t", [int(t) for t in task_ids])
-    return db.execute(
-        f"UPDATE outbox SET status = 'cancelled', last_error = :why, updated_at = :now"
-        f" WHERE task_id IN ({marks}) AND status IN ('pending', 'held')"
-        " AND (claimed_until IS NULL OR claimed_until <= :now)",
-        {**params, "why": reason, "now": ts(now)},
-    )
+    ids = [int(t) for t in task_ids]
+    n = 0
+    for i in range(0, len(ids), 500):
+        marks, params = _in_list("t", ids[i : i + 500])
+        n += db.execute(
+            f"UPDATE outbox SET status = 'cancelled', last_error = :why, updated_at = :now"
+            f" WHERE task_id IN ({marks}) AND status IN ('pending', 'held')"
+            " AND (claimed_until IS NULL OR claimed_until <= :now)",
+            {**params, "why": reason, "now": ts(now)},
+        )
+    return n
 
 
 def claim(

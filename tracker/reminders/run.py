@@ -86,17 +86,26 @@ class Due:
     closed_task_ids: list[int]  # done or cancelled: their queued rows are cancelled
 
 
-def plan_due(db: Database, policy: Policy, now: datetime, plan_id: int) -> Due:
-    """What the policy says for one plan at `now` (three queries)."""
+PLANS_AT_A_TIME = 200
+
+
+def plans_due(db: Database, policy: Policy, now: datetime, plan_ids: Sequence[int]) -> Due:
+    """What the policy says for these plans at `now`: three queries whatever
+    their number (call with a bounded batch: memory follows the batch)."""
     from tracker.services.meetings import list_meetings
     from tracker.services.tasks import list_tasks
 
-    tasks = list_tasks(db, now=now, plan_id=plan_id, with_children=False)
+    tasks = list_tasks(db, now=now, plan_ids=plan_ids, with_children=False)
     activity = last_activity(db, [t["id"] for t in tasks])
-    meetings = list_meetings(db, plan_id=plan_id)
+    meetings = list_meetings(db, plan_ids=plan_ids)
     reminders = due(tasks, meetings, policy, now, activity=activity)
     closed = [int(t["id"]) for t in tasks if t["status"] in ("done", "cancelled")]
     return Due(reminders, closed)
+
+
+def plan_due(db: Database, policy: Policy, now: datetime, plan_id: int) -> Due:
+    """What the policy says for one plan at `now`."""
+    return plans_due(db, policy, now, [plan_id])
 
 
 @dataclass
@@ -112,9 +121,10 @@ def enqueue_due(db: Database, policy: Policy, now: datetime, *, organisation: st
                 dry_run: bool = False, keep_due: bool = True) -> EnqueueReport:
     """Queue every reminder due at `now` that is not queued yet (idempotent).
 
-    One short transaction per plan (decide, then store): a daemon never holds
-    SQLite's write lock for the whole database's worth of work, and a crash
-    half-way leaves whole plans done. `keep_due=False` keeps only counts,
+    One short transaction per batch of plans (decide, then store, a handful
+    of statements whatever the batch holds): a daemon never holds SQLite's
+    write lock for the whole database's worth of work, memory follows the
+    batch, not the database, and a crash half-way leaves whole plans done. `keep_due=False` keeps only counts,
     not the reminders themselves (the daemon's daily run at scale).
     """
     report = EnqueueReport()
@@ -126,16 +136,18 @@ def enqueue_due(db: Database, policy: Policy, now: datetime, *, organisation: st
     plan_rows = db.query(
         "SELECT p.id, o.id AS org_id, o.name AS org FROM plans p"
         " JOIN organisations o ON o.id = p.organisation_id" + where + " ORDER BY p.id", params)
-    for plan in plan_rows:
-        plan_id, org_ids = int(plan["id"]), {str(plan["org"]): int(plan["org_id"])}
+    for i in range(0, len(plan_rows), PLANS_AT_A_TIME):
+        chunk = plan_rows[i : i + PLANS_AT_A_TIME]
+        ids = [int(p["id"]) for p in chunk]
+        org_ids = {str(p["org"]): int(p["org_id"]) for p in chunk}
         if dry_run:
-            d = plan_due(db, policy, now, plan_id)
+            d = plans_due(db, policy, now, ids)
             known = outbox.existing_keys(db, [r.key for r in d.reminders])
             added = [r for r in d.reminders if r.key not in known]
         else:
-            def step(plan_id: int = plan_id, org_ids: dict[str, int] = org_ids
+            def step(ids: list[int] = ids, org_ids: dict[str, int] = org_ids
                      ) -> tuple[Due, list[Reminder], int]:
-                d = plan_due(db, policy, now, plan_id)
+                d = plans_due(db, policy, now, ids)
                 added = outbox.enqueue(db, d.reminders, org_ids=org_ids, now=now)
                 gone = outbox.cancel_for_tasks(
                     db, d.closed_task_ids, now=now, reason="งานเสร็จหรือถูกยกเลิก (task done or cancelled)")
@@ -143,7 +155,7 @@ def enqueue_due(db: Database, policy: Policy, now: datetime, *, organisation: st
 
             d, added, gone = write(db, step)
             report.cancelled += gone
-        report.plans += 1
+        report.plans += len(chunk)
         report.queued += len(added)
         if keep_due:
             report.due += d.reminders

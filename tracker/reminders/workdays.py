@@ -36,6 +36,11 @@ class WorkCalendar:
         self.country = country
         self.categories = tuple(categories)
         self._years: dict[int, dict[date, str]] = {}
+        # The policy asks the same few dates for every task (windows end on
+        # month ends): remembering the answers makes a daily run over 80,000
+        # tasks cheap. A season is a few hundred distinct days.
+        self._before: dict[tuple[date, int], date] = {}
+        self._next: dict[date, date] = {}
 
     def _holidays(self, year: int) -> dict[date, str]:
         found = self._years.get(year)
@@ -57,9 +62,13 @@ class WorkCalendar:
     def next_working_day(self, day: date, *, inclusive: bool = True) -> date:
         """`day` itself when it is a working day (inclusive), else the next one."""
         d = day if inclusive else day + timedelta(days=1)
-        while not self.is_working_day(d):
-            d += timedelta(days=1)
-        return d
+        found = self._next.get(d)
+        if found is None:
+            found = d
+            while not self.is_working_day(found):
+                found += timedelta(days=1)
+            self._next[d] = found
+        return found
 
     def previous_working_day(self, day: date, *, inclusive: bool = False) -> date:
         d = day if inclusive else day - timedelta(days=1)
@@ -71,10 +80,13 @@ class WorkCalendar:
         """The n-th working day strictly before `day` (n >= 1)."""
         if n < 1:
             raise ValueError("n must be at least 1")
-        d = day
-        for _ in range(n):
-            d = self.previous_working_day(d)
-        return d
+        found = self._before.get((day, n))
+        if found is None:
+            found = day
+            for _ in range(n):
+                found = self.previous_working_day(found)
+            self._before[(day, n)] = found
+        return found
 
     def working_days_after(self, day: date, n: int) -> date:
         """The n-th working day strictly after `day` (n >= 1)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import Any
 
@@ -37,16 +38,13 @@ _SELECT = (
 
 
 def list_meetings(
-    db: Database, *, organisation: str | None = None, plan_id: int | None = None
+    db: Database, *, organisation: str | None = None, plan_ids: Sequence[int] | None = None
 ) -> list[dict[str, Any]]:
     clauses = ["o.name = :org"] if organisation else []
-    if plan_id is not None:
-        clauses.append("m.plan_id = :plan")
+    if plan_ids is not None:  # the daily reminder run, a batch of plans at a time
+        clauses.append(f"m.plan_id IN ({','.join(str(int(p)) for p in plan_ids) or 'NULL'})")
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-    return [
-        _json(r)
-        for r in db.query(_SELECT + where + " ORDER BY m.month, m.id", {"org": organisation, "plan": plan_id})
-    ]
+    return [_json(r) for r in db.query(_SELECT + where + " ORDER BY m.month, m.id", {"org": organisation})]
 
 
 def get_meeting(db: Database, meeting_id: int) -> dict[str, Any]:

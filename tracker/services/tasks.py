@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -138,6 +139,7 @@ def list_tasks(
     owner: str | None = None,
     organisation: str | None = None,
     plan_id: int | None = None,
+    plan_ids: Sequence[int] | None = None,
     with_children: bool = True,
     brief: bool = False,
 ) -> list[dict[str, Any]]:
@@ -154,6 +156,8 @@ def list_tasks(
     if plan_id is not None:
         clauses.append("t.plan_id = :plan_id")
         params["plan_id"] = plan_id
+    if plan_ids is not None:  # the daily reminder run, a batch of plans at a time
+        clauses.append(f"t.plan_id IN ({','.join(str(int(p)) for p in plan_ids) or 'NULL'})")
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
     rows = _load(db, where, params, _BRIEF_COLUMNS if brief else _TASK_COLUMNS)
     today = now.astimezone(BANGKOK).date()
