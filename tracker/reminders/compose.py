@@ -169,9 +169,11 @@ class Composer:
         if not wanted:
             return
         for i in range(0, len(wanted), 500):
-            ids = ",".join(str(t) for t in wanted[i : i + 500])
+            from tracker.reminders.outbox import member
+
+            where, params = member(self.db, "id", wanted[i : i + 500], "t")
             plans = {int(r["plan_id"]) for r in self.db.query(
-                f"SELECT DISTINCT plan_id FROM tasks WHERE id IN ({ids})")}
+                f"SELECT DISTINCT plan_id FROM tasks WHERE {where}", params)}
             for plan_id in sorted(plans):
                 for t in list_tasks(self.db, now=self.now, plan_id=plan_id, with_children=False):
                     self._tasks.setdefault(int(t["id"]), t)

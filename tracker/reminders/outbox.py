@@ -64,17 +64,26 @@ def backoff(attempts: int) -> timedelta:
     return min(wait, RETRY_MAX)
 
 
-def _in_list(prefix: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
-    names = [f"{prefix}{i}" for i in range(len(values))]
-    return ", ".join(f":{n}" for n in names), dict(zip(names, values, strict=True))
+def member(db: Database, column: str, values: Sequence[Any], name: str) -> tuple[str, dict[str, Any]]:
+    """`column` is one of `values`, as SQL and parameters.
+
+    PostgreSQL gets one array parameter (`= ANY(:name)`): the statement text
+    is the same for any list, so SQLAlchemy's compiled-statement cache holds
+    one entry instead of one per list (a daemon's memory grew with the number
+    of tasks through that cache). SQLite gets one placeholder a value.
+    """
+    if db.dialect == "postgresql":
+        return f"{column} = ANY(:{name})", {name: list(values)}
+    names = [f"{name}{i}" for i in range(len(values))]
+    return f"{column} IN ({', '.join(':' + n for n in names)})", dict(zip(names, values, strict=True))
 
 
 def existing_keys(db: Database, keys: Sequence[str]) -> set[str]:
     found: set[str] = set()
     for i in range(0, len(keys), 500):
         chunk = keys[i : i + 500]
-        marks, params = _in_list("k", chunk)
-        found |= {r["key"] for r in db.query(f"SELECT key FROM outbox WHERE key IN ({marks})", params)}
+        where, params = member(db, "key", chunk, "k")
+        found |= {r["key"] for r in db.query(f"SELECT key FROM outbox WHERE {where}", params)}
     return found
 
 
@@ -114,11 +123,11 @@ def enqueue(
     )
     threads = sorted({r.thread for r in added})
     for i in range(0, len(threads), 500):
-        marks, params = _in_list("h", threads[i : i + 500])
+        where, params = member(db, "thread", threads[i : i + 500], "h")
         db.execute(
             "UPDATE outbox SET status = 'cancelled', updated_at = :now, last_error = 'superseded by '"
             " || (SELECT n.key FROM outbox n WHERE n.thread = outbox.thread ORDER BY n.due_at DESC LIMIT 1)"
-            f" WHERE thread IN ({marks}) AND status IN ('pending', 'held')"
+            f" WHERE {where} AND status IN ('pending', 'held')"
             " AND (claimed_until IS NULL OR claimed_until <= :now)"
             " AND due_at < (SELECT MAX(n.due_at) FROM outbox n WHERE n.thread = outbox.thread)",
             {**params, "now": stamp},
@@ -131,10 +140,10 @@ def cancel_for_tasks(db: Database, task_ids: Sequence[int], *, now: datetime, re
     ids = [int(t) for t in task_ids]
     n = 0
     for i in range(0, len(ids), 500):
-        marks, params = _in_list("t", ids[i : i + 500])
+        where, params = member(db, "task_id", ids[i : i + 500], "t")
         n += db.execute(
             f"UPDATE outbox SET status = 'cancelled', last_error = :why, updated_at = :now"
-            f" WHERE task_id IN ({marks}) AND status IN ('pending', 'held')"
+            f" WHERE {where} AND status IN ('pending', 'held')"
             " AND (claimed_until IS NULL OR claimed_until <= :now)",
             {**params, "why": reason, "now": ts(now)},
         )
@@ -184,12 +193,12 @@ def mark_sent(
     db: Database, ids: Sequence[int], *, worker: str, now: datetime, recipients: Sequence[str],
     message_id: str, subject: str,
 ) -> int:
-    marks, params = _in_list("i", list(ids))
+    where, params = member(db, "id", [int(i) for i in ids], "i")
     return db.execute(
         f"UPDATE outbox SET status = 'sent', sent_at = :now, attempts = attempts + 1,"
         f" recipients = :to, message_id = :mid, subject = :subject, last_error = NULL,"
         f" claimed_by = NULL, claimed_until = NULL, updated_at = :now"
-        f" WHERE id IN ({marks}) AND claimed_by = :me",
+        f" WHERE {where} AND claimed_by = :me",
         {**params, "now": ts(now), "to": json.dumps(list(recipients)), "mid": message_id,
          "subject": subject, "me": worker},
     )
@@ -207,11 +216,11 @@ def mark_retry(db: Database, row: Row, *, worker: str, now: datetime, error: str
 
 
 def mark_failed(db: Database, ids: Sequence[int], *, worker: str, now: datetime, error: str) -> int:
-    marks, params = _in_list("i", list(ids))
+    where, params = member(db, "id", [int(i) for i in ids], "i")
     return db.execute(
         f"UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = :error,"
         f" claimed_by = NULL, claimed_until = NULL, updated_at = :now"
-        f" WHERE id IN ({marks}) AND claimed_by = :me",
+        f" WHERE {where} AND claimed_by = :me",
         {**params, "error": error, "now": ts(now), "me": worker},
     )
 
@@ -238,10 +247,10 @@ def release(db: Database, ids: Sequence[int], *, worker: str, now: datetime) -> 
     """Give claimed rows back untouched (a clean stop, a lease about to end)."""
     if not ids:
         return 0
-    marks, params = _in_list("i", list(ids))
+    where, params = member(db, "id", [int(i) for i in ids], "i")
     return db.execute(
         f"UPDATE outbox SET claimed_by = NULL, claimed_until = NULL, updated_at = :now"
-        f" WHERE id IN ({marks}) AND claimed_by = :me",
+        f" WHERE {where} AND claimed_by = :me",
         {**params, "now": ts(now), "me": worker},
     )
 

@@ -69,13 +69,15 @@ def last_activity(db: Database, task_ids: Sequence[int]) -> dict[int, datetime]:
     """When someone last recorded work on each task (for the nudge rule)."""
     if not task_ids:
         return {}
-    ids = ",".join(str(int(t)) for t in task_ids)
+    found: dict[int, datetime] = {}
     acts = ",".join(f"'{a}'" for a in ACTIVITY)
-    rows = db.query(
-        f"SELECT task_id, MAX(at) AS at FROM history WHERE task_id IN ({ids})"
-        f" AND action IN ({acts}) GROUP BY task_id"
-    )
-    return {int(r["task_id"]): from_ts(str(r["at"])) for r in rows}
+    ids = [int(t) for t in task_ids]
+    for i in range(0, len(ids), 500):
+        where, params = outbox.member(db, "task_id", ids[i : i + 500], "t")
+        for r in db.query(f"SELECT task_id, MAX(at) AS at FROM history WHERE {where}"
+                          f" AND action IN ({acts}) GROUP BY task_id", params):
+            found[int(r["task_id"])] = from_ts(str(r["at"]))
+    return found
 
 
 @dataclass

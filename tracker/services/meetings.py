@@ -42,9 +42,14 @@ def list_meetings(
 ) -> list[dict[str, Any]]:
     clauses = ["o.name = :org"] if organisation else []
     if plan_ids is not None:  # the daily reminder run, a batch of plans at a time
-        clauses.append(f"m.plan_id IN ({','.join(str(int(p)) for p in plan_ids) or 'NULL'})")
+        # one array parameter on PostgreSQL: one statement text for any batch
+        if db.dialect == "postgresql":
+            clauses.append("m.plan_id = ANY(:plan_ids)")
+        else:
+            clauses.append(f"m.plan_id IN ({','.join(str(int(p)) for p in plan_ids) or 'NULL'})")
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-    return [_json(r) for r in db.query(_SELECT + where + " ORDER BY m.month, m.id", {"org": organisation})]
+    params = {"org": organisation, "plan_ids": [int(p) for p in plan_ids or ()]}
+    return [_json(r) for r in db.query(_SELECT + where + " ORDER BY m.month, m.id", params)]
 
 
 def get_meeting(db: Database, meeting_id: int) -> dict[str, Any]:

@@ -157,7 +157,13 @@ def list_tasks(
         clauses.append("t.plan_id = :plan_id")
         params["plan_id"] = plan_id
     if plan_ids is not None:  # the daily reminder run, a batch of plans at a time
-        clauses.append(f"t.plan_id IN ({','.join(str(int(p)) for p in plan_ids) or 'NULL'})")
+        # one array parameter on PostgreSQL: one statement text (and one
+        # cached compilation) for any batch
+        if db.dialect == "postgresql":
+            clauses.append("t.plan_id = ANY(:plan_ids)")
+            params["plan_ids"] = [int(p) for p in plan_ids]
+        else:
+            clauses.append(f"t.plan_id IN ({','.join(str(int(p)) for p in plan_ids) or 'NULL'})")
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
     rows = _load(db, where, params, _BRIEF_COLUMNS if brief else _TASK_COLUMNS)
     today = now.astimezone(BANGKOK).date()
