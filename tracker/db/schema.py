@@ -190,6 +190,11 @@ outbox = sa.Table(
     sa.Column("updated_at", TS, nullable=False),
 )
 sa.Index("ix_outbox_status_next", outbox.c.status, outbox.c.next_attempt_at)
+# The claim: the oldest due rows still to send, in order, stopping at LIMIT;
+# partial, so its size follows what is waiting, not the season's history.
+_waiting = sa.text("status IN ('pending', 'held')")
+sa.Index("ix_outbox_waiting", outbox.c.next_attempt_at, outbox.c.id,
+         postgresql_where=_waiting, sqlite_where=_waiting)
 sa.Index("ix_outbox_thread", outbox.c.thread)
 sa.Index("ix_outbox_task", outbox.c.task_id)
 
