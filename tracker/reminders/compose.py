@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.message import Message
+from functools import lru_cache
 from typing import Any
 
 from tracker import thai
@@ -71,18 +72,26 @@ def no_address_reason(unit: str | None) -> str:
             f"({who} has no e-mail address: use `tracker unit set`)")
 
 
+@lru_cache(maxsize=8)
+def _environment(templates: str | None) -> Any:
+    """One template environment per folder for the life of the process: the
+    daemon composes a batch every sweep, and a fresh environment would compile
+    every template again each time (Jinja2 still reloads a file that changed)."""
+    from tracker.templating import environment
+
+    return environment(templates)
+
+
 class Composer:
     """Renders mails with one template environment and per-batch caches."""
 
     def __init__(self, db: Database, settings: Settings, policy: Policy, now: datetime) -> None:
-        from tracker.templating import environment
-
         self.db = db
         self.settings = settings
         self.policy = policy
         self.now = now
         self.lang = policy.lang
-        self.env = environment(policy.templates)
+        self.env = _environment(policy.templates)
         self.sender = parse_sender(settings.mail.sender)
         self._tasks: dict[int, dict[str, Any] | None] = {}
         self._emails: dict[tuple[int, str], list[str]] = {}
