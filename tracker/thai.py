@@ -450,7 +450,7 @@ def _resolve(left: _Point, right: _Point, fiscal_year: int, source: str) -> tupl
     if lm is None:  # "1 - 15 มี.ค. 66": the left end shares the right's month
         lm, ly = rm, ry
     if ly is None:
-        if ry is None:
+        if ry is None:  # noqa: SIM108 - two cases read better than a nested conditional
             ly = _fiscal_month_year(lm, fiscal_year, source)
         else:
             ly = ry if lm <= rm else ry - 1
