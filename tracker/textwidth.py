@@ -36,10 +36,12 @@ def _char_width(ch: str) -> int:
     return w
 
 
-@lru_cache(maxsize=8192)  # table cells repeat: units, windows, statuses
 def width(text: str) -> int:
-    if text.isascii():
-        return len(text)
+    return len(text) if text.isascii() else _width(text)
+
+
+@lru_cache(maxsize=8192)  # table cells repeat: units, windows, statuses
+def _width(text: str) -> int:
     if max(text) < _WIDE_FROM:
         return len(text.translate(_zero()))
     return sum(map(_char_width, text))

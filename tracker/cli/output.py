@@ -35,7 +35,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, shrink: int 
     """Columns padded by display width. On a terminal, column `shrink` is cut to
     fit its width; into a pipe or a file every cell goes whole."""
     cols = len(headers)
-    cells = [[(c, width(_plain(c))) for c in r] for r in rows]
+    measure = (lambda c: width(_plain(c))) if use_colour() else width
+    cells = [[(c, measure(c)) for c in r] for r in rows]
     widths = [max([width(headers[i])] + [r[i][1] for r in cells]) for i in range(cols)]
     if shrink is not None and sys.stdout.isatty():
         room = os.get_terminal_size().columns
@@ -50,8 +51,15 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, shrink: int 
         "  ".join(pad(h, widths[i]) for i, h in enumerate(headers)).rstrip(),
         "  ".join("─" * w for w in widths),
     ]
+    # ljust to the display width plus the cells the marks do not take: one
+    # C-level call per cell (a 1,000-row list is the everyday case).
+    last = cols - 1
     for r in cells:
-        lines.append("  ".join(c + " " * (widths[i] - w) for i, (c, w) in enumerate(r)).rstrip())
+        lines.append(
+            "  ".join(
+                c if i == last else c.ljust(widths[i] + len(c) - w) for i, (c, w) in enumerate(r)
+            ).rstrip()
+        )
     return "\n".join(lines)
 
 
