@@ -118,3 +118,10 @@ def test_reminders_never_cross_organisations(two: Any, tmp_path: Path) -> None:
 def test_remind_unknown_org_is_an_error(two: Any) -> None:
     r = two("remind", "--org", "เทศบาลที่ไม่มี", now="2023-01-03T09:00")
     assert r.code == 1 and "error:" in r.err
+
+
+def test_report_without_org_asks_which(two: Any) -> None:
+    r = two("report", "--format", "text", now="2023-03-20T09:00")
+    assert r.code == 1
+    assert r.err.startswith("error: ")
+    assert "--org" in r.err

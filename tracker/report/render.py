@@ -47,6 +47,12 @@ def load_report(
     from tracker.services import meetings, plans, tasks
 
     if meeting_id is None:
+        if organisation is None:
+            # With several organisations "the next meeting" is ambiguous: the
+            # same rule as `unit set` (the only one, or say which).
+            from tracker.services.units import organisation_id
+
+            organisation_id(db, None)
         found = meetings.list_meetings(db, organisation=organisation)
         meeting = choose_meeting(found, now.astimezone(BANGKOK).date())
         if meeting is None:
