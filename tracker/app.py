@@ -7,7 +7,6 @@ pays only for what it touches.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -19,15 +18,25 @@ if TYPE_CHECKING:
     from tracker.config import Settings
 
 
-@dataclass
 class App:
-    now: datetime
-    db_url: str = field(default_factory=default_url)
-    config_path: Path | None = None
-    actor_override: str | None = None
-    lang: str = "th"
-    _db: Database | None = None
-    _settings: Settings | None = None
+    """What one command run works with. A plain class, not a dataclass: making a
+    dataclass costs a millisecond of start-up that every command would pay."""
+
+    def __init__(
+        self,
+        now: datetime,
+        db_url: str | None = None,
+        config_path: Path | None = None,
+        actor_override: str | None = None,
+        lang: str = "th",
+    ) -> None:
+        self.now = now
+        self.db_url = db_url or default_url()
+        self.config_path = config_path
+        self.actor_override = actor_override
+        self.lang = lang
+        self._db: Database | None = None
+        self._settings: Settings | None = None
 
     @property
     def db(self) -> Database:
