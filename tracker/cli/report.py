@@ -12,6 +12,7 @@ from tracker.app import App
 from tracker.errors import InvalidInput
 
 pass_app = click.make_pass_decorator(App)
+MAX_WARNINGS = 10
 
 
 @click.command()
@@ -94,5 +95,12 @@ def report(
             raise InvalidInput(f"เขียนไฟล์ไม่ได้ (cannot write {output}: {exc.strerror})") from None
         click.echo(f"เขียนรายงานแล้ว: {output}" if language == "th" else f"report written: {output}")
     # Last, so they are the final lines a person sees: nobody prints an incomplete report unawares.
-    for line in warnings(value, language):
+    # Name the first few; a plan of hundreds of measures must not bury the
+    # terminal (the document itself marks every empty field).
+    lines = warnings(value, language)
+    for line in lines[:MAX_WARNINGS]:
         click.echo(f"warning: {line}", err=True)
+    if len(lines) > MAX_WARNINGS:
+        more = len(lines) - MAX_WARNINGS
+        click.echo(f"warning: และอีก {more} มาตรการที่ยังบันทึกไม่ครบ" if language == "th"
+                   else f"warning: and {more} more measures with empty fields", err=True)
