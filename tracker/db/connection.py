@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -45,29 +46,35 @@ def _norm(value: Any) -> Any:
     return value
 
 
-class Database:
+class Database(ABC):
     """What services use. Subclasses differ only in how they reach the server."""
 
     dialect: str
     url: str
 
+    @abstractmethod
     def query(self, sql: str, params: Params | None = None) -> list[Row]:
-        raise NotImplementedError
+        """Rows as dicts; dates and timestamps as canonical ISO text."""
 
+    @abstractmethod
     def execute(self, sql: str, params: Params | None = None) -> int:
         """Run a statement; the number of rows it changed."""
-        raise NotImplementedError
 
+    @abstractmethod
     def executemany(self, sql: str, params: list[dict[str, Any]]) -> None:
-        raise NotImplementedError
+        """Run one statement for each parameter set."""
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        raise NotImplementedError
-        yield
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[None]:
+        """One unit of work: committed when the block ends, rolled back on an error."""
 
+    @abstractmethod
     def close(self) -> None:
-        raise NotImplementedError
+        """Release the connection."""
+
+    @abstractmethod
+    def revision(self) -> str | None:
+        """The schema revision stored in the database, or None for a new one."""
 
     # conveniences shared by both backends
     def one(self, sql: str, params: Params | None = None) -> Row | None:
@@ -84,10 +91,6 @@ class Database:
         if row is None:
             raise DatabaseError("INSERT returned no row")
         return int(row["id"])
-
-    def revision(self) -> str | None:
-        """The schema revision stored in the database, or None for a new one."""
-        raise NotImplementedError
 
 
 class SqliteDatabase(Database):
