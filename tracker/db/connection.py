@@ -64,9 +64,29 @@ class Database(ABC):
     def executemany(self, sql: str, params: list[dict[str, Any]]) -> None:
         """Run one statement for each parameter set."""
 
+    _depth = 0
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One unit of work: committed when the block ends, rolled back on an error.
+        A transaction opened inside another joins it."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._depth = 1
+        try:
+            with self._outermost():
+                yield
+        finally:
+            self._depth = 0
+
     @abstractmethod
-    def transaction(self) -> AbstractContextManager[None]:
-        """One unit of work: committed when the block ends, rolled back on an error."""
+    def _outermost(self) -> AbstractContextManager[None]:
+        """Begin, then commit or roll back, the outermost transaction."""
 
     @abstractmethod
     def close(self) -> None:
@@ -117,7 +137,6 @@ class SqliteDatabase(Database):
             self.conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as exc:
             raise DatabaseError(f"เปิดฐานข้อมูลไม่ได้ (cannot open database {path}: {exc})") from exc
-        self._depth = 0
 
     def _run(self, sql: str, params: Params | None) -> sqlite3.Cursor:
         try:
@@ -144,28 +163,17 @@ class SqliteDatabase(Database):
             raise _sqlite_error(exc, self.path) from exc
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        if self._depth:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-            return
+    def _outermost(self) -> Iterator[None]:
         self._run("BEGIN IMMEDIATE", None)
-        self._depth = 1
         try:
             yield
         except BaseException:
             self.conn.rollback()
             raise
-        else:
-            try:
-                self.conn.commit()
-            except sqlite3.OperationalError as exc:
-                raise _sqlite_error(exc, self.path) from exc
-        finally:
-            self._depth = 0
+        try:
+            self.conn.commit()
+        except sqlite3.OperationalError as exc:
+            raise _sqlite_error(exc, self.path) from exc
 
     def close(self) -> None:
         self.conn.close()
@@ -219,7 +227,6 @@ class SqlAlchemyDatabase(Database):
                 f"เชื่อมต่อฐานข้อมูลไม่ได้ (cannot connect to {_safe_url(url)}: {type(exc).__name__})"
             ) from exc
         self.dialect = self.engine.dialect.name
-        self._depth = 0
 
     def _run(self, sql: str, params: Params | None) -> Any:
         from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -245,22 +252,11 @@ class SqlAlchemyDatabase(Database):
             self.conn.execute(self._sa.text(sql), params)
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        if self._depth:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-            return
+    def _outermost(self) -> Iterator[None]:
         if self.conn.in_transaction():  # an implicit read transaction: end it
             self.conn.rollback()
-        self._depth = 1
-        try:
-            with self.conn.begin():
-                yield
-        finally:
-            self._depth = 0
+        with self.conn.begin():
+            yield
 
     def close(self) -> None:
         self.conn.close()
