@@ -13,6 +13,10 @@ class NotFound(TrackerError):
     """An id that names nothing."""
 
 
+# Said wherever a command needs a plan and the database has none yet.
+NO_PLAN_YET = "ยังไม่มีแผนในฐานข้อมูล ใช้ tracker import ก่อน (no plan imported yet: run `tracker import FILE`)"
+
+
 class InvalidInput(TrackerError):
     """A value a person typed that cannot be understood (date, percentage, id)."""
 

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from tracker.db.connection import Database
-from tracker.errors import NotFound
+from tracker.errors import NO_PLAN_YET, NotFound
 
 
 def list_plans(db: Database, *, organisation: str | None = None) -> list[dict[str, Any]]:
@@ -26,9 +26,7 @@ def latest_plan_id(db: Database, *, organisation: str | None = None) -> int:
         {"org": organisation},
     )
     if row is None:
-        raise NotFound(
-            "ยังไม่มีแผนในฐานข้อมูล ใช้ tracker import ก่อน (no plan imported yet: run `tracker import FILE`)"
-        )
+        raise NotFound(NO_PLAN_YET)
     return int(row["id"])
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from tracker.db.connection import Database, ts
-from tracker.errors import InvalidInput, NotFound
+from tracker.errors import NO_PLAN_YET, InvalidInput, NotFound
 from tracker.services import history
 
 # Deliberately plain: one local@domain, no display name, nothing that could
@@ -32,9 +32,7 @@ def organisation_id(db: Database, name: str | None) -> int:
         return int(row["id"])
     rows = db.query("SELECT id, name FROM organisations ORDER BY id LIMIT 2")
     if not rows:
-        raise NotFound(
-            "ยังไม่มีแผนในฐานข้อมูล ใช้ tracker import ก่อน (no plan imported yet: run `tracker import FILE`)"
-        )
+        raise NotFound(NO_PLAN_YET)
     if len(rows) > 1:
         raise InvalidInput("มีหลายหน่วยงาน ระบุ --org (several organisations: say which with --org)")
     return int(rows[0]["id"])
