@@ -29,6 +29,7 @@ class App:
         config_path: Path | None = None,
         actor_override: str | None = None,
         lang: str = "th",
+        settings: Settings | None = None,
     ) -> None:
         self.now = now
         self.db_url = db_url or default_url()
@@ -36,7 +37,7 @@ class App:
         self.actor_override = actor_override
         self.lang = lang
         self._db: Database | None = None
-        self._settings: Settings | None = None
+        self._settings = settings  # None: read from config_path on first use
 
     @property
     def db(self) -> Database:

@@ -52,13 +52,16 @@ def demo(outer: App, directory: Path | None) -> None:
         db_file.unlink()  # a demo always starts from nothing
     from tracker.config import MailSettings, Settings
 
-    app = App(
-        now=_at("2022-12-15T09:00"), db_url=f"sqlite:///{db_file}", lang=outer.lang, actor_override="demo"
-    )
     # The embedded defaults, whatever the user's config says: mail as .eml files.
     outbox_dir = folder / "outbox"
-    app._settings = Settings(
-        mail=MailSettings(transport="file", outbox_dir=outbox_dir, sender="tracker@bangchakreng.example")
+    app = App(
+        now=_at("2022-12-15T09:00"),
+        db_url=f"sqlite:///{db_file}",
+        lang=outer.lang,
+        actor_override="demo",
+        settings=Settings(
+            mail=MailSettings(transport="file", outbox_dir=outbox_dir, sender="tracker@bangchakreng.example")
+        ),
     )
     th = app.lang == "th"
 
