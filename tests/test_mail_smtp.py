@@ -20,7 +20,7 @@ import pytest
 from tests.mail_support import PASSWORD, SENDER, USER, decode_header_strict, raw_headers, smtp_server
 from tracker.clock import BANGKOK
 from tracker.config import MailSettings
-from tracker.mail.message import Attachment, build, message_id, parse_sender, to_bytes
+from tracker.mail.message import Attachment, Mail, build, message_id, parse_sender
 from tracker.mail.transports import (
     ConsoleTransport,
     FileTransport,
@@ -42,7 +42,7 @@ def message(
     to: tuple[str, ...] = ("palad@example.go.th",),
     subject: str = THAI_SUBJECT,
     attachments: tuple[Attachment, ...] = (),
-) -> email.message.Message:
+) -> Mail:
     sender = parse_sender(SENDER)
     return build(
         sender=sender,
@@ -80,7 +80,7 @@ def test_starttls_auth_one_connection_per_batch(tmp_path: Path) -> None:
         t = SmtpTransport(settings(port), ssl_context=client_ctx(ca))
         with t.session() as s:
             for i in range(5):
-                s.send(message(f"nudge:t{i}:2023-01-16:aa"), ["palad@example.go.th"])
+                s.send(message(f"nudge:t{i}:2023-01-16:aa"))
         assert s.connections == 1
     assert len(rec.arrivals) == 5
     assert len({a.peer for a in rec.arrivals}) == 1  # one TCP connection carried all five
@@ -89,7 +89,7 @@ def test_starttls_auth_one_connection_per_batch(tmp_path: Path) -> None:
 def test_thai_subject_and_sender_survive_the_bytes(tmp_path: Path) -> None:
     with smtp_server(tmp_path) as (rec, port, ca):  # noqa: SIM117 - the session needs the port
         with SmtpTransport(settings(port), ssl_context=client_ctx(ca)).session() as s:
-            s.send(message(), ["palad@example.go.th"])
+            s.send(message())
     raw = rec.arrivals[0].raw
     assert max(raw) < 128  # 7-bit clean: no relay needs 8BITMIME or SMTPUTF8
     h = raw_headers(raw)
@@ -112,8 +112,8 @@ def test_message_id_is_stable_and_attachment_makes_mixed() -> None:
         )
     )
     b = message()
-    assert a["Message-ID"] == b["Message-ID"]
-    parsed = email.message_from_bytes(to_bytes(a), policy=email.policy.default)
+    assert a.message_id == b.message_id
+    parsed = email.message_from_bytes(a.data, policy=email.policy.default)
     assert parsed.get_content_type() == "multipart/mixed"
     assert parsed.get_body(("plain",)).get_content().startswith("เรียน สำนักปลัดฯ")  # type: ignore[union-attr]
     att = next(parsed.iter_attachments())
@@ -131,7 +131,7 @@ def test_message_id_is_stable_and_attachment_makes_mixed() -> None:
 def test_no_header_injection(tmp_path: Path, evil: str) -> None:
     with smtp_server(tmp_path) as (rec, port, ca):  # noqa: SIM117 - the session needs the port
         with SmtpTransport(settings(port), ssl_context=client_ctx(ca)).session() as s:
-            s.send(message(subject=f"[ITA] {evil}"), ["palad@example.go.th"])
+            s.send(message(subject=f"[ITA] {evil}"))
     arrival = rec.arrivals[0]
     h = raw_headers(arrival.raw)
     assert "bcc" not in h and "x-injected" not in h
@@ -150,7 +150,7 @@ def test_bad_recipient_address_refused_before_sending() -> None:
 def test_implicit_tls(tmp_path: Path) -> None:
     with smtp_server(tmp_path, implicit_tls=True) as (rec, port, ca):  # noqa: SIM117 - the session needs the port
         with SmtpTransport(settings(port, security="ssl"), ssl_context=client_ctx(ca)).session() as s:
-            s.send(message(), ["palad@example.go.th"])
+            s.send(message())
     assert len(rec.arrivals) == 1
 
 
@@ -161,7 +161,7 @@ def test_auth_refused_without_tls(tmp_path: Path) -> None:
         pytest.raises(TemporaryFailure) as err,
         SmtpTransport(settings(port, security="none")).session() as s,
     ):
-        s.send(message(), ["palad@example.go.th"])
+        s.send(message())
     assert err.value.connection
     assert not rec.arrivals
 
@@ -172,7 +172,7 @@ def test_wrong_password_never_shown(tmp_path: Path, caplog: pytest.LogCaptureFix
     with smtp_server(tmp_path) as (rec, port, ca):
         t = SmtpTransport(settings(port, password=wrong), ssl_context=client_ctx(ca))
         with pytest.raises(TemporaryFailure) as err, t.session() as s:
-            s.send(message(), ["palad@example.go.th"])
+            s.send(message())
         formatted = "".join(traceback.format_exception(err.value))
     forms = [
         wrong,
@@ -192,11 +192,11 @@ def test_rejected_recipient_is_permanent_4xx_temporary(tmp_path: Path) -> None:
         rec.reject_rcpt["full@example.go.th"] = "452 4.2.2 mailbox full"
         with SmtpTransport(settings(port), ssl_context=client_ctx(ca)).session() as s:
             with pytest.raises(PermanentFailure):
-                s.send(message(), ["gone@example.go.th"])
+                s.send(message(to=("gone@example.go.th",)))
             with pytest.raises(TemporaryFailure) as err:
-                s.send(message(), ["full@example.go.th"])
+                s.send(message(to=("full@example.go.th",)))
             assert not err.value.connection
-            s.send(message(), ["palad@example.go.th"])  # the connection is still usable
+            s.send(message())  # the connection is still usable
         assert s.connections == 1
     assert len(rec.arrivals) == 1
 
@@ -208,13 +208,13 @@ def test_data_refused_for_now_is_temporary(tmp_path: Path) -> None:
             pytest.raises(TemporaryFailure),
             SmtpTransport(settings(port), ssl_context=client_ctx(ca)).session() as s,
         ):
-            s.send(message(), ["palad@example.go.th"])
+            s.send(message())
         rec.refuse = "554 5.6.0 message refused"
         with (
             pytest.raises(PermanentFailure),
             SmtpTransport(settings(port), ssl_context=client_ctx(ca)).session() as s,
         ):
-            s.send(message(), ["palad@example.go.th"])
+            s.send(message())
 
 
 def test_connection_refused_is_temporary() -> None:
@@ -222,7 +222,7 @@ def test_connection_refused_is_temporary() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with pytest.raises(TemporaryFailure) as err, SmtpTransport(settings(port)).session() as s:
-        s.send(message(), ["palad@example.go.th"])
+        s.send(message())
     assert err.value.connection
     assert PASSWORD not in str(err.value)
 
@@ -231,8 +231,8 @@ def test_file_transport_private_and_idempotent(tmp_path: Path) -> None:
     folder = tmp_path / "outbox"
     t = FileTransport(folder)
     with t.session() as s:
-        s.send(message(), ["palad@example.go.th"])
-        s.send(message(), ["palad@example.go.th"])  # the same reminder again: same file
+        s.send(message())
+        s.send(message())  # the same reminder again: same file
     files = list(folder.iterdir())
     assert [f.name for f in files] == ["closing_soon.t2.2023-03-28.41ec7f91e8.tracker@bangchakreng.go.th.eml"]
     assert stat.S_IMODE(files[0].stat().st_mode) == 0o600
@@ -243,7 +243,7 @@ def test_file_transport_private_and_idempotent(tmp_path: Path) -> None:
 def test_console_transport_prints_decoded() -> None:
     out = io.StringIO()
     with ConsoleTransport(out).session() as s:
-        s.send(message(), ["palad@example.go.th"])
+        s.send(message())
     text = out.getvalue()
     assert THAI_SUBJECT in text and "เรียน สำนักปลัดฯ" in text
 

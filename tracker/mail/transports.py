@@ -16,20 +16,19 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import smtplib
 import socket
 import ssl
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
-from email.message import Message
-from functools import lru_cache
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, Protocol, TypeVar
 
 from tracker.config import MailSettings
 from tracker.errors import MailError
-from tracker.mail.message import to_bytes
+from tracker.mail.message import Mail
 
 
 def decoded(value: object) -> str:
@@ -39,6 +38,44 @@ def decoded(value: object) -> str:
     return str(make_header(decode_header(str(value))))
 
 log = logging.getLogger(__name__)
+
+
+T = TypeVar("T")
+_LEADING_DOT = re.compile(rb"(?m)^\.")
+
+
+def _always() -> bool:
+    return True
+
+
+def _same(mail: Mail) -> Mail:
+    return mail
+
+
+def _take(source: Iterator[T], mail_of: Callable[[T], Mail],
+          keep_going: Callable[[], bool]) -> tuple[T, Mail] | None:
+    """The next item and its mail, or None when there is none or we stop."""
+    if keep_going():
+        for item in source:
+            return item, mail_of(item)
+    return None
+
+
+def deliver_each(send: Callable[[Mail], None], items: Iterable[T], mail_of: Callable[[T], Mail],
+                 keep_going: Callable[[], bool] = _always) -> Iterator[tuple[T, Exception | None]]:
+    """`deliver` for a session with nothing to overlap: make one, send it, next."""
+    for item in items:
+        if not keep_going():
+            return
+        mail = mail_of(item)
+        try:
+            send(mail)
+        except Exception as exc:
+            yield item, exc
+            if isinstance(exc, TemporaryFailure) and exc.connection:
+                return
+            continue
+        yield item, None
 
 
 class TemporaryFailure(Exception):
@@ -55,24 +92,16 @@ class PermanentFailure(Exception):
 
 
 class Session(Protocol):
-    def send(self, msg: Message, to: Sequence[str]) -> None: ...
+    def send(self, mail: Mail) -> None: ...
+
+    def deliver(self, items: Iterable[T], mail_of: Callable[[T], Mail],
+                keep_going: Callable[[], bool] = ...) -> Iterator[tuple[T, Exception | None]]: ...
 
 
 class Transport(Protocol):
     name: str
 
     def session(self) -> AbstractContextManager[Session]: ...
-
-
-def _envelope_from(msg: Message) -> str:
-    return _addr_spec(str(msg["From"]))
-
-
-@lru_cache(maxsize=32)
-def _addr_spec(header: str) -> str:
-    import email.utils
-
-    return email.utils.parseaddr(header)[1]
 
 
 # ---------------------------------------------------------------- SMTP
@@ -167,45 +196,151 @@ class SmtpTransport:
 
 
 class SmtpSession:
+    """One connection for a batch, the plain SMTP dialogue (one command, one
+    reply; no PIPELINING), with our own work slotted into the server's:
+
+    - while the server takes in a message (after the final "."), the next
+      message is rendered;
+    - once it has answered 250, the next MAIL FROM goes out at once, and the
+      caller records the message as sent while the server answers that.
+
+    A sender that dies between the 250 and its record sends that one message
+    again on the next run: the same window as without the overlap (see
+    tracker/reminders/outbox.py).
+    """
+
     def __init__(self, transport: SmtpTransport) -> None:
         self.t = transport
         self.conn: smtplib.SMTP | None = None
         self.sent = 0
         self.connections = 0
+        self._open = False  # a MAIL FROM went out whose reply is not read yet
+        self._lost: str | None = None  # the connection broke after the last message
 
-    def send(self, msg: Message, to: Sequence[str]) -> None:
+    def send(self, mail: Mail) -> None:
+        for _mail, error in self.deliver([mail], _same):
+            if error is not None:
+                raise error
+
+    def deliver(self, items: Iterable[T], mail_of: Callable[[T], Mail],
+                keep_going: Callable[[], bool] = _always) -> Iterator[tuple[T, Exception | None]]:
+        """Send each item's mail; yield (item, None) or (item, the failure).
+
+        `mail_of` makes an item's mail (its errors propagate, after the
+        message in flight is settled); `keep_going` is asked before each new
+        message. After a failure of the connection itself nothing more is
+        sent: the items not yielded were not sent.
+        """
+        source = iter(items)
+        ahead: tuple[T, Mail] | None = None  # the next message, made (and maybe opened)
+        while True:
+            if ahead is None:
+                ahead = _take(source, mail_of, keep_going)
+                if ahead is None:
+                    return
+            item, mail = ahead
+            ahead = None
+            made: BaseException | None = None
+            try:
+                refused = self._transfer(mail)
+                # The server is taking the message in: make the next one meanwhile.
+                try:
+                    ahead = _take(source, mail_of, keep_going)
+                except Exception as exc:
+                    made = exc
+                assert self.conn is not None
+                code, reply = self.conn.getreply()
+                if code != 250:
+                    raise smtplib.SMTPDataError(code, reply)
+            except TemporaryFailure as exc:  # could not connect
+                yield item, exc
+                return
+            except Exception as exc:
+                if isinstance(exc, (OSError, smtplib.SMTPException)):
+                    failure: Exception = self._failure(exc)
+                else:  # a bug or an odd reply: the dialogue's state is unknown, start afresh
+                    self._drop()
+                    failure = exc
+                yield item, failure
+                if made is not None:
+                    raise made from None
+                if isinstance(failure, TemporaryFailure) and failure.connection:
+                    return
+                continue
+            self.sent += 1
+            if refused:
+                # Accepted for some recipients: sending again would duplicate it
+                # for them, so it counts as sent; the refused ones are logged.
+                log.warning("some recipients refused: %s", ", ".join(sorted(refused)))
+            if ahead is not None:
+                self._open_next(ahead[1])
+            yield item, None
+            if made is not None:
+                raise made
+
+    def _transfer(self, mail: Mail) -> dict[str, tuple[int, bytes]]:
+        """MAIL, RCPT, DATA and the message; the caller reads the final reply."""
+        if self._lost is not None:
+            lost, self._lost = self._lost, None
+            raise smtplib.SMTPServerDisconnected(lost)
         if self.conn is None:
             self.conn = self.t._connect()
             self.connections += 1
-        scrub = self.t._scrub
+        conn = self.conn
+        if not self._open:
+            conn.putcmd("mail", f"FROM:<{mail.envelope_from}>")
+        self._open = False
+        code, reply = conn.getreply()
+        if code != 250:
+            raise smtplib.SMTPSenderRefused(code, reply, mail.envelope_from)
+        refused: dict[str, tuple[int, bytes]] = {}
+        for rcpt in mail.to:
+            conn.putcmd("rcpt", f"TO:<{rcpt}>")
+            code, reply = conn.getreply()
+            if code not in (250, 251):
+                refused[rcpt] = (code, reply)
+        if len(refused) == len(mail.to):
+            raise smtplib.SMTPRecipientsRefused(refused)
+        conn.putcmd("data")
+        code, reply = conn.getreply()
+        if code != 354:
+            raise smtplib.SMTPDataError(code, reply)
+        # the message ends with CRLF; a line that starts with "." gets another
+        conn.send(_LEADING_DOT.sub(b"..", mail.data) + b".\r\n")
+        return refused
+
+    def _open_next(self, mail: Mail) -> None:
+        assert self.conn is not None
         try:
-            refused = self.conn.sendmail(_envelope_from(msg), list(to), to_bytes(msg))
-        except smtplib.SMTPRecipientsRefused as exc:
+            self.conn.putcmd("mail", f"FROM:<{mail.envelope_from}>")
+            self._open = True
+        except OSError as exc:
+            self._drop()
+            self._lost = exc.strerror or str(exc) or type(exc).__name__
+
+    def _failure(self, exc: OSError | smtplib.SMTPException) -> TemporaryFailure | PermanentFailure:
+        """What a failed exchange means for the outbox (and the connection)."""
+        scrub = self.t._scrub
+        if isinstance(exc, smtplib.SMTPRecipientsRefused):
             codes = [code for code, _ in exc.recipients.values()]
             detail = "; ".join(f"{r}: {c} {_text(m)}" for r, (c, m) in exc.recipients.items())
             self._reset()
             if all(500 <= c < 600 for c in codes):
-                raise PermanentFailure(scrub(f"recipients refused: {detail}")) from None
-            raise TemporaryFailure(scrub(f"recipients refused for now: {detail}")) from None
-        except smtplib.SMTPServerDisconnected as exc:
+                return PermanentFailure(scrub(f"recipients refused: {detail}"))
+            return TemporaryFailure(scrub(f"recipients refused for now: {detail}"))
+        if isinstance(exc, smtplib.SMTPServerDisconnected):
             self._drop()
-            raise TemporaryFailure(scrub(f"SMTP server disconnected: {exc}"), connection=True) from None
-        except smtplib.SMTPResponseException as exc:
+            return TemporaryFailure(scrub(f"SMTP server disconnected: {exc}"), connection=True)
+        if isinstance(exc, smtplib.SMTPResponseException):
             code = exc.smtp_code
             self._reset()
             text = scrub(f"SMTP {code} {_text(exc.smtp_error)}")
             if 500 <= code < 600:
-                raise PermanentFailure(text) from None
-            raise TemporaryFailure(text, connection=code == 421) from None
-        except (OSError, smtplib.SMTPException) as exc:
-            self._drop()
-            reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-            raise TemporaryFailure(scrub(f"SMTP connection failed: {reason}"), connection=True) from None
-        if refused:
-            # Accepted for some recipients: sending again would duplicate it
-            # for them, so it counts as sent; the refused ones are logged.
-            log.warning("some recipients refused: %s", ", ".join(sorted(refused)))
-        self.sent += 1
+                return PermanentFailure(text)
+            return TemporaryFailure(text, connection=code == 421)
+        self._drop()
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        return TemporaryFailure(scrub(f"SMTP connection failed: {reason}"), connection=True)
 
     def _reset(self) -> None:
         if self.conn is not None:
@@ -216,12 +351,18 @@ class SmtpSession:
 
     def _drop(self) -> None:
         conn, self.conn = self.conn, None
+        self._open = False
         if conn is not None:
             with suppress(OSError):
                 conn.close()
 
     def close(self) -> None:
+        # QUIT ends an opened MAIL transaction too: nothing was sent for it
         conn, self.conn = self.conn, None
+        if conn is not None and self._open:
+            with suppress(OSError, smtplib.SMTPException):
+                conn.getreply()
+        self._open = False
         _quit(conn)
 
 
@@ -272,12 +413,16 @@ class FileSession:
         self.sent = 0
         self.paths: list[Path] = []
 
-    def send(self, msg: Message, to: Sequence[str]) -> None:
-        mid = str(msg["Message-ID"] or "").strip("<>") or f"message-{self.sent}"
+    def deliver(self, items: Iterable[T], mail_of: Callable[[T], Mail],
+                keep_going: Callable[[], bool] = _always) -> Iterator[tuple[T, Exception | None]]:
+        return deliver_each(self.send, items, mail_of, keep_going)
+
+    def send(self, mail: Mail) -> None:
+        mid = mail.message_id.strip("<>") or f"message-{self.sent}"
         name = "".join(c if c.isalnum() or c in "._@-" else "_" for c in mid) + ".eml"
         path = self.folder / name
         tmp = self.folder / f".{name}.{os.getpid()}.tmp"
-        data = to_bytes(msg)
+        data = mail.data
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "wb") as fh:
@@ -313,7 +458,12 @@ class ConsoleSession:
         self.stream = stream
         self.sent = 0
 
-    def send(self, msg: Message, to: Sequence[str]) -> None:
+    def deliver(self, items: Iterable[T], mail_of: Callable[[T], Mail],
+                keep_going: Callable[[], bool] = _always) -> Iterator[tuple[T, Exception | None]]:
+        return deliver_each(self.send, items, mail_of, keep_going)
+
+    def send(self, mail: Mail) -> None:
+        msg = mail.parsed()
         text, files = "", []
         for part in msg.walk():
             if part.get_filename():
@@ -324,7 +474,7 @@ class ConsoleSession:
         lines = [
             "─" * 60,
             f"From: {decoded(msg['From'])}",
-            f"To: {', '.join(to)}",
+            f"To: {', '.join(mail.to)}",
             f"Subject: {decoded(msg['Subject'])}",
             f"Date: {msg['Date']}",
             f"Message-ID: {msg['Message-ID']}",

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
-from email.message import Message
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from tracker import thai
@@ -22,7 +21,7 @@ from tracker.clock import BANGKOK
 from tracker.config import Settings
 from tracker.db.connection import Database, Row, from_ts
 from tracker.errors import NotFound
-from tracker.mail.message import Attachment, build, clean, message_id, parse_sender
+from tracker.mail.message import Attachment, Mail, build, clean, message_id, parse_sender
 from tracker.reminders.policy import OUTCOME_FIELDS, Policy
 
 log = logging.getLogger(__name__)
@@ -43,20 +42,34 @@ REPORT_TYPES = {"html": ("text", "html"), "pdf": ("application", "pdf"),
                 "md": ("text", "markdown"), "text": ("text", "plain")}
 
 
-# (row, template context, recipients, (subject, text, html)): a row ready to go
-Ready = tuple[Row, dict[str, Any], list[str], tuple[str, str, str]]
+# (row, template context, recipients): a row ready to be rendered
+Ready = tuple[Row, dict[str, Any], list[str]]
 
 
 @dataclass
 class Outgoing:
-    """One message and the outbox rows it settles."""
+    """One message and the outbox rows it settles.
+
+    The message is rendered on first use (`mail()`), not when the batch is
+    composed: the sender renders the next message while the SMTP server is
+    still busy with the one before (see `SmtpSession.deliver`). Everything
+    that needs the database was decided when the batch was composed."""
 
     rows: list[Row]
     to: list[str]
-    subject: str
     msg_id: str
-    message: Message
-    keys: list[str] = field(default_factory=list)
+    keys: list[str]
+    make: Callable[[], Mail]
+    _mail: Mail | None = None
+
+    def mail(self) -> Mail:
+        if self._mail is None:
+            self._mail = self.make()
+        return self._mail
+
+    @property
+    def subject(self) -> str:
+        return self.mail().subject
 
 
 @dataclass
@@ -149,10 +162,14 @@ class Composer:
     def render(self, kind: str, context: Mapping[str, Any]) -> tuple[str, str, str]:
         """(subject, text, html) of one kind."""
         ctx = {"lang": self.lang, "fdate": self.fdate, **context}
-        subject = clean(self.env.get_template(self._name(kind, "subject.txt")).render(ctx), 250)
+        subject = self.subject(kind, ctx)
         text = self.env.get_template(self._name(kind, "body.txt")).render(ctx)
         html = self.env.get_template(self._name(kind, "body.html")).render({**ctx, "subject": subject})
         return subject, text, html
+
+    def subject(self, kind: str, context: Mapping[str, Any]) -> str:
+        ctx = {"lang": self.lang, "fdate": self.fdate, **context}
+        return clean(self.env.get_template(self._name(kind, "subject.txt")).render(ctx), 250)
 
     def missing(self, task: Mapping[str, Any]) -> list[dict[str, str]]:
         labels = FIELD_LABELS[self.lang]
@@ -210,8 +227,8 @@ class Composer:
             groups.setdefault(key, []).append(item)
         for items in groups.values():
             if len(items) == 1:
-                row, _ctx, to, (subject, text, html) = items[0]
-                outgoing.append(self._message([row], to, subject, text, html))
+                row, ctx, to = items[0]
+                outgoing.append(self._message([row], to, partial(self.render, row["kind"], ctx)))
             else:
                 outgoing.append(self._digest(items))
         return outgoing, skips
@@ -239,7 +256,7 @@ class Composer:
         to = self.unit_emails(row["organisation_id"], unit)
         if not to:
             return Skip(row, "held", no_address_reason(unit))
-        return row, ctx, to, self.render(row["kind"], ctx)
+        return row, ctx, to
 
     def _meeting_row(self, row: Row, detail: dict[str, Any]) -> Skip | Outgoing:
         from tracker.services.meetings import get_meeting
@@ -260,8 +277,8 @@ class Composer:
         attachments = self.meeting_attachments(int(meeting["id"]))
         ctx = {"kind": "meeting_tomorrow", "meeting": meeting, "tasks": rows, "d": detail,
                "org": meeting["organisation"], "attachments": [a.filename for a in attachments]}
-        subject, text, html = self.render("meeting_tomorrow", ctx)
-        return self._message([row], to, subject, text, html, attachments)
+        rendered = self.render("meeting_tomorrow", ctx)  # now: it is not the common case
+        return self._message([row], to, lambda: rendered, attachments)
 
     def meeting_attachments(self, meeting_id: int) -> list[Attachment]:
         """The draft report and the meeting's .ics, when those modules can make them.
@@ -299,22 +316,29 @@ class Composer:
                             type(exc).__name__, exc)
         return out
 
-    def _message(self, rows: list[Row], to: list[str], subject: str, text: str, html: str,
+    def _message(self, rows: list[Row], to: list[str], render: Callable[[], tuple[str, str, str]],
                  attachments: Sequence[Attachment] = ()) -> Outgoing:
         keys = [str(r["key"]) for r in rows]
         mid = message_id(keys, self.sender)
-        msg = build(sender=self.sender, to=to, subject=subject, text=text, html=html, msg_id=mid,
-                    date=self.now.astimezone(BANGKOK), keys=keys, attachments=attachments)
-        return Outgoing(rows=rows, to=to, subject=subject, msg_id=mid, message=msg, keys=keys)
+
+        def make() -> Mail:
+            subject, text, html = render()
+            return build(sender=self.sender, to=to, subject=subject, text=text, html=html, msg_id=mid,
+                         date=self.now.astimezone(BANGKOK), keys=keys, attachments=attachments)
+
+        return Outgoing(rows=rows, to=to, msg_id=mid, keys=keys, make=make)
 
     def _digest(self, items: Sequence[Ready]) -> Outgoing:
-        first_ctx = items[0][1]
-        listed = []
-        for _row, ctx, _to, (subject, _text, _html) in items:
+        def render() -> tuple[str, str, str]:
+            first_ctx = items[0][1]
             part = self.env.get_template("mail/_task.en.txt" if self.lang == "en" else "mail/_task.txt")
-            listed.append({"subject": subject, "text": part.render({"fdate": self.fdate, **ctx}).strip()})
+            listed = []
+            for row, ctx, _to in items:
+                subject = self.subject(row["kind"], ctx)
+                listed.append({"subject": subject, "text": part.render({"fdate": self.fdate, **ctx}).strip()})
+            ctx = {"unit": first_ctx["unit"], "org": first_ctx["org"], "items": listed,
+                   "today": self.now.astimezone(BANGKOK).date()}
+            return self.render("digest", ctx)
+
         to = list(dict.fromkeys(a for it in items for a in it[2]))
-        ctx = {"unit": first_ctx["unit"], "org": first_ctx["org"], "items": listed,
-               "today": self.now.astimezone(BANGKOK).date()}
-        subject, text, html = self.render("digest", ctx)
-        return self._message([it[0] for it in items], to, subject, text, html)
+        return self._message([it[0] for it in items], to, render)

@@ -238,7 +238,7 @@ def _send_batch(db: Database, settings: Settings, policy: Policy, rows: list[dic
                 clock: Clock, worker: str, transport: Any, stop: threading.Event | None,
                 lease: timedelta, report: SendReport) -> None:
     from tracker.mail.transports import PermanentFailure, TemporaryFailure
-    from tracker.reminders.compose import Composer
+    from tracker.reminders.compose import Composer, Outgoing
 
     now = clock()
     # Stop sending a little before the lease ends, so no other sender can
@@ -268,50 +268,50 @@ def _send_batch(db: Database, settings: Settings, policy: Policy, rows: list[dic
                 report.cancelled.append(_row_info(s.row, reason=s.reason))
 
     write(db, settle_skips)
-    pending = list(outgoing)
 
     def settle(mark: Callable[[], int], n: int) -> None:
         if write(db, mark) < n:
             report.lost_lease += 1
             log.warning("lost the claim on a row while sending (another sender took it over)")
 
+    def keep_going() -> bool:
+        return not (stop and stop.is_set()) and clock() < deadline
+
+    handled = 0  # outgoing[:handled] went out or were settled
+    connection_lost: str | None = None
     try:
         with transport.session() as session:
-            while pending:
-                if (stop and stop.is_set()) or clock() >= deadline:
-                    break
-                out = pending.pop(0)
+            for out, error in session.deliver(outgoing, Outgoing.mail, keep_going):
+                handled += 1
                 ids = [r["id"] for r in out.rows]
-                try:
-                    session.send(out.message, out.to)
-                except TemporaryFailure as exc:
-                    _retry(db, [out, *(pending if exc.connection else [])], worker, clock(), str(exc), report)
-                    if exc.connection:
-                        pending = []
-                    continue
-                except PermanentFailure as exc:
-                    settle(lambda ids=ids, e=str(exc): outbox.mark_failed(  # type: ignore[misc]
+                if isinstance(error, TemporaryFailure):
+                    _retry(db, [out], worker, clock(), str(error), report)
+                    if error.connection:
+                        connection_lost = str(error)
+                elif isinstance(error, PermanentFailure):
+                    settle(lambda ids=ids, e=str(error): outbox.mark_failed(  # type: ignore[misc]
                         db, ids, worker=worker, now=clock(), error=e), len(ids))
-                    report.failed += [_row_info(r, error=str(exc), to=out.to) for r in out.rows]
-                    log.error("failed for good %s: %s", out.keys, exc)
-                    continue
-                except Exception as exc:  # a bug or an odd server: retry later, keep going
-                    log.exception("unexpected error sending %s", out.keys)
-                    _retry(db, [out], worker, clock(), f"{type(exc).__name__}: {exc}", report)
-                    continue
-                settle(lambda ids=ids, o=out: outbox.mark_sent(  # type: ignore[misc]
-                    db, ids, worker=worker, now=clock(), recipients=o.to, message_id=o.msg_id,
-                    subject=o.subject), len(ids))
-                report.sent += [_row_info(r, to=out.to, subject=out.subject, message_id=out.msg_id)
-                                for r in out.rows]
-                log.info("sent %s to %s", ",".join(out.keys), ", ".join(out.to))
+                    report.failed += [_row_info(r, error=str(error), to=out.to) for r in out.rows]
+                    log.error("failed for good %s: %s", out.keys, error)
+                elif error is not None:  # a bug or an odd server: retry later, keep going
+                    log.error("unexpected error sending %s", out.keys, exc_info=error)
+                    _retry(db, [out], worker, clock(), f"{type(error).__name__}: {error}", report)
+                else:
+                    settle(lambda ids=ids, o=out: outbox.mark_sent(  # type: ignore[misc]
+                        db, ids, worker=worker, now=clock(), recipients=o.to, message_id=o.msg_id,
+                        subject=o.subject), len(ids))
+                    report.sent += [_row_info(r, to=out.to, subject=out.subject, message_id=out.msg_id)
+                                    for r in out.rows]
+                    log.info("sent %s to %s", ",".join(out.keys), ", ".join(out.to))
             report.connections += int(getattr(session, "connections", 1))
     except TemporaryFailure as exc:  # the session itself could not start
-        _retry(db, pending, worker, clock(), str(exc), report)
-        pending = []
+        connection_lost = str(exc)
     finally:
-        if pending:  # stopped or out of lease: hand the rest back untouched
-            ids = [r["id"] for o in pending for r in o.rows]
+        rest = outgoing[handled:]
+        if rest and connection_lost is not None:  # the rest would fail the same way: later
+            _retry(db, rest, worker, clock(), connection_lost, report)
+        elif rest:  # stopped, out of lease, or a message could not be made: hand back untouched
+            ids = [r["id"] for o in rest for r in o.rows]
             report.released += write(db, lambda: outbox.release(db, ids, worker=worker, now=clock()))
 
 

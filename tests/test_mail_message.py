@@ -1,0 +1,90 @@
+"""The bytes of a reminder mail, read back by independent decoders.
+
+`tracker.mail.message.build` writes MIME itself (not through email.generator),
+so these properties are what keeps it honest: whatever a unit or measure name
+holds, the message is 7-bit, its lines are short, the subject decodes (word by
+word, strictly) to exactly what was meant, the bodies come back byte for byte,
+and no header appears that we did not write.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from datetime import datetime
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.mail_support import SENDER, decode_header_strict, raw_headers
+from tracker.clock import BANGKOK
+from tracker.mail.message import Attachment, build, clean, message_id, parse_sender
+
+NOW = datetime(2023, 3, 29, 8, 30, tzinfo=BANGKOK)
+HEADERS = {"from", "to", "subject", "date", "message-id", "auto-submitted", "x-auto-response-suppress",
+           "x-tracker-reminder", "mime-version", "content-type"}
+
+# what a plan document can put in a title: Thai with its marks, ASCII, digits,
+# emoji, line breaks and other control characters, "=?" that looks like an encoded word
+text = st.lists(
+    st.one_of(
+        st.characters(min_codepoint=0x0E01, max_codepoint=0x0E5B),
+        st.characters(min_codepoint=0x20, max_codepoint=0x7E),
+        st.sampled_from(["\r\n", "\n", "\r", "\t", "\x00", "\u2028", "=?", "?=", "😀", "…", " "]),
+    ),
+    max_size=300,
+).map("".join)
+
+
+def _mail(subject: str, body: str, *, attachments: tuple[Attachment, ...] = ()):  # type: ignore[no-untyped-def]
+    sender = parse_sender(SENDER)
+    key = "closing_soon:t2:2023-03-28:41ec7f91e8"
+    return build(sender=sender, to=["palad@example.go.th", "khlang@example.go.th"], subject=subject,
+                 text=body, html=f"<p>{body}</p>", msg_id=message_id([key], sender), date=NOW,
+                 keys=[key], attachments=attachments)
+
+
+@settings(max_examples=300, deadline=None)
+@given(subject=text, body=text)
+def test_any_subject_and_body_round_trip(subject: str, body: str) -> None:
+    mail = _mail(subject, body)
+    raw = mail.data
+    assert max(raw) < 128  # 7-bit: no relay needs 8BITMIME or SMTPUTF8
+    assert all(len(line) <= 78 for line in raw.split(b"\r\n"))
+    assert b"\n" not in raw.replace(b"\r\n", b"")  # CRLF only
+    head = raw_headers(raw)
+    assert set(head) <= HEADERS
+    assert decode_header_strict(head["subject"]) == clean(subject, 250) == mail.subject
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert parsed.get_content_type() == "multipart/alternative"
+    plain = parsed.get_body(("plain",))
+    html = parsed.get_body(("html",))
+    assert plain is not None and html is not None
+    assert plain.get_payload(decode=True) == body.encode()
+    assert html.get_payload(decode=True) == f"<p>{body}</p>".encode()
+    assert parsed["To"] == "palad@example.go.th, khlang@example.go.th"
+    assert decode_header_strict(head["from"]) == SENDER
+
+
+@settings(max_examples=50, deadline=None)
+@given(content=st.binary(max_size=2000), subject=text)
+def test_attachment_comes_back_intact(content: bytes, subject: str) -> None:
+    mail = _mail(subject, "เรียน", attachments=(
+        Attachment("report-meeting-1.pdf", content, "application", "pdf"),
+        Attachment("meeting 1/../x\".ics", b"BEGIN:VCALENDAR\r\n", "text", "calendar"),
+    ))
+    assert max(mail.data) < 128
+    parsed = email.message_from_bytes(mail.data, policy=email.policy.default)
+    assert parsed.get_content_type() == "multipart/mixed"
+    files = list(parsed.iter_attachments())
+    assert [f.get_filename() for f in files] == ["report-meeting-1.pdf", "meeting_1_.._x_.ics"]
+    assert files[0].get_payload(decode=True) == content
+    body = parsed.get_body(("plain",))
+    assert body is not None and body.get_payload(decode=True) == "เรียน".encode()
+
+
+def test_a_character_is_never_split_across_encoded_words() -> None:
+    subject = "ก" * 14 + "ข" * 14 + "ค"  # 14 Thai characters fill one word exactly
+    head = raw_headers(_mail(subject, "x").data)
+    assert head["subject"].count("=?utf-8?b?") == 3
+    assert decode_header_strict(head["subject"]) == subject
