@@ -6,23 +6,13 @@ take no cell, so `len()` over-counts and `str.ljust` misaligns Thai tables.
 
 from __future__ import annotations
 
-import unicodedata
 from functools import lru_cache
 
-# Below U+1100 no character is East-Asian wide, so there width is len() minus
-# the zero-width marks; str.translate strips those at C speed.
-_WIDE_FROM = "\u1100"
-_zero_table: dict[int, None] = {}
-
-
-def _is_zero(ch: str) -> bool:
-    return bool(unicodedata.combining(ch)) or unicodedata.category(ch) in ("Mn", "Me", "Cf")
-
-
-def _zero() -> dict[int, None]:
-    if not _zero_table:
-        _zero_table.update({cp: None for cp in range(0x80, 0x1100) if _is_zero(chr(cp))})
-    return _zero_table
+# Thai text (with ASCII and a little punctuation: – … “ ” €) encodes to
+# cp874, one byte per character; there every character takes one cell except
+# the sixteen Thai marks below, which bytes.translate deletes at C speed. A
+# test checks these bytes against the definition in _char_width.
+_CP874_MARKS = b"\xd1\xd4\xd5\xd6\xd7\xd8\xd9\xda\xe7\xe8\xe9\xea\xeb\xec\xed\xee"
 
 
 _char_cache: dict[str, int] = {}
@@ -31,7 +21,10 @@ _char_cache: dict[str, int] = {}
 def _char_width(ch: str) -> int:
     w = _char_cache.get(ch)
     if w is None:
-        w = 0 if _is_zero(ch) else 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+        import unicodedata  # only text outside cp874 gets here: keep it off `list`'s start-up
+
+        zero = unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf")
+        w = 0 if zero else 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
         _char_cache[ch] = w
     return w
 
@@ -42,9 +35,31 @@ def width(text: str) -> int:
 
 @lru_cache(maxsize=8192)  # table cells repeat: units, windows, statuses
 def _width(text: str) -> int:
-    if max(text) < _WIDE_FROM:
-        return len(text.translate(_zero()))
-    return sum(map(_char_width, text))
+    try:
+        return len(text.encode("cp874").translate(None, _CP874_MARKS))
+    except UnicodeEncodeError:  # wide (CJK), accented Latin, other scripts
+        return sum(map(_char_width, text))
+
+
+def widths(texts: list[str]) -> list[int]:
+    """`[width(t) for t in texts]`, for a whole table column at once.
+
+    The common column (Thai, ASCII) is measured in four C-level passes over
+    the joined text; a column with any other character goes cell by cell.
+    """
+    if not texts:
+        return []
+    joined = "\n".join(texts)
+    if joined.isascii():
+        return list(map(len, texts))
+    try:
+        encoded = joined.encode("cp874")
+    except UnicodeEncodeError:
+        return list(map(width, texts))
+    parts = encoded.translate(None, _CP874_MARKS).split(b"\n")
+    if len(parts) != len(texts):  # a cell holds a newline: measure each cell
+        return list(map(width, texts))
+    return list(map(len, parts))
 
 
 def pad(text: str, cells: int) -> str:
