@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from tracker.clock import BANGKOK
@@ -63,6 +64,16 @@ def status_of(row: dict[str, Any], today: date) -> str:
     return "not_started"
 
 
+def owners_of(stored: str) -> list[str]:
+    """The owners column (a JSON list of unit names) as a new list."""
+    return list(_owners(stored))
+
+
+@lru_cache(maxsize=1024)  # a plan names its few units over and over: decode each text once
+def _owners(stored: str) -> tuple[str, ...]:
+    return tuple(json.loads(stored))
+
+
 def local_iso(stored: str | None) -> str | None:
     """A stored UTC timestamp as ISO text in Asia/Bangkok."""
     return None if stored is None else from_ts(stored).astimezone(BANGKOK).isoformat()
@@ -111,7 +122,7 @@ def to_json(row: dict[str, Any], today: date, items: list[Any], evidence: list[A
         "number": row["number"],
         "title": row["title"],
         "actions": row["actions"],
-        "owners": json.loads(row["owners"]),
+        "owners": owners_of(row["owners"]),
         "period": row["period_text"],
         "start": row["starts_on"],
         "end": row["ends_on"],
@@ -173,14 +184,14 @@ def list_tasks(
         rows = [r for r in rows if status_of(r, today) == status]
     if owner is not None:
         wanted = " ".join(owner.split())
-        rows = [r for r in rows if any(wanted in " ".join(o.split()) for o in json.loads(r["owners"]))]
+        rows = [r for r in rows if any(wanted in " ".join(o.split()) for o in _owners(r["owners"]))]
     if brief:
         return [
             {
                 "id": r["id"],
                 "number": r["number"],
                 "title": r["title"],
-                "owners": json.loads(r["owners"]),
+                "owners": owners_of(r["owners"]),
                 "start": r["starts_on"],
                 "end": r["ends_on"],
                 "status": status_of(r, today),
