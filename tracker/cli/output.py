@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from tracker.services.tasks import STATUS_LABELS
-from tracker.textwidth import pad, truncate, width
+from tracker.textwidth import pad, truncate, width, widths
 
 STATUS_COLOUR = {"done": "green", "overdue": "red", "in_progress": "yellow", "cancelled": "bright_black"}
 
@@ -34,32 +34,33 @@ def status_text(status: str, lang: str) -> str:
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, shrink: int | None = None) -> str:
     """Columns padded by display width. On a terminal, column `shrink` is cut to
     fit its width; into a pipe or a file every cell goes whole."""
-    cols = len(headers)
-    measure = (lambda c: width(_plain(c))) if use_colour() else width
-    cells = [[(c, measure(c)) for c in r] for r in rows]
-    widths = [max([width(headers[i])] + [r[i][1] for r in cells]) for i in range(cols)]
+    ncols = len(headers)
+    # Column by column: one map() per column instead of a Python loop per cell
+    # (a 1,000-row list is the everyday case).
+    cols = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in headers]
+    plain = [list(map(_plain, c)) for c in cols] if use_colour() else cols
+    measured = [widths(c) for c in plain]
+    fit = [max([width(h), *m]) for h, m in zip(headers, measured, strict=True)]
     if shrink is not None and sys.stdout.isatty():
-        room = os.get_terminal_size().columns
-        room -= sum(widths) - widths[shrink] + 2 * (cols - 1)
-        widths[shrink] = max(12, min(widths[shrink], room))
-        for r in cells:
-            text, w = r[shrink]
-            if w > widths[shrink]:
-                cut = truncate(text, widths[shrink])
-                r[shrink] = (cut, width(cut))
-    lines = [
-        "  ".join(pad(h, widths[i]) for i, h in enumerate(headers)).rstrip(),
-        "  ".join("─" * w for w in widths),
-    ]
+        others = sum(fit) - fit[shrink] + 2 * (ncols - 1)
+        room = fit[shrink] = max(12, min(fit[shrink], os.get_terminal_size().columns - others))
+        cells, ws = cols[shrink], measured[shrink]
+        for i, w in enumerate(ws):
+            if w > room:
+                cells[i] = truncate(cells[i], room)
+                ws[i] = width(cells[i])
     # ljust to the display width plus the cells the marks do not take: one
-    # C-level call per cell (a 1,000-row list is the everyday case).
-    last = cols - 1
-    for r in cells:
-        lines.append(
-            "  ".join(
-                c if i == last else c.ljust(widths[i] + len(c) - w) for i, (c, w) in enumerate(r)
-            ).rstrip()
-        )
+    # C-level call per cell. The last column is not padded.
+    padded = [
+        [c.ljust(w_col + len(c) - w) for c, w in zip(cells, ws, strict=True)]
+        for cells, ws, w_col in zip(cols[:-1], measured, fit, strict=False)
+    ]
+    padded.append(cols[-1])
+    lines = [
+        "  ".join(pad(h, fit[i]) for i, h in enumerate(headers)).rstrip(),
+        "  ".join("─" * w for w in fit),
+    ]
+    lines += [line.rstrip() for line in map("  ".join, zip(*padded, strict=True))]
     return "\n".join(lines)
 
 

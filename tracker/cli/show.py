@@ -79,18 +79,26 @@ def task_table(app: App, found: list[dict[str, Any]]) -> str:
         if app.lang == "th"
         else ["id", "no", "measure", "owner", "window", "status", "progress"]
     )
-    rows = [
-        [
-            str(t["id"]),
-            t["number"],
-            t["title"],
-            ", ".join(t["owners"]),
-            window(app, t),
-            status_text(t["status"], app.lang),
-            f"{t['progress']}%",
-        ]
-        for t in found
-    ]
+    # A plan's tasks share five statuses and a few dozen windows: format each once.
+    statuses = {s: status_text(s, app.lang) for s in tasks.STATUSES}
+    windows: dict[tuple[str | None, str | None], str] = {}
+    rows = []
+    for t in found:
+        span = (t["start"], t["end"])
+        win = windows.get(span)
+        if win is None:
+            win = windows[span] = window(app, t)
+        rows.append(
+            [
+                str(t["id"]),
+                t["number"],
+                t["title"],
+                ", ".join(t["owners"]),
+                win,
+                statuses[t["status"]],
+                f"{t['progress']}%",
+            ]
+        )
     return table(headers, rows, shrink=2)
 
 
