@@ -282,3 +282,79 @@ def test_cli_never_prints_the_password(run, db_url: str, tmp_path: Path) -> None
         assert base64.b64encode(secret.encode()).decode() not in text
     assert "login refused" in r.err + s.out
     assert not rec.arrivals
+
+
+# ---------------------------------------------------------------- deliver: overlapped sending
+
+
+def _keyed(n: int) -> list[str]:
+    return [f"nudge:t{i}:2023-01-16:aa" for i in range(1, n + 1)]
+
+
+def test_deliver_sends_in_order_and_stops_when_asked(tmp_path: Path) -> None:
+    made: list[str] = []
+
+    def mail_of(key: str) -> Mail:
+        made.append(key)
+        return message(key)
+
+    with smtp_server(tmp_path) as (rec, port, ca):  # noqa: SIM117 - the session needs the port
+        with SmtpTransport(settings(port), ssl_context=client_ctx(ca)).session() as s:
+            results = []
+            # asked before each new message is made (the next is made while one is in flight)
+            for key, error in s.deliver(_keyed(5), mail_of, keep_going=lambda: len(made) < 3):
+                results.append((key, error))
+    assert results == [(k, None) for k in _keyed(3)]
+    assert made == _keyed(3)
+    assert rec.sent_keys() == _keyed(3)
+    assert s.connections == 1
+
+
+def test_deliver_a_message_that_cannot_be_made_stops_after_the_one_in_flight(tmp_path: Path) -> None:
+    def mail_of(key: str) -> Mail:
+        if key.startswith("nudge:t3:"):
+            raise RuntimeError("template broken")
+        return message(key)
+
+    seen = []
+
+    def send_all() -> None:
+        with SmtpTransport(settings(port), ssl_context=client_ctx(ca)).session() as s:
+            for key, error in s.deliver(_keyed(5), mail_of):
+                seen.append((key, error))
+
+    with smtp_server(tmp_path) as (rec, port, ca):
+        with pytest.raises(RuntimeError, match="template broken"):
+            send_all()
+        # the server saw two whole messages and a clean end, nothing half-sent
+        assert rec.sent_keys() == _keyed(2)
+    assert seen == [(k, None) for k in _keyed(2)]
+
+
+def test_deliver_refused_recipient_fails_that_one_and_goes_on(tmp_path: Path) -> None:
+    keys = _keyed(3)
+    to = {keys[1]: ("gone@example.go.th",)}
+    with smtp_server(tmp_path) as (rec, port, ca):
+        rec.reject_rcpt["gone@example.go.th"] = "550 5.1.1 no such user"
+        with SmtpTransport(settings(port), ssl_context=client_ctx(ca)).session() as s:
+            results = list(s.deliver(keys, lambda k: message(k, to=to.get(k, ("palad@example.go.th",)))))
+        assert rec.sent_keys() == [keys[0], keys[2]]
+    assert [k for k, _ in results] == keys
+    assert results[0][1] is None and results[2][1] is None
+    assert isinstance(results[1][1], PermanentFailure)
+    assert s.connections == 1
+
+
+def test_deliver_stops_when_the_server_closes(tmp_path: Path) -> None:
+    keys = _keyed(4)
+    with smtp_server(tmp_path) as (rec, port, ca):  # noqa: SIM117 - the session needs the port
+        with SmtpTransport(settings(port), ssl_context=client_ctx(ca)).session() as s:
+            results = []
+            for key, error in s.deliver(keys, message):
+                results.append((key, error))
+                if len(results) == 1:
+                    rec.refuse = "421 4.3.2 shutting down"
+    assert results[0] == (keys[0], None)
+    assert len(results) == 2  # the second was refused with 421: nothing more was tried
+    assert isinstance(results[1][1], TemporaryFailure) and results[1][1].connection
+    assert rec.sent_keys() == keys[:1]

@@ -137,6 +137,28 @@ def test_retry_then_send(db_url: str, tmp_path: Path) -> None:
     assert (tmp_path / "mail").is_dir() and len(list((tmp_path / "mail").iterdir())) == 1
 
 
+def test_a_mail_that_cannot_be_rendered_gives_the_rest_back(db_url: str, tmp_path: Path) -> None:
+    """Messages are rendered one by one as they go out: a template that fails
+    on the third leaves the first two sent and the rest queued untouched."""
+    db = make_db(db_url, 4)
+    now = at("2023-01-04T09:00")
+    with db.transaction():
+        set_unit(db, "สำนักปลัดฯ", ["palad@example.go.th"], now=now, actor="t")
+    run.enqueue_due(db, POLICY, now)
+    own = tmp_path / "templates" / "mail" / "window_opens"
+    own.mkdir(parents=True)
+    (own / "body.txt").write_text("{% if task.number == '3' %}{{ no_such_value }}{% endif %}ok\n")
+    policy = Policy(templates=str(tmp_path / "templates"))
+    with pytest.raises(Exception, match="no_such_value"):
+        run.send_due(db, settings(tmp_path), policy, clock=lambda: now, worker="w")
+    by_task = {r["task_id"]: r for r in rows(db)}
+    numbers = {int(t["id"]): t["number"] for t in db.query("SELECT id, number FROM tasks")}
+    status = {numbers[t]: (r["status"], r["attempts"], r["claimed_by"]) for t, r in by_task.items()}
+    assert status == {"1": ("sent", 1, None), "2": ("sent", 1, None),
+                      "3": ("pending", 0, None), "4": ("pending", 0, None)}
+    assert len(list((tmp_path / "mail").iterdir())) == 2
+
+
 def test_unit_without_address_is_held_then_sent(db_url: str, tmp_path: Path) -> None:
     db = make_db(db_url, 1)
     now = at("2023-01-04T09:00")

@@ -96,18 +96,16 @@ def message_id(keys: Sequence[str], sender: Address) -> str:
 def encode_words(text: str) -> str:
     """RFC 2047 encoded words (UTF-8, base64) of whole characters, folded:
     the value of a header that starts "Subject: "."""
+    raw = text.encode()
     words = []
-    chunk: list[str] = []
-    size = 0
-    for ch in text:
-        n = len(ch.encode())
-        if size + n > _WORD_BYTES:
-            words.append("".join(chunk))
-            chunk, size = [], 0
-        chunk.append(ch)
-        size += n
-    words.append("".join(chunk))
-    return "\r\n ".join(f"=?utf-8?b?{base64.b64encode(w.encode()).decode('ascii')}?=" for w in words)
+    start = 0
+    while start < len(raw):
+        end = min(start + _WORD_BYTES, len(raw))
+        while end < len(raw) and raw[end] & 0xC0 == 0x80:  # inside a character: cut before it
+            end -= 1
+        words.append(raw[start:end])
+        start = end
+    return "\r\n ".join(f"=?utf-8?b?{base64.b64encode(w).decode('ascii')}?=" for w in words or [b""])
 
 
 def header_text(text: str) -> str:
@@ -146,7 +144,8 @@ def _date(date: datetime) -> str:
 
 def _base64(data: bytes) -> bytes:
     # 76-character lines, as RFC 2045 asks
-    return base64.encodebytes(data).replace(b"\n", CRLF)
+    flat = base64.b64encode(data)
+    return b"".join([flat[i : i + 76] + CRLF for i in range(0, len(flat), 76)])
 
 
 def _part(head: str, body: bytes) -> bytes:

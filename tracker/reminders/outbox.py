@@ -27,14 +27,16 @@ claim query reads only rows due now through the (status, next_attempt_at)
 index: its cost follows the number of due rows, not the number of tasks.
 
 Delivery guarantee — at-least-once, with one narrow window: a message is
-marked sent in its own transaction right after the server accepted it. If the
-sender dies between the server's "250 OK" and that commit (microseconds on
-SQLite, one round trip on PostgreSQL), the row's lease runs out and the message
-is sent again by the next sender; receivers see the same Message-ID (derived
-from the key) both times, so mail clients thread or drop the copy. Nothing is
-ever lost: a row leaves pending only as sent, failed (shown), held (shown) or
-cancelled (with its reason). The file transport names each .eml after the
-Message-ID, so a repeat overwrites the same file.
+marked sent in its own transaction right after the server accepted it (the
+SMTP session has only sent the next MAIL FROM meanwhile, which delivers
+nothing). If the sender dies between the server's "250 OK" and that commit
+(well under a millisecond on SQLite, one round trip on PostgreSQL), the row's
+lease runs out and that one message is sent again by the next sender;
+receivers see the same Message-ID (derived from the key) both times, so mail
+clients thread or drop the copy. Nothing is ever lost: a row leaves pending
+only as sent, failed (shown), held (shown) or cancelled (with its reason).
+The file transport names each .eml after the Message-ID, so a repeat
+overwrites the same file.
 """
 
 from __future__ import annotations
