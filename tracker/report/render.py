@@ -150,7 +150,7 @@ def measure_view(m: Mapping[str, Any], words: Words) -> dict[str, Any]:
 
 
 def render_html(report: Mapping[str, Any], words: Words, settings: Settings | None) -> str:
-    from tracker.report import svg
+    from tracker.report import html, svg
     from tracker.report.words import LABELS, OUTCOME
     from tracker.templating import environment, fonts_dir
 
@@ -159,9 +159,14 @@ def render_html(report: Mapping[str, Any], words: Words, settings: Settings | No
     _cache_compiled_templates(env)
     template = env.get_template(TEMPLATE)
     fonts = fonts_dir()
+    views = [measure_view(m, words) for m in report["measures"]]
+    esc = html.Escaped()
     return template.render(
         report=report,
-        views=[measure_view(m, words) for m in report["measures"]],
+        views=views,
+        overview_rows=html.overview_rows(views, esc),
+        missing_fields=html.missing_fields(report["measures"], words),
+        measure_sections=html.measure_sections(views, LABELS[words.lang], OUTCOME[words.lang], esc),
         w=words,
         L=LABELS[words.lang],
         O=OUTCOME[words.lang],

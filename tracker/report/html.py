@@ -1,0 +1,125 @@
+"""The parts of the HTML report that repeat once per measure, as markup:
+the overview rows, the list of empty fields and each measure's section.
+
+Built as text here, like the pictures in svg.py: through Jinja every `{{ }}`
+is a call to escape and a new Markup, and a thousand measures made ~60,000 of
+them (over a third of `tracker report --format html`). Here each value is
+escaped once, with `escape`, so nothing a person typed reaches the markup raw;
+the texts that repeat (owners, windows, statuses, dates) are escaped once per
+report (`Escaped`).
+
+The page around them stays in templates/report/; a user template can lay the
+measures out itself from `views` (see _measures.html).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from tracker.report.data import OUTCOME_FIELDS
+from tracker.report.words import Words
+
+
+class Escaped(dict[str, str]):
+    """`escape` of plain text, each distinct text escaped once: `esc[text]`.
+
+    Only for `str` keys (a Markup key would find the entry of the equal str).
+    The values are plain `str`: a Markup in an f-string is formatted through
+    its class, several times slower than a str."""
+
+    def __missing__(self, text: str) -> str:
+        value = self[text] = str(escape(text))
+        return value
+
+
+def overview_rows(views: Sequence[Mapping[str, Any]], esc: Escaped) -> Markup:
+    """One table row per measure: number, title, owners, window, status, progress."""
+    return Markup("\n".join(
+        "  <tr>\n"
+        f'    <td class="num">{esc[v["number"]]}</td>\n'
+        f'    <td class="title">{esc[v["m"]["title"]]}</td>\n'
+        f"    <td>{esc[v['owners']]}</td>\n"
+        f"    <td>{esc[v['window']]}</td>\n"
+        f'    <td class="status status-{esc[v["m"]["status"]]}">{esc[v["status"]]}</td>\n'
+        f'    <td class="progress">{v["bar"]} <span class="pct">{esc[v["pct"]]}</span></td>\n'
+        "  </tr>"
+        for v in views
+    ))  # fmt: skip
+
+
+def missing_fields(measures: Sequence[Mapping[str, Any]], words: Words) -> Markup:
+    """ "measure 1 (problems, obstacles); measure 4 (results, …)" for every
+    measure not cancelled whose outcome fields are not all written."""
+    label = words("measure")
+    return escape(
+        "; ".join(
+            f"{label} {words.n(m['number'])} ({', '.join(words.outcome(f) for f in m['missing'])})"
+            for m in measures
+            if m["missing"] and m["status"] != "cancelled"
+        )
+    )
+
+
+def measure_sections(
+    views: Sequence[Mapping[str, Any]], labels: Mapping[str, str], outcome: Mapping[str, str], esc: Escaped
+) -> Markup:
+    """Each measure's section: its fields, sub-items, evidence, indicators and
+    the four outcome fields (an empty one says so)."""
+    L = {key: esc[text] for key, text in labels.items()}
+    th = {f: f"    <tr><th>{esc[outcome[f]]}</th>\n" for f in OUTCOME_FIELDS}
+    return Markup("\n".join(_section(v, L, th, esc) for v in views))
+
+
+def _field(label: str, value: str) -> str:
+    return f'    <div class="field"><span class="label">{label}</span><span>{value}</span></div>\n'
+
+
+def _section(v: Mapping[str, Any], L: Mapping[str, str], th: Mapping[str, str], esc: Escaped) -> str:
+    m = v["m"]
+    status = (
+        f'<span class="status status-{esc[m["status"]]}">{esc[v["status"]]}</span> {v["bar"]} '
+        f'<span class="pct">{esc[v["pct"]]}</span>'
+    )
+    parts = [
+        f'<section class="measure" id="measure-{int(m["id"])}">\n'
+        f"  <h3>{L['measure']} {esc[v['number']]}. {esc[m['title']]}</h3>\n"
+        '  <div class="fields">\n',
+        _field(L["owners"], esc[v["owners"]]),
+        _field(L["window"], esc[v["window"]]),
+        _field(L["status"], status),
+    ]
+    add = parts.append
+    if v["done"]:
+        add(_field(L["done_on"], esc[v["done"]]))
+    if v["items"]:
+        add(
+            f'    <div class="field"><span class="label">{L["items"]}</span><span>{esc[v["items_count"]]}\n'
+            '      <ul class="items">\n'
+        )
+        for i in v["items"]:
+            ticked = " ticked" if i["done"] else ""
+            add(f'<li><span class="box{ticked}"></span>{esc[i["no"]]} {esc[i["text"]]}</li>')
+        add("      </ul></span></div>\n")
+    elif m["actions"]:
+        add(_field(L["actions"], esc[m["actions"]]))
+    add(f'    <div class="field"><span class="label">{L["evidence"]}</span><span>\n')
+    if m["evidence"]:
+        add('<ul class="evidence">')
+        for e in m["evidence"]:
+            title = f" ({esc[e['title']]})" if e["title"] else ""
+            add(f"<li>{esc[e['ref']]}{title}</li>")
+        add("</ul>\n</span></div>\n")
+    else:
+        add(f"{L['no_evidence']}</span></div>\n")
+    if v["indicators"]:
+        add(_field(L["indicators"], esc[v["indicators"]]))
+    add('  </div>\n  <table class="outcome">\n')
+    for f in OUTCOME_FIELDS:
+        text = m["outcome"][f]
+        add(th[f])
+        add(f"<td>{esc[text]}</td></tr>\n" if text else f'<td class="missing">{L["missing"]}</td></tr>\n')
+    add("  </table>\n</section>")
+    return "".join(parts)
