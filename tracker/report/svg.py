@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -54,8 +55,13 @@ def _el(tag: str, text: str | None = None, /, **attrs: object) -> str:
 def progress_bar(progress: int, status: str, words: Words) -> Markup:
     """A small bar, filled to `progress` percent in the status colour."""
     p = max(0, min(100, int(progress)))
-    label = escape(f"{words.pct(p)} {words.status(status)}")
-    colour = COLOUR.get(status, "#757575")
+    return _bar(p, COLOUR.get(status, "#757575"), f"{words.pct(p)} {words.status(status)}")
+
+
+@lru_cache(maxsize=512)
+def _bar(p: int, colour: str, text: str) -> Markup:
+    # A thousand measures have a few dozen different bars.
+    label = escape(text)
     return Markup(
         f'<svg class="bar" viewBox="0 0 100 10" width="100" height="10" role="img" aria-label="{label}">'
         f'<rect width="100" height="10" rx="2" fill="#e6e6e6"/>'
@@ -146,20 +152,33 @@ def _marker(x: float, bottom: float, caption: str, colour: str, caption_y: float
     ]
 
 
-def _row(m: Mapping[str, Any], y: float, scale: _Scale, words: Words) -> str:
-    # Written out rather than through _el: this runs once per measure, a
-    # thousand times for a big plan. Only the title and label are text.
+def _geometry(m: Mapping[str, Any], scale: _Scale) -> tuple[str, str, str]:
+    """A measure's bar as written: x, width and the done part's width ("" for none)."""
     x1 = scale.x(date.fromisoformat(m["start"]))
     # A window ends at the end of its last day.
     x2 = scale.x(date.fromisoformat(m["end"]) + timedelta(days=1))
     w = max(1.0, round(x2 - x1, 1))
+    done_w = round(w * max(0, min(100, m["progress"])) / 100, 1)
+    return str(x1), str(w), str(done_w) if done_w > 0 else ""
+
+
+_Shapes = dict[tuple[str, str, int], tuple[str, str, str]]
+
+
+def _row(m: Mapping[str, Any], y: int, scale: _Scale, words: Words, shapes: _Shapes) -> str:
+    # Written out rather than through _el: this runs once per measure, a
+    # thousand times for a big plan. Only the title and label are text.
+    # Writing a float costs more than the rest of a row; measures share
+    # windows and progress, so `shapes` keeps each geometry's text.
+    key = (m["start"], m["end"], m["progress"])
+    x1, w, done_w = shapes[key] if key in shapes else shapes.setdefault(key, _geometry(m, scale))
     colour = COLOUR.get(m["status"], "#757575")
     window = words.window(m["start"], m["end"])
-    tip = escape(f"{m['number']}. {m['title']} — {window} — {words.status(m['status'])}")
-    label = escape(f"{words('measure')} {words.n(m['number'])}")
-    done_w = round(w * max(0, min(100, m["progress"])) / 100, 1)
+    # str(): a Markup in an f-string is formatted several times slower than a str.
+    tip = str(escape(f"{m['number']}. {m['title']} — {window} — {words.status(m['status'])}"))
+    label = str(escape(f"{words('measure')} {words.n(m['number'])}"))
     done = (f'<rect x="{x1}" y="{y + 4}" width="{done_w}" height="12" rx="2" fill="{colour}"/>'
-            if done_w > 0 else "")  # fmt: skip
+            if done_w else "")  # fmt: skip
     return (
         f"<g><title>{tip}</title>"
         f'<text x="2" y="{y + 14}" font-size="12.5" font-family="{FONT}">{label}</text>'
@@ -201,12 +220,19 @@ def timeline(report: Mapping[str, Any], words: Words) -> list[Markup]:
     chunks = [measures[i : i + step] for i in range(0, len(measures), step)] or [[]]
     as_of_caption = f"{words('legend_as_of')} {words.date(report['as_of'])}"
     pictures = []
+    # The axis and the markers depend only on a picture's height: every full
+    # picture shares one drawing of them.
+    around: dict[int, tuple[str, str]] = {}
+    shapes: _Shapes = {}
     for chunk in chunks:
         bottom = HEAD + ROW * len(chunk)
-        parts = _axis(scale, words, bottom)
-        parts += [_row(m, HEAD + r * ROW, scale, words) for r, m in enumerate(chunk)]
-        parts += _meeting(report, scale, words, bottom)
-        parts += _marker(scale.x(as_of), bottom, as_of_caption, AS_OF_COLOUR, bottom + 15, False)
+        if bottom not in around:
+            markers = _meeting(report, scale, words, bottom)
+            markers += _marker(scale.x(as_of), bottom, as_of_caption, AS_OF_COLOUR, bottom + 15, False)
+            around[bottom] = ("".join(_axis(scale, words, bottom)), "".join(markers))
+        axis, markers_drawn = around[bottom]
+        rows = (_row(m, HEAD + r * ROW, scale, words, shapes) for r, m in enumerate(chunk))
+        parts = [axis, *rows, markers_drawn]
         head = _el(
             "svg",
             None,

@@ -171,6 +171,10 @@ class Words:
             raise InvalidInput(f"digits must be thai or arabic, not {digits!r}")
         self.lang = lang
         self.digits = digits
+        # A plan's windows share a few dozen dates; a thousand measures ask
+        # for each one many times (overview, details, timeline).
+        self._dates: dict[tuple[str, str], str] = {}
+        self._numbers: dict[str, str] = {}
 
     def __call__(self, key: str, **values: str) -> str:
         text = LABELS[self.lang][key]
@@ -179,7 +183,12 @@ class Words:
     def n(self, value: object) -> str:
         """A number (or text made of our own digits) in the chosen digits."""
         text = str(value)
-        return thai.to_thai_digits(text) if self.digits == "thai" else text
+        if self.digits != "thai":
+            return text
+        thai_digits = self._numbers.get(text)
+        if thai_digits is None:
+            thai_digits = self._numbers[text] = thai.to_thai_digits(text)
+        return thai_digits
 
     def score(self, value: float | None) -> str:
         return self("none") if value is None else self.n(f"{value:.2f}")
@@ -190,7 +199,12 @@ class Words:
     def date(self, iso: str | None, *, style: str = "short") -> str:
         if not iso:
             return self("none")
-        return thai.format_date(date.fromisoformat(iso[:10]), lang=self.lang, digits=self.digits, style=style)
+        text = self._dates.get((iso, style))
+        if text is None:
+            day = date.fromisoformat(iso[:10])
+            text = thai.format_date(day, lang=self.lang, digits=self.digits, style=style)
+            self._dates[iso, style] = text
+        return text
 
     def window(self, start: str, end: str) -> str:
         return f"{self.date(start)} – {self.date(end)}"
