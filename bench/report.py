@@ -6,12 +6,19 @@
    followed up at the same meeting (so all 1,000 are in the report), some done,
    some with outcome text. Target: ≤ 10× the floor.
 2. `tracker report --format pdf -o …` on the bundled sample plan. Target: ≤ 2 s.
-Medians are printed; whole processes are timed (start-up included).
+Medians are printed; whole processes are timed (start-up included). Then the
+HTML report's time in one process, by stage (imports, load_report, render).
+
+Every module is byte-compiled first: with PYTHONDONTWRITEBYTECODE set (as in
+some shells) a module edited since its last .pyc is compiled again on every
+run, which an installed copy never does.
 """
 
 from __future__ import annotations
 
+import compileall
 import dataclasses
+import json
 import os
 import statistics
 import subprocess
@@ -61,8 +68,43 @@ def timed(argv: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - t0
 
 
+# One process, stage by stage, the way `tracker report --format html` goes.
+STAGES = """
+import json, sys, time
+t = [time.perf_counter()]
+import click
+t.append(time.perf_counter())
+import jinja2
+t.append(time.perf_counter())
+import tracker.cli.main, tracker.cli.report, tracker.report.html, tracker.report.svg
+import tracker.report.render as r
+from datetime import datetime
+from tracker.clock import BANGKOK
+from tracker.db.connection import open_database
+t.append(time.perf_counter())
+db = open_database(sys.argv[1])
+value = r.load_report(db, meeting_id=None, now=datetime(2023, 9, 1, 9, 0, tzinfo=BANGKOK))
+t.append(time.perf_counter())
+r.render(value, fmt="html", lang="th")
+t.append(time.perf_counter())
+names = ("import click", "import jinja2", "import tracker", "load_report", "render html")
+print(json.dumps({n: b - a for n, a, b in zip(names, t, t[1:])}))
+"""
+
+
+def stages(url: str, env: dict[str, str], runs: int) -> dict[str, float]:
+    """Median seconds of each stage over `runs` fresh processes."""
+    got: dict[str, list[float]] = {}
+    for _ in range(runs):
+        p = subprocess.run([str(PY), "-c", STAGES, url], check=True, env=env, capture_output=True, text=True)
+        for name, took in json.loads(p.stdout).items():
+            got.setdefault(name, []).append(took)
+    return {name: statistics.median(values) for name, values in got.items()}
+
+
 def main() -> None:
     runs = int(os.environ.get("RUNS", "20"))
+    compileall.compile_dir(ROOT / "tracker", quiet=1)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         big = f"sqlite:///{work / 'big.db'}"
@@ -91,12 +133,15 @@ def main() -> None:
                 if round_ >= 2:  # two warm-up rounds (page cache, compiled templates)
                     times[name].append(took)
         size = (work / "big.html").stat().st_size
+        by_stage = stages(big, env, max(3, runs // 4))
     floor = statistics.median(times["floor"])
     print(f"{'command':<30} {'median':>10} {'× floor':>8}   ({runs} runs each, interleaved)")
     for name, values in times.items():
         m = statistics.median(values)
         print(f"{name:<30} {m * 1000:8.1f}ms {m / floor:7.2f}×")
     print(f"(the 1,000-measure HTML is {size / 1e6:.1f} MB)")
+    parts = ", ".join(f"{name} {took * 1000:.0f} ms" for name, took in by_stage.items())
+    print(f"html report in one process, medians: {parts}")
 
 
 if __name__ == "__main__":
