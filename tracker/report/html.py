@@ -37,7 +37,7 @@ class Escaped(dict[str, str]):
 
 def overview_rows(views: Sequence[Mapping[str, Any]], esc: Escaped) -> Markup:
     """One table row per measure: number, title, owners, window, status, progress."""
-    return Markup("\n".join(
+    return Markup("".join(
         "  <tr>\n"
         f'    <td class="num">{esc[v["number"]]}</td>\n'
         f'    <td class="title">{esc[v["m"]["title"]]}</td>\n'
@@ -45,7 +45,7 @@ def overview_rows(views: Sequence[Mapping[str, Any]], esc: Escaped) -> Markup:
         f"    <td>{esc[v['window']]}</td>\n"
         f'    <td class="status status-{esc[v["m"]["status"]]}">{esc[v["status"]]}</td>\n'
         f'    <td class="progress">{v["bar"]} <span class="pct">{esc[v["pct"]]}</span></td>\n'
-        "  </tr>"
+        "  </tr>\n"
         for v in views
     ))  # fmt: skip
 
@@ -56,7 +56,7 @@ def missing_fields(measures: Sequence[Mapping[str, Any]], words: Words) -> Marku
     label = words("measure")
     return escape(
         "; ".join(
-            f"{label} {words.n(m['number'])} ({', '.join(words.outcome(f) for f in m['missing'])})"
+            f"{label} {words.n(m['number'])} ({words.outcomes(m['missing'])})"
             for m in measures
             if m["missing"] and m["status"] != "cancelled"
         )

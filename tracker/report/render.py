@@ -78,7 +78,7 @@ def warnings(report: Mapping[str, Any], lang: str) -> list[str]:
     """One line per measure whose outcome fields are still empty."""
     words = Words(lang, "arabic")
     return [
-        words("warning", number=number, fields=", ".join(words.outcome(f) for f in fields))
+        words("warning", number=number, fields=words.outcomes(fields))
         for number, fields in incomplete(report)
     ]
 

@@ -8,6 +8,7 @@ in what people typed (titles, URLs, outcome text).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from tracker import thai
@@ -175,6 +176,7 @@ class Words:
         # for each one many times (overview, details, timeline).
         self._dates: dict[tuple[str, str], str] = {}
         self._numbers: dict[str, str] = {}
+        self._outcomes: dict[tuple[str, ...], str] = {}
 
     def __call__(self, key: str, **values: str) -> str:
         text = LABELS[self.lang][key]
@@ -227,6 +229,14 @@ class Words:
 
     def outcome(self, field: str) -> str:
         return OUTCOME[self.lang][field]
+
+    def outcomes(self, fields: Iterable[str]) -> str:
+        """Outcome fields' names, comma-separated (most measures miss the same few)."""
+        key = tuple(fields)
+        text = self._outcomes.get(key)
+        if text is None:
+            text = self._outcomes[key] = ", ".join(OUTCOME[self.lang][f] for f in key)
+        return text
 
     def group(self, code: str) -> str:
         return GROUPS[self.lang].get(code, code)
