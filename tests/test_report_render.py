@@ -260,3 +260,89 @@ def test_next_meeting_then_latest(sample) -> None:  # type: ignore[no-untyped-de
     text = sample("report", now=NOW).out
     assert "วันที่ประชุม: 20 เมษายน 2566" in text
     assert "┊ วันประชุม 20 เม.ย. 2566" in text
+
+
+# The default templates lay the measures out through tracker/report/html.py;
+# below are the Jinja loops they had before, as a user folder may still write
+# them (lines break inside the tags, which writes nothing). Both must give the
+# very same page.
+LOOP_MEASURES = """\
+{% for v in views %}
+<section class="measure" id="measure-{{ v["m"]["id"] }}">
+  <h3>{{ L["measure"] }} {{ v["number"] }}. {{ v["m"]["title"] }}</h3>
+  <div class="fields">
+    <div class="field"><span class="label">{{ L["owners"] }}</span><span>{{ v["owners"] }}</span></div>
+    <div class="field"><span class="label">{{ L["window"] }}</span><span>{{ v["window"] }}</span></div>
+    <div class="field"><span class="label">{{ L["status"] }}</span><span><span class="status status-{{
+      v["m"]["status"] }}">{{ v["status"] }}</span> {{ v["bar"] }} <span class="pct">{{
+      v["pct"] }}</span></span></div>
+    {% if v["done"] %}
+    <div class="field"><span class="label">{{ L["done_on"] }}</span><span>{{ v["done"] }}</span></div>
+    {% endif %}
+    {% if v["items"] %}
+    <div class="field"><span class="label">{{ L["items"] }}</span><span>{{ v["items_count"] }}
+      <ul class="items">
+      {% for i in v["items"] %}<li><span class="box{{ ' ticked' if i["done"] }}"></span>{{
+        i["no"] }} {{ i["text"] }}</li>{% endfor %}
+      </ul></span></div>
+    {% elif v["m"]["actions"] %}
+    <div class="field"><span class="label">{{ L["actions"] }}</span><span>{{ v["m"]["actions"] }}</span></div>
+    {% endif %}
+    <div class="field"><span class="label">{{ L["evidence"] }}</span><span>
+      {% if v["m"]["evidence"] %}<ul class="evidence">{% for e in v["m"]["evidence"] %}<li>{{ e["ref"] }}{%
+        if e["title"] %} ({{ e["title"] }}){% endif %}</li>{% endfor %}</ul>
+      {% else %}{{ L["no_evidence"] }}{% endif %}</span></div>
+    {% if v["indicators"] %}
+    <div class="field"><span class="label">{{ L["indicators"] }}</span><span>{{
+      v["indicators"] }}</span></div>
+    {% endif %}
+  </div>
+  <table class="outcome">
+    {% for f in outcome_fields %}
+    <tr><th>{{ O[f] }}</th>
+      {% if v["m"]["outcome"][f] %}<td>{{ v["m"]["outcome"][f] }}</td>{%
+        else %}<td class="missing">{{ L["missing"] }}</td>{% endif %}</tr>
+    {% endfor %}
+  </table>
+</section>
+{% endfor %}
+"""
+LOOP_SUMMARY = """\
+{% extends "default:report/_summary.html" %}
+{% block missing_fields %}{% for m in report.measures if m.missing and m.status != "cancelled" %}{{
+  w('measure') }} {{ w.n(m.number) }} ({% for f in m.missing %}{{ w.outcome(f) }}{{ ", " if not loop.last }}{%
+  endfor %}){{ "; " if not loop.last }}{% endfor %}{% endblock %}
+{% block overview_rows %}
+  {% for v in views %}
+  <tr>
+    <td class="num">{{ v["number"] }}</td>
+    <td class="title">{{ v["m"]["title"] }}</td>
+    <td>{{ v["owners"] }}</td>
+    <td>{{ v["window"] }}</td>
+    <td class="status status-{{ v["m"]["status"] }}">{{ v["status"] }}</td>
+    <td class="progress">{{ v["bar"] }} <span class="pct">{{ v["pct"] }}</span></td>
+  </tr>
+  {% endfor %}
+{% endblock %}
+"""
+
+
+def test_user_templates_laying_out_measures_from_views_give_the_same_page(  # type: ignore[no-untyped-def]
+    sample, tmp_path: Path
+) -> None:
+    outcome = ("--result", 'ทำแล้ว <b>ครบ</b> & "ok"', "--problems", "ไม่มี")
+    assert sample("outcome", "1", *outcome, now=NOW).code == 0
+    assert sample("evidence", "1", "https://x.go.th/a?b=1&c=<2>", now=NOW).code == 0
+    folder = tmp_path / "loops"
+    (folder / "report").mkdir(parents=True)
+    (folder / "report" / "_measures.html").write_text(LOOP_MEASURES, encoding="utf-8")
+    (folder / "report" / "_summary.html").write_text(LOOP_SUMMARY, encoding="utf-8")
+    config = tmp_path / "tracker.toml"
+    config.write_text(f'[report]\ntemplates = "{folder}"\n', encoding="utf-8")
+    for lang in ("th", "en"):
+        built = sample("report", "--format", "html", "--lang", lang, now=NOW)
+        looped = sample("--config", str(config), "report", "--format", "html", "--lang", lang, now=NOW)
+        assert built.code == looped.code == 0, looped.err
+        assert "&lt;b&gt;ครบ&lt;/b&gt; &amp; &#34;ok&#34;" in built.out
+        assert "c=&lt;2&gt;" in built.out
+        assert looped.out == built.out
