@@ -17,7 +17,6 @@ from typing import Any
 
 from tracker import ita, thai
 from tracker.clock import BANGKOK
-from tracker.plans.model import Indicator
 
 OUTCOME_FIELDS = ("result", "problems", "obstacles", "suggestions")
 STATUSES = ("done", "in_progress", "not_started", "overdue", "cancelled")
@@ -121,6 +120,10 @@ def _baseline(plan: Mapping[str, Any], measures: Sequence[Mapping[str, Any]]) ->
     raw = base.get("indicators") or []
     if not raw:
         return None
+    # Here, not at the top: the plan model's dataclasses cost ~10 ms to import,
+    # and only a plan with a baseline needs them.
+    from tracker.plans.model import Indicator
+
     indicators = [Indicator(no=i["no"], name=i["name"], group=i["group"], score=i["score"]) for i in raw]
     means = ita.group_means(indicators)
     named_by: dict[int, list[dict[str, Any]]] = {}
