@@ -42,18 +42,21 @@ def _width(text: str) -> int:
 
 
 def widths(texts: list[str]) -> list[int]:
-    """`[width(t) for t in texts]`, for a whole table column at once.
-
-    The common column (Thai, ASCII) is measured in four C-level passes over
-    the joined text; a column with any other character goes cell by cell.
-    """
-    if not texts:
-        return []
-    joined = "\n".join(texts)
-    if joined.isascii():
+    """`[width(t) for t in texts]`, for a whole table column at once."""
+    if all(map(str.isascii, texts)):
         return list(map(len, texts))
+    distinct = set(texts)
+    if len(distinct) * 2 < len(texts):  # units, windows, statuses: measure each once
+        known = dict(zip(distinct, _column(list(distinct)), strict=True))
+        return list(map(known.__getitem__, texts))
+    return _column(texts)
+
+
+def _column(texts: list[str]) -> list[int]:
+    # The common column (Thai and ASCII) is measured in a few C-level passes
+    # over the joined text; a column with any other character goes cell by cell.
     try:
-        encoded = joined.encode("cp874")
+        encoded = "\n".join(texts).encode("cp874")
     except UnicodeEncodeError:
         return list(map(width, texts))
     parts = encoded.translate(None, _CP874_MARKS).split(b"\n")
