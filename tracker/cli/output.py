@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -21,6 +20,8 @@ def use_colour() -> bool:
 
 
 def emit_json(value: Any) -> None:
+    import json  # only here: its import costs a tenth of a bare start-up, and a table needs none
+
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 

@@ -13,7 +13,6 @@ from tracker.app import App
 from tracker.cli import params
 from tracker.cli.output import emit_json, status_text, table
 from tracker.clock import BANGKOK
-from tracker.services import history as history_service
 from tracker.services import tasks
 
 pass_app = click.make_pass_decorator(App)
@@ -199,6 +198,8 @@ def history(app: App, task: str | None, as_json: bool) -> None:
     ตัวอย่าง: tracker history      (ทั้งหมด)
               tracker history 2    (เฉพาะงาน 2)
     """
+    from tracker.services import history as history_service  # JSON of every entry: not on list's path
+
     tid = params.task_id(task) if task else None
     if tid is not None:
         tasks.get_task(app.db, tid, now=app.now)  # unknown id: a clear error, not an empty list

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import date, datetime
 from functools import lru_cache
@@ -11,7 +10,6 @@ from typing import Any
 from tracker.clock import BANGKOK
 from tracker.db.connection import Database, from_ts, ts
 from tracker.errors import InvalidInput, NotFound
-from tracker.services import history
 
 STATUSES = ("not_started", "in_progress", "done", "overdue", "cancelled")
 STATUS_LABELS = {
@@ -71,7 +69,27 @@ def owners_of(stored: str) -> list[str]:
 
 @lru_cache(maxsize=1024)  # a plan names its few units over and over: decode each text once
 def _owners(stored: str) -> tuple[str, ...]:
+    # What importing writes, ["name", "name"], needs no JSON parser (nor json's
+    # import, a tenth of a bare start-up): without a backslash nothing is
+    # escaped, and a printable text holds no control character.
+    simple = len(stored) >= 4 and stored.startswith('["') and stored.endswith('"]')
+    if simple and "\\" not in stored and stored.isprintable():
+        names = stored[2:-2].split('", "')
+        if not any('"' in name for name in names):
+            return tuple(names)
+    if stored == "[]":
+        return ()
+    import json
+
     return tuple(json.loads(stored))
+
+
+def _log(db: Database, *, now: datetime, actor: str, action: str, task_id: int, **detail: Any) -> None:
+    """Add to the change log. Imported on the first write, so that reading
+    (`tracker list`) does not pay for the log's JSON."""
+    from tracker.services import history
+
+    history.record(db, now=now, actor=actor, action=action, task_id=task_id, **detail)
 
 
 def local_iso(stored: str | None) -> str | None:
@@ -210,6 +228,8 @@ def get_task(db: Database, task_id: int, *, now: datetime) -> dict[str, Any]:
         raise NotFound(f"ไม่พบงานหมายเลข {task_id} (no task with id {task_id})")
     items, evidence = _children(db, [task_id])
     task = to_json(rows[0], now.astimezone(BANGKOK).date(), items[task_id], evidence[task_id])
+    from tracker.services import history  # see _log
+
     task["history"] = [
         {
             "at": local_iso(h["at"]),
@@ -250,7 +270,7 @@ def start(db: Database, task_id: int, *, now: datetime, actor: str) -> None:
     if row["started_at"]:
         return
     _touch(db, task_id, now, started_at=ts(now))
-    history.record(db, now=now, actor=actor, action="start", task_id=task_id)
+    _log(db, now=now, actor=actor, action="start", task_id=task_id)
 
 
 def set_progress(
@@ -265,7 +285,7 @@ def set_progress(
         mark_done(db, task_id, now=now, actor=actor, note=note)
         return
     _touch(db, task_id, now, progress=percent, started_at=row["started_at"] or ts(now))
-    history.record(
+    _log(
         db,
         now=now,
         actor=actor,
@@ -283,7 +303,7 @@ def add_note(db: Database, task_id: int, text: str, *, now: datetime, actor: str
         raise InvalidInput("บันทึกว่างเปล่า (the note is empty)")
     _row(db, task_id)
     _touch(db, task_id, now)
-    history.record(db, now=now, actor=actor, action="note", task_id=task_id, note=text)
+    _log(db, now=now, actor=actor, action="note", task_id=task_id, note=text)
 
 
 def check_item(
@@ -310,7 +330,7 @@ def check_item(
     ticked = sum(1 for i in items if (i["done_at"] is not None) != (i["id"] == item["id"]))
     progress = row["progress"] if row["done_at"] else round(100 * ticked / len(items))
     _touch(db, task_id, now, progress=progress, started_at=row["started_at"] or ts(now))
-    history.record(
+    _log(
         db,
         now=now,
         actor=actor,
@@ -350,7 +370,7 @@ def add_evidence(
         {"t": task_id, "ref": ref, "title": (title or "").strip(), "at": ts(now)},
     )
     _touch(db, task_id, now)
-    history.record(db, now=now, actor=actor, action="evidence", task_id=task_id, ref=ref, title=title or "")
+    _log(db, now=now, actor=actor, action="evidence", task_id=task_id, ref=ref, title=title or "")
 
 
 def mark_done(
@@ -373,7 +393,7 @@ def mark_done(
     if evidence_ref:
         add_evidence(db, task_id, evidence_ref, now=now, actor=actor)
     _touch(db, task_id, now, done_at=ts(done_at), progress=100, started_at=row["started_at"] or ts(done_at))
-    history.record(
+    _log(
         db,
         now=now,
         actor=actor,
@@ -394,9 +414,11 @@ def reopen(db: Database, task_id: int, *, now: datetime, actor: str) -> None:
         "SELECT detail FROM history WHERE task_id = :t AND action = 'done' ORDER BY id DESC LIMIT 1",
         {"t": task_id},
     )
+    import json
+
     before = json.loads(last_done[0]["detail"]).get("progress_before", 0) if last_done else 0
     _touch(db, task_id, now, done_at=None, progress=before)
-    history.record(
+    _log(
         db,
         now=now,
         actor=actor,
@@ -419,4 +441,4 @@ def set_outcome(db: Database, task_id: int, fields: dict[str, str], *, now: date
     _row(db, task_id)
     clean = {k: v.strip() for k, v in fields.items()}
     _touch(db, task_id, now, **clean)
-    history.record(db, now=now, actor=actor, action="outcome", task_id=task_id, fields=clean)
+    _log(db, now=now, actor=actor, action="outcome", task_id=task_id, fields=clean)
