@@ -152,7 +152,8 @@ def test_a_mail_that_cannot_be_rendered_gives_the_rest_back(db_url: str, tmp_pat
     with pytest.raises(Exception, match="no_such_value"):
         run.send_due(db, settings(tmp_path), policy, clock=lambda: now, worker="w")
     by_task = {r["task_id"]: r for r in rows(db)}
-    numbers = {int(t["id"]): t["number"] for t in db.query("SELECT id, number FROM tasks")}
+    with db.transaction():
+        numbers = {int(t["id"]): t["number"] for t in db.query("SELECT id, number FROM tasks")}
     status = {numbers[t]: (r["status"], r["attempts"], r["claimed_by"]) for t, r in by_task.items()}
     assert status == {"1": ("sent", 1, None), "2": ("sent", 1, None),
                       "3": ("pending", 0, None), "4": ("pending", 0, None)}
