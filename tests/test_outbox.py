@@ -160,6 +160,40 @@ def test_a_mail_that_cannot_be_rendered_gives_the_rest_back(db_url: str, tmp_pat
     assert len(list((tmp_path / "mail").iterdir())) == 2
 
 
+def test_an_edited_template_is_used_from_the_next_batch(db_url: str, tmp_path: Path) -> None:
+    """The daemon keeps compiled templates between sweeps (no reload check per
+    mail), yet a template someone edits is used from the next batch on."""
+    import email
+    import os
+
+    db = make_db(db_url, 1)
+    now = at("2023-01-04T09:00")
+    with db.transaction():
+        set_unit(db, "สำนักปลัดฯ", ["palad@example.go.th"], now=now, actor="t")
+    run.enqueue_due(db, POLICY, now)
+    own = tmp_path / "templates" / "mail" / "window_opens"
+    own.mkdir(parents=True)
+    body = own / "body.txt"
+    policy = Policy(templates=str(tmp_path / "templates"))
+
+    def sent_text() -> str:
+        [eml] = (tmp_path / "mail").iterdir()
+        msg = email.message_from_bytes(eml.read_bytes())
+        return next(p.get_payload(decode=True).decode() for p in msg.walk()
+                    if p.get_content_type() == "text/plain")
+
+    body.write_text("first wording\n")
+    assert len(run.send_due(db, settings(tmp_path), policy, clock=lambda: now, worker="w").sent) == 1
+    assert sent_text() == "first wording\n"
+    body.write_text("second wording\n")
+    later = body.stat().st_mtime + 5  # a coarse file-system clock must still see a change
+    os.utime(body, (later, later))
+    with db.transaction():
+        db.execute("UPDATE outbox SET status = 'pending', sent_at = NULL")
+    assert len(run.send_due(db, settings(tmp_path), policy, clock=lambda: now, worker="w").sent) == 1
+    assert sent_text() == "second wording\n"
+
+
 def test_unit_without_address_is_held_then_sent(db_url: str, tmp_path: Path) -> None:
     db = make_db(db_url, 1)
     now = at("2023-01-04T09:00")

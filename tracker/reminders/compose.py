@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -86,13 +87,34 @@ def no_address_reason(unit: str | None) -> str:
 
 
 @lru_cache(maxsize=8)
-def _environment(templates: str | None) -> Any:
-    """One template environment per folder for the life of the process: the
-    daemon composes a batch every sweep, and a fresh environment would compile
-    every template again each time (Jinja2 still reloads a file that changed)."""
+def _environment(templates: str | None, stamp: tuple[float, int]) -> Any:
+    """One template environment per folder while its files stay as they are.
+
+    The daemon composes a batch every sweep: a fresh environment would compile
+    every template again each time, and Jinja2's own reload check stats each
+    template file on every render (seven files a mail). Instead `stamp` (the
+    newest change time and the number of files under the folders) is taken
+    once per batch: an edited template is used from the next batch on."""
     from tracker.templating import environment
 
-    return environment(templates)
+    return environment(templates).overlay(auto_reload=False)
+
+
+def _stamp(templates: str | None) -> tuple[float, int]:
+    from tracker.templating import bundled_templates
+
+    newest, count = 0.0, 0
+    for folder in (templates, str(bundled_templates() / "mail")):
+        if not folder:
+            continue
+        for path, _dirs, files in os.walk(folder):
+            for name in files:
+                try:
+                    newest = max(newest, os.stat(os.path.join(path, name)).st_mtime)
+                except OSError:  # removed while we look: the count still changes
+                    continue
+                count += 1
+    return newest, count
 
 
 class Composer:
@@ -104,7 +126,7 @@ class Composer:
         self.policy = policy
         self.now = now
         self.lang = policy.lang
-        self.env = _environment(policy.templates)
+        self.env = _environment(policy.templates, _stamp(policy.templates))
         self.sender = parse_sender(settings.mail.sender)
         self._tasks: dict[int, dict[str, Any] | None] = {}
         self._emails: dict[tuple[int, str], list[str]] = {}
