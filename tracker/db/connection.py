@@ -57,6 +57,12 @@ class Database(ABC):
         """Rows as dicts; dates and timestamps as canonical ISO text."""
 
     @abstractmethod
+    def rows(self, sql: str, params: Params | None = None) -> list[tuple[Any, ...]]:
+        """Rows as tuples, in the order of the select list; dates and
+        timestamps as in `query`. For the reads of a thousand rows, where
+        building a dict per row costs more than the query."""
+
+    @abstractmethod
     def execute(self, sql: str, params: Params | None = None) -> int:
         """Run a statement; the number of rows it changed."""
 
@@ -153,6 +159,9 @@ class SqliteDatabase(Database):
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
+    def rows(self, sql: str, params: Params | None = None) -> list[tuple[Any, ...]]:
+        return self._run(sql, params).fetchall()
+
     def execute(self, sql: str, params: Params | None = None) -> int:
         return self._run(sql, params).rowcount
 
@@ -243,6 +252,12 @@ class SqlAlchemyDatabase(Database):
         if not result.returns_rows:
             return []
         return [{k: _norm(v) for k, v in m.items()} for m in result.mappings().all()]
+
+    def rows(self, sql: str, params: Params | None = None) -> list[tuple[Any, ...]]:
+        result = self._run(sql, params)
+        if not result.returns_rows:
+            return []
+        return [tuple(_norm(v) for v in r) for r in result.all()]
 
     def execute(self, sql: str, params: Params | None = None) -> int:
         return int(self._run(sql, params).rowcount)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from tracker.clock import BANGKOK
 from tracker.db.connection import Database
 from tracker.errors import InvalidInput, NotFound
-from tracker.report.data import build_report, choose_meeting, incomplete, tasks_for_meeting
+from tracker.report.data import build_report, choose_meeting, incomplete
 from tracker.report.words import Words
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def load_report(
     else:
         meeting = meetings.get_meeting(db, meeting_id)
     plan = plans.get_plan(db, int(meeting["plan_id"]))
-    chosen = tasks_for_meeting(tasks.list_tasks(db, now=now, plan_id=plan["id"]), int(meeting["id"]))
+    chosen = tasks.report_tasks(db, now=now, plan_id=int(plan["id"]), meeting_id=int(meeting["id"]))
     return build_report(
         tasks=chosen,
         plan=plan,

@@ -51,13 +51,26 @@ _TASK_FROM = (
 
 def status_of(row: dict[str, Any], today: date) -> str:
     """A task's status at `today` (a Bangkok date), derived, never stored."""
-    if row["cancelled_at"]:
+    return _status(
+        row["cancelled_at"], row["done_at"], row["ends_on"], row["started_at"], row["progress"], today
+    )
+
+
+def _status(
+    cancelled_at: str | None,
+    done_at: str | None,
+    ends_on: str,
+    started_at: str | None,
+    progress: int,
+    today: date,
+) -> str:
+    if cancelled_at:
         return "cancelled"
-    if row["done_at"]:
+    if done_at:
         return "done"
-    if today > date.fromisoformat(row["ends_on"]):
+    if today > date.fromisoformat(ends_on):
         return "overdue"
-    if row["started_at"] or row["progress"] > 0:
+    if started_at or progress > 0:
         return "in_progress"
     return "not_started"
 
@@ -220,6 +233,61 @@ def list_tasks(
     ids = [r["id"] for r in rows]
     items, evidence = _children(db, ids) if with_children else ({}, {})
     return [to_json(r, today, items.get(r["id"], []), evidence.get(r["id"], [])) for r in rows]
+
+
+def report_tasks(db: Database, *, now: datetime, plan_id: int, meeting_id: int) -> list[dict[str, Any]]:
+    """The tasks a meeting's report shows (those of the meeting, and those of
+    the plan with no follow-up meeting), in plan order, with only the keys the
+    report reads: id, number, title, actions, owners, period, start, end,
+    status, progress, done_at, items, evidence and outcome, as in `to_json`.
+
+    The report's own read: rows as tuples, the children of the whole plan in
+    one query each (a thousand measures made ~60 ms through `list_tasks`)."""
+    params = {"p": plan_id, "m": meeting_id}
+    rows = db.rows(
+        "SELECT id, number, title, actions, owners, period_text, starts_on, ends_on, progress,"
+        " started_at, done_at, cancelled_at, result, problems, obstacles, suggestions"
+        " FROM tasks WHERE plan_id = :p AND (meeting_id IS NULL OR meeting_id = :m) ORDER BY position",
+        params,
+    )
+    today = now.astimezone(BANGKOK).date()
+    items: dict[int, list[Any]] = {r[0]: [] for r in rows}
+    evidence: dict[int, list[Any]] = {r[0]: [] for r in rows}
+    of_plan = (
+        " JOIN tasks t ON t.id = c.task_id"
+        " WHERE t.plan_id = :p AND (t.meeting_id IS NULL OR t.meeting_id = :m)"
+    )
+    for task_id, no, text, done_at in db.rows(
+        "SELECT c.task_id, c.no, c.text, c.done_at FROM task_items c" + of_plan
+        + " ORDER BY c.task_id, c.position",
+        params,
+    ):
+        items[task_id].append({"no": no, "text": text, "done": done_at is not None})
+    for task_id, ref, title in db.rows(
+        "SELECT c.task_id, c.ref, c.title FROM evidence c" + of_plan + " ORDER BY c.task_id, c.id", params
+    ):
+        evidence[task_id].append({"ref": ref, "title": title})
+    out = []
+    for (task_id, number, title, actions, owners, period, start, end, progress,
+         started_at, done_at, cancelled_at, result, problems, obstacles, suggestions) in rows:  # fmt: skip
+        out.append({
+            "id": task_id,
+            "number": number,
+            "title": title,
+            "actions": actions,
+            "owners": owners_of(owners),
+            "period": period,
+            "start": start,
+            "end": end,
+            "status": _status(cancelled_at, done_at, end, started_at, progress, today),
+            "progress": progress,
+            "done_at": local_iso(done_at),
+            "items": items[task_id],
+            "evidence": evidence[task_id],
+            "outcome": {"result": result, "problems": problems, "obstacles": obstacles,
+                        "suggestions": suggestions},
+        })  # fmt: skip
+    return out
 
 
 def get_task(db: Database, task_id: int, *, now: datetime) -> dict[str, Any]:
