@@ -437,3 +437,19 @@ def test_parse_month_ref_after_places_an_unwritten_year_after_the_window() -> No
     assert parse_month_ref(text, fiscal_year=2566) == (2022, 10)
     assert parse_month_ref(text, fiscal_year=2566, after=D(2023, 1, 1)) == (2023, 10)
     assert parse_month_ref("เดือนตุลาคม 2565", fiscal_year=2566, after=D(2023, 1, 1)) == (2022, 10)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="0123456789-๐๑", min_size=10, max_size=10) | dates.map(date.isoformat))
+def test_plain_iso_date_reads_as_the_full_parser(text: str) -> None:
+    """`parse_datetime`'s short cut for "2023-09-01" agrees with the patterns
+    (parse_date) on every ten-character text of digits and hyphens."""
+    try:
+        want: object = datetime.combine(parse_date(text), time(0), BKK)
+    except InvalidInput:
+        want = InvalidInput
+    try:
+        got: object = parse_datetime(text)
+    except InvalidInput:
+        got = InvalidInput
+    assert got == want

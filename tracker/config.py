@@ -25,7 +25,6 @@ Example config (tracker.toml):
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,6 +68,8 @@ def load_settings(path: Path | None, environ: dict[str, str] | None = None) -> S
     env = dict(os.environ if environ is None else environ)
     data: dict[str, Any] = {}
     if path is not None:
+        import tomllib  # only with a file to read: a tenth of a bare start-up
+
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:

@@ -11,9 +11,27 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import NamedTuple, Protocol
 
 from tracker.errors import InvalidInput
-from tracker.plans.model import Indicator
+
+
+class Scored(Protocol):
+    """What the formula reads of an indicator (a plans.model.Indicator, a Score)."""
+
+    @property
+    def group(self) -> str: ...
+
+    @property
+    def score(self) -> float | None: ...
+
+
+class Score(NamedTuple):
+    """An indicator's group and score, without the plan model (whose
+    dataclasses cost a tenth of a start-up to import)."""
+
+    group: str
+    score: float | None
 
 INDICATORS: tuple[tuple[int, str, str], ...] = (
     (1, "การปฏิบัติหน้าที่", "IIT"),
@@ -62,7 +80,7 @@ def match_indicator(name: str) -> tuple[int, str, str] | None:
     return _by_key().get(key)
 
 
-def group_means(indicators: Iterable[Indicator]) -> dict[str, float]:
+def group_means(indicators: Iterable[Scored]) -> dict[str, float]:
     """Mean score of each group that has at least one scored indicator."""
     scores: dict[str, list[float]] = {}
     for ind in indicators:
@@ -71,7 +89,7 @@ def group_means(indicators: Iterable[Indicator]) -> dict[str, float]:
     return {g: sum(v) / len(v) for g, v in scores.items()}
 
 
-def overall(indicators: Iterable[Indicator]) -> float:
+def overall(indicators: Iterable[Scored]) -> float:
     """0.30 × mean(IIT) + 0.30 × mean(EIT) + 0.40 × mean(OIT), to 2 places.
 
     Raises InvalidInput when a group has no score at all.
@@ -84,7 +102,7 @@ def overall(indicators: Iterable[Indicator]) -> float:
     return round(sum(WEIGHTS[g] * means[g] for g in WEIGHTS) + 1e-9, 2)
 
 
-def overall_or_none(indicators: Iterable[Indicator]) -> float | None:
+def overall_or_none(indicators: Iterable[Scored]) -> float | None:
     """`overall`, or None when some group has no score."""
     try:
         return overall(indicators)

@@ -120,12 +120,8 @@ def _baseline(plan: Mapping[str, Any], measures: Sequence[Mapping[str, Any]]) ->
     raw = base.get("indicators") or []
     if not raw:
         return None
-    # Here, not at the top: the plan model's dataclasses cost ~10 ms to import,
-    # and only a plan with a baseline needs them.
-    from tracker.plans.model import Indicator
-
-    indicators = [Indicator(no=i["no"], name=i["name"], group=i["group"], score=i["score"]) for i in raw]
-    means = ita.group_means(indicators)
+    scores = [ita.Score(i["group"], i["score"]) for i in raw]
+    means = ita.group_means(scores)
     named_by: dict[int, list[dict[str, Any]]] = {}
     for m in measures:
         for mention in m["indicators"]:
@@ -139,14 +135,14 @@ def _baseline(plan: Mapping[str, Any], measures: Sequence[Mapping[str, Any]]) ->
             )
     rows = [
         {
-            "no": i.no,
-            "name": i.name,
-            "group": i.group,
-            "score": i.score,
-            "weak": i.score is not None and i.score < PASS_MARK,
-            "measures": named_by.get(i.no, []),
+            "no": i["no"],
+            "name": i["name"],
+            "group": i["group"],
+            "score": i["score"],
+            "weak": i["score"] is not None and i["score"] < PASS_MARK,
+            "measures": named_by.get(i["no"], []),
         }
-        for i in sorted(indicators, key=lambda i: i.no)
+        for i in sorted(raw, key=lambda i: i["no"])
     ]
     groups = [
         {
@@ -157,7 +153,7 @@ def _baseline(plan: Mapping[str, Any], measures: Sequence[Mapping[str, Any]]) ->
         }
         for g in ita.WEIGHTS
     ]
-    computed = ita.overall_or_none(indicators)
+    computed = ita.overall_or_none(scores)
     return {
         "assessed_year": base.get("assessed_year"),
         "groups": groups,

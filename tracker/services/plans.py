@@ -33,7 +33,6 @@ def latest_plan_id(db: Database, *, organisation: str | None = None) -> int:
 def get_plan(db: Database, plan_id: int) -> dict[str, Any]:
     """A plan as the JSON contract describes it, with its ITA baseline."""
     from tracker import ita
-    from tracker.plans.model import Indicator
 
     row = db.one(
         "SELECT p.*, o.name AS organisation FROM plans p"
@@ -43,12 +42,14 @@ def get_plan(db: Database, plan_id: int) -> dict[str, Any]:
     if row is None:
         raise NotFound(f"ไม่พบแผนหมายเลข {plan_id} (no plan with id {plan_id})")
     indicators = [
-        Indicator(no=r["no"], name=r["name"], group=r["grp"], score=r["score"])
+        {"no": r["no"], "name": r["name"], "group": r["grp"], "score": r["score"]}
         for r in db.query(
             "SELECT no, name, grp, score FROM ita_indicators WHERE plan_id = :p ORDER BY no", {"p": plan_id}
         )
     ]
-    computed = ita.overall_or_none(indicators) if indicators else None
+    computed = (
+        ita.overall_or_none([ita.Score(i["group"], i["score"]) for i in indicators]) if indicators else None
+    )
     counts = db.one(
         "SELECT COUNT(*) AS n FROM tasks WHERE plan_id = :p AND cancelled_at IS NULL", {"p": plan_id}
     )
@@ -63,9 +64,7 @@ def get_plan(db: Database, plan_id: int) -> dict[str, Any]:
         "measures": counts["n"] if counts else 0,
         "ita": {
             "assessed_year": row["ita_assessed_year"],
-            "indicators": [
-                {"no": i.no, "name": i.name, "group": i.group, "score": i.score} for i in indicators
-            ],
+            "indicators": indicators,
             "stated_overall": row["ita_stated_overall"],
             "stated_grade": row["ita_stated_grade"],
             "computed_overall": computed,
