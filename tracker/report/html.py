@@ -35,19 +35,62 @@ class Escaped(dict[str, str]):
         return value
 
 
-def overview_rows(views: Sequence[Mapping[str, Any]], esc: Escaped) -> Markup:
-    """One table row per measure: number, title, owners, window, status, progress."""
-    return Markup("".join(
-        "  <tr>\n"
-        f'    <td class="num">{esc[v["number"]]}</td>\n'
-        f'    <td class="title">{esc[v["m"]["title"]]}</td>\n'
-        f"    <td>{esc[v['owners']]}</td>\n"
-        f"    <td>{esc[v['window']]}</td>\n"
-        f'    <td class="status status-{esc[v["m"]["status"]]}">{esc[v["status"]]}</td>\n'
-        f'    <td class="progress">{v["bar"]} <span class="pct">{esc[v["pct"]]}</span></td>\n'
-        "  </tr>\n"
-        for v in views
-    ))  # fmt: skip
+def measures(
+    measures: Sequence[Mapping[str, Any]], words: Words, labels: Mapping[str, str], outcome: Mapping[str, str]
+) -> tuple[list[dict[str, Any]], Markup, Markup]:
+    """In one pass over the measures: each one's texts for a user template
+    (`views`: see _measures.html), its overview row (number, title, owners,
+    window, status, progress) and its section (fields, sub-items, evidence,
+    indicators and the four outcome fields; an empty one says so)."""
+    from tracker.report.svg import progress_bar
+
+    esc = Escaped()
+    L = {key: esc[text] for key, text in labels.items()}
+    th = {f: f"    <tr><th>{esc[outcome[f]]}</th>\n" for f in OUTCOME_FIELDS}
+    none = words("none")
+    n = words.n
+    views = []
+    rows = []
+    sections = []
+    for m in measures:
+        items = m["items"]
+        v: dict[str, Any] = {
+            "m": m,
+            "number": n(m["number"]),
+            "owners": ", ".join(m["owners"]) or none,
+            "window": words.window(m["start"], m["end"]),
+            "status": words.status(m["status"]),
+            "pct": words.pct(m["progress"]),
+            "bar": progress_bar(m["progress"], m["status"], words),
+            "done": words.date(m["done_on"], style="long") if m["done_on"] else "",
+            "items": [{"no": n(i["no"]), "text": i["text"], "done": i["done"]} for i in items],
+            "items_count": f"{n(m['items_done'])}/{n(len(items))}",
+            "indicators": ", ".join(f"{n(i['no'])}. {i['name']}" for i in m["indicators"]),
+        }
+        views.append(v)
+        number, title, owners, window = esc[v["number"]], esc[m["title"]], esc[v["owners"]], esc[v["window"]]
+        status = f'<span class="status status-{esc[m["status"]]}">{esc[v["status"]]}</span>'
+        pct = f'<span class="pct">{esc[v["pct"]]}</span>'
+        rows.append(
+            "  <tr>\n"
+            f'    <td class="num">{number}</td>\n'
+            f'    <td class="title">{title}</td>\n'
+            f"    <td>{owners}</td>\n"
+            f"    <td>{window}</td>\n"
+            f'    <td class="status status-{esc[m["status"]]}">{esc[v["status"]]}</td>\n'
+            f'    <td class="progress">{v["bar"]} {pct}</td>\n'
+            "  </tr>\n"
+        )  # fmt: skip
+        sections.append(
+            f'<section class="measure" id="measure-{int(m["id"])}">\n'
+            f"  <h3>{L['measure']} {number}. {title}</h3>\n"
+            '  <div class="fields">\n'
+            + _field(L["owners"], owners)
+            + _field(L["window"], window)
+            + _field(L["status"], f"{status} {v['bar']} {pct}")
+            + _rest(v, L, th, esc)
+        )
+    return views, Markup("".join(rows)), Markup("\n".join(sections))
 
 
 def missing_fields(measures: Sequence[Mapping[str, Any]], words: Words) -> Markup:
@@ -63,34 +106,14 @@ def missing_fields(measures: Sequence[Mapping[str, Any]], words: Words) -> Marku
     )
 
 
-def measure_sections(
-    views: Sequence[Mapping[str, Any]], labels: Mapping[str, str], outcome: Mapping[str, str], esc: Escaped
-) -> Markup:
-    """Each measure's section: its fields, sub-items, evidence, indicators and
-    the four outcome fields (an empty one says so)."""
-    L = {key: esc[text] for key, text in labels.items()}
-    th = {f: f"    <tr><th>{esc[outcome[f]]}</th>\n" for f in OUTCOME_FIELDS}
-    return Markup("\n".join(_section(v, L, th, esc) for v in views))
-
-
 def _field(label: str, value: str) -> str:
     return f'    <div class="field"><span class="label">{label}</span><span>{value}</span></div>\n'
 
 
-def _section(v: Mapping[str, Any], L: Mapping[str, str], th: Mapping[str, str], esc: Escaped) -> str:
+def _rest(v: Mapping[str, Any], L: Mapping[str, str], th: Mapping[str, str], esc: Escaped) -> str:
+    """A section after its status line."""
     m = v["m"]
-    status = (
-        f'<span class="status status-{esc[m["status"]]}">{esc[v["status"]]}</span> {v["bar"]} '
-        f'<span class="pct">{esc[v["pct"]]}</span>'
-    )
-    parts = [
-        f'<section class="measure" id="measure-{int(m["id"])}">\n'
-        f"  <h3>{L['measure']} {esc[v['number']]}. {esc[m['title']]}</h3>\n"
-        '  <div class="fields">\n',
-        _field(L["owners"], esc[v["owners"]]),
-        _field(L["window"], esc[v["window"]]),
-        _field(L["status"], status),
-    ]
+    parts: list[str] = []
     add = parts.append
     if v["done"]:
         add(_field(L["done_on"], esc[v["done"]]))
