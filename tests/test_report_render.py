@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from conftest import SAMPLE, at
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tracker.db.connection import open_database
 from tracker.db.migrate import ensure_schema
@@ -346,3 +348,13 @@ def test_user_templates_laying_out_measures_from_views_give_the_same_page(  # ty
         assert "&lt;b&gt;ครบ&lt;/b&gt; &amp; &#34;ok&#34;" in built.out
         assert "c=&lt;2&gt;" in built.out
         assert looped.out == built.out
+
+
+@given(st.text())
+def test_escape_text_is_markupsafe_escape(text: str) -> None:
+    from markupsafe import escape
+
+    from tracker.report.html import escape_text
+
+    got = escape_text(text)
+    assert got == str(escape(text)) and type(got) is str

@@ -14,6 +14,7 @@ measures out itself from `views` (see _measures.html).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -21,6 +22,14 @@ from markupsafe import Markup, escape
 
 from tracker.report.data import OUTCOME_FIELDS
 from tracker.report.words import Words
+
+_SPECIAL = re.compile("[&<>\"']")
+
+
+def escape_text(text: str) -> str:
+    """`str(escape(text))` of a plain str, without making a Markup (a Python
+    call) when there is nothing to escape, as in most Thai text."""
+    return str(escape(text)) if _SPECIAL.search(text) else text
 
 
 class Escaped(dict[str, str]):
@@ -31,7 +40,7 @@ class Escaped(dict[str, str]):
     its class, several times slower than a str."""
 
     def __missing__(self, text: str) -> str:
-        value = self[text] = str(escape(text))
+        value = self[text] = escape_text(text)
         return value
 
 
@@ -49,6 +58,7 @@ def measures(
     th = {f: f"    <tr><th>{esc[outcome[f]]}</th>\n" for f in OUTCOME_FIELDS}
     none = words("none")
     n = words.n
+    bars: dict[str, str] = {}
     views = []
     rows = []
     sections = []
@@ -68,6 +78,9 @@ def measures(
             "indicators": ", ".join(f"{n(i['no'])}. {i['name']}" for i in m["indicators"]),
         }
         views.append(v)
+        bar = bars.get(v["bar"])
+        if bar is None:  # as a plain str: a Markup in an f-string is formatted slowly
+            bar = bars[v["bar"]] = str(v["bar"])
         number, title, owners, window = esc[v["number"]], esc[m["title"]], esc[v["owners"]], esc[v["window"]]
         status = f'<span class="status status-{esc[m["status"]]}">{esc[v["status"]]}</span>'
         pct = f'<span class="pct">{esc[v["pct"]]}</span>'
@@ -78,7 +91,7 @@ def measures(
             f"    <td>{owners}</td>\n"
             f"    <td>{window}</td>\n"
             f'    <td class="status status-{esc[m["status"]]}">{esc[v["status"]]}</td>\n'
-            f'    <td class="progress">{v["bar"]} {pct}</td>\n'
+            f'    <td class="progress">{bar} {pct}</td>\n'
             "  </tr>\n"
         )  # fmt: skip
         sections.append(
@@ -87,7 +100,7 @@ def measures(
             '  <div class="fields">\n'
             + _field(L["owners"], owners)
             + _field(L["window"], window)
-            + _field(L["status"], f"{status} {v['bar']} {pct}")
+            + _field(L["status"], f"{status} {bar} {pct}")
             + _rest(v, L, th, esc)
         )
     return views, Markup("".join(rows)), Markup("\n".join(sections))

@@ -16,6 +16,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from tracker import thai
+from tracker.report.html import escape_text
 from tracker.report.words import Words
 
 COLOUR = {
@@ -174,9 +175,9 @@ def _row(m: Mapping[str, Any], y: int, scale: _Scale, words: Words, shapes: _Sha
     x1, w, done_w = shapes[key] if key in shapes else shapes.setdefault(key, _geometry(m, scale))
     colour = COLOUR.get(m["status"], "#757575")
     window = words.window(m["start"], m["end"])
-    # str(): a Markup in an f-string is formatted several times slower than a str.
-    tip = str(escape(f"{m['number']}. {m['title']} — {window} — {words.status(m['status'])}"))
-    label = str(escape(f"{words('measure')} {words.n(m['number'])}"))
+    # Plain str: a Markup in an f-string is formatted several times slower than a str.
+    tip = escape_text(f"{m['number']}. {m['title']} — {window} — {words.status(m['status'])}")
+    label = escape_text(f"{words('measure')} {words.n(m['number'])}")
     done = (f'<rect x="{x1}" y="{y + 4}" width="{done_w}" height="12" rx="2" fill="{colour}"/>'
             if done_w else "")  # fmt: skip
     return (
