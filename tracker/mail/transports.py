@@ -61,21 +61,32 @@ def _take(source: Iterator[T], mail_of: Callable[[T], Mail],
     return None
 
 
-def deliver_each(send: Callable[[Mail], None], items: Iterable[T], mail_of: Callable[[T], Mail],
-                 keep_going: Callable[[], bool] = _always) -> Iterator[tuple[T, Exception | None]]:
-    """`deliver` for a session with nothing to overlap: make one, send it, next."""
-    for item in items:
-        if not keep_going():
-            return
-        mail = mail_of(item)
-        try:
-            send(mail)
-        except Exception as exc:
-            yield item, exc
-            if isinstance(exc, TemporaryFailure) and exc.connection:
+def _reason(exc: BaseException) -> str:
+    """What went wrong with a connection, in a few words."""
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+
+
+class OneAtATime:
+    """A session with nothing to overlap: `deliver` makes a mail, sends it,
+    then the next (the file and console transports)."""
+
+    def send(self, mail: Mail) -> None:
+        raise NotImplementedError
+
+    def deliver(self, items: Iterable[T], mail_of: Callable[[T], Mail],
+                keep_going: Callable[[], bool] = _always) -> Iterator[tuple[T, Exception | None]]:
+        for item in items:
+            if not keep_going():
                 return
-            continue
-        yield item, None
+            mail = mail_of(item)
+            try:
+                self.send(mail)
+            except Exception as exc:
+                yield item, exc
+                if isinstance(exc, TemporaryFailure) and exc.connection:
+                    return
+                continue
+            yield item, None
 
 
 class TemporaryFailure(Exception):
@@ -181,7 +192,7 @@ class SmtpTransport:
             ) from None
         except (OSError, smtplib.SMTPException) as exc:
             _quit(conn)
-            reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+            reason = _reason(exc)
             raise TemporaryFailure(
                 self._scrub(f"cannot connect to SMTP {where}: {reason}"), connection=True
             ) from None
@@ -316,7 +327,7 @@ class SmtpSession:
             self._open = True
         except OSError as exc:
             self._drop()
-            self._lost = exc.strerror or str(exc) or type(exc).__name__
+            self._lost = _reason(exc)
 
     def _failure(self, exc: OSError | smtplib.SMTPException) -> TemporaryFailure | PermanentFailure:
         """What a failed exchange means for the outbox (and the connection)."""
@@ -339,7 +350,7 @@ class SmtpSession:
                 return PermanentFailure(text)
             return TemporaryFailure(text, connection=code == 421)
         self._drop()
-        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        reason = _reason(exc)
         return TemporaryFailure(scrub(f"SMTP connection failed: {reason}"), connection=True)
 
     def _reset(self) -> None:
@@ -407,26 +418,21 @@ class FileTransport:
         yield FileSession(self.folder)
 
 
-class FileSession:
+class FileSession(OneAtATime):
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.sent = 0
         self.paths: list[Path] = []
-
-    def deliver(self, items: Iterable[T], mail_of: Callable[[T], Mail],
-                keep_going: Callable[[], bool] = _always) -> Iterator[tuple[T, Exception | None]]:
-        return deliver_each(self.send, items, mail_of, keep_going)
 
     def send(self, mail: Mail) -> None:
         mid = mail.message_id.strip("<>") or f"message-{self.sent}"
         name = "".join(c if c.isalnum() or c in "._@-" else "_" for c in mid) + ".eml"
         path = self.folder / name
         tmp = self.folder / f".{name}.{os.getpid()}.tmp"
-        data = mail.data
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                fh.write(mail.data)
             os.replace(tmp, path)
         except OSError as exc:
             raise TemporaryFailure(f"cannot write {path}: {exc.strerror}", connection=True) from None
@@ -453,14 +459,10 @@ class ConsoleTransport:
         yield ConsoleSession(self.stream or sys.stdout)
 
 
-class ConsoleSession:
+class ConsoleSession(OneAtATime):
     def __init__(self, stream: IO[str]) -> None:
         self.stream = stream
         self.sent = 0
-
-    def deliver(self, items: Iterable[T], mail_of: Callable[[T], Mail],
-                keep_going: Callable[[], bool] = _always) -> Iterator[tuple[T, Exception | None]]:
-        return deliver_each(self.send, items, mail_of, keep_going)
 
     def send(self, mail: Mail) -> None:
         msg = mail.parsed()
