@@ -137,18 +137,25 @@ def test_retry_then_send(db_url: str, tmp_path: Path) -> None:
     assert (tmp_path / "mail").is_dir() and len(list((tmp_path / "mail").iterdir())) == 1
 
 
-def test_a_mail_that_cannot_be_rendered_gives_the_rest_back(db_url: str, tmp_path: Path) -> None:
-    """Messages are rendered one by one as they go out: a template that fails
-    on the third leaves the first two sent and the rest queued untouched."""
-    db = make_db(db_url, 4)
+def window_opens_queued(db_url: str, tmp_path: Path, n: int) -> tuple[Database, datetime, Path, Policy]:
+    """n tasks whose "window opens" mails are queued for a unit with an
+    address, and a policy reading templates from a folder of the test's own:
+    (db, now, the path of its window_opens/body.txt, policy)."""
+    db = make_db(db_url, n)
     now = at("2023-01-04T09:00")
     with db.transaction():
         set_unit(db, "สำนักปลัดฯ", ["palad@example.go.th"], now=now, actor="t")
     run.enqueue_due(db, POLICY, now)
     own = tmp_path / "templates" / "mail" / "window_opens"
     own.mkdir(parents=True)
-    (own / "body.txt").write_text("{% if task.number == '3' %}{{ no_such_value }}{% endif %}ok\n")
-    policy = Policy(templates=str(tmp_path / "templates"))
+    return db, now, own / "body.txt", Policy(templates=str(tmp_path / "templates"))
+
+
+def test_a_mail_that_cannot_be_rendered_gives_the_rest_back(db_url: str, tmp_path: Path) -> None:
+    """Messages are rendered one by one as they go out: a template that fails
+    on the third leaves the first two sent and the rest queued untouched."""
+    db, now, body, policy = window_opens_queued(db_url, tmp_path, 4)
+    body.write_text("{% if task.number == '3' %}{{ no_such_value }}{% endif %}ok\n")
     with pytest.raises(Exception, match="no_such_value"):
         run.send_due(db, settings(tmp_path), policy, clock=lambda: now, worker="w")
     by_task = {r["task_id"]: r for r in rows(db)}
@@ -166,15 +173,7 @@ def test_an_edited_template_is_used_from_the_next_batch(db_url: str, tmp_path: P
     import email
     import os
 
-    db = make_db(db_url, 1)
-    now = at("2023-01-04T09:00")
-    with db.transaction():
-        set_unit(db, "สำนักปลัดฯ", ["palad@example.go.th"], now=now, actor="t")
-    run.enqueue_due(db, POLICY, now)
-    own = tmp_path / "templates" / "mail" / "window_opens"
-    own.mkdir(parents=True)
-    body = own / "body.txt"
-    policy = Policy(templates=str(tmp_path / "templates"))
+    db, now, body, policy = window_opens_queued(db_url, tmp_path, 1)
 
     def sent_text() -> str:
         [eml] = (tmp_path / "mail").iterdir()
