@@ -22,9 +22,26 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from tracker.config import MailSettings
+
 USER = "tracker"
 PASSWORD = "s3cret-Zq9x!pw"  # ASCII: smtplib sends AUTH as ASCII
 SENDER = "ระบบติดตามมาตรการ ITA เทศบาลตำบลบางจะเกร็ง <tracker@bangchakreng.go.th>"
+
+
+def smtp_settings(port: int, **kw: object) -> MailSettings:
+    """Mail settings for the loopback server: STARTTLS, the test login, `kw` on top."""
+    base: dict[str, object] = dict(
+        transport="smtp",
+        host="127.0.0.1",
+        port=port,
+        security="starttls",
+        user=USER,
+        password=PASSWORD,
+        sender=SENDER,
+    )
+    base.update(kw)
+    return MailSettings(**base)  # type: ignore[arg-type]
 
 
 def make_cert(folder: Path) -> tuple[Path, Path]:

@@ -17,9 +17,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.mail_support import PASSWORD, SENDER, USER, decode_header_strict, raw_headers, smtp_server
+from tests.mail_support import (
+    PASSWORD,
+    SENDER,
+    USER,
+    decode_header_strict,
+    raw_headers,
+    smtp_server,
+    smtp_settings,
+)
 from tracker.clock import BANGKOK
-from tracker.config import MailSettings
 from tracker.mail.message import Attachment, Mail, build, message_id, parse_sender
 from tracker.mail.transports import (
     ConsoleTransport,
@@ -57,27 +64,13 @@ def message(
     )
 
 
-def settings(port: int, **kw: object) -> MailSettings:
-    base: dict[str, object] = dict(
-        transport="smtp",
-        host="127.0.0.1",
-        port=port,
-        security="starttls",
-        user=USER,
-        password=PASSWORD,
-        sender=SENDER,
-    )
-    base.update(kw)
-    return MailSettings(**base)  # type: ignore[arg-type]
-
-
 def client_ctx(cafile: Path) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=str(cafile))
 
 
 def test_starttls_auth_one_connection_per_batch(tmp_path: Path) -> None:
     with smtp_server(tmp_path) as (rec, port, ca):
-        t = SmtpTransport(settings(port), ssl_context=client_ctx(ca))
+        t = SmtpTransport(smtp_settings(port), ssl_context=client_ctx(ca))
         with t.session() as s:
             for i in range(5):
                 s.send(message(f"nudge:t{i}:2023-01-16:aa"))
@@ -88,7 +81,7 @@ def test_starttls_auth_one_connection_per_batch(tmp_path: Path) -> None:
 
 def test_thai_subject_and_sender_survive_the_bytes(tmp_path: Path) -> None:
     with smtp_server(tmp_path) as (rec, port, ca):  # noqa: SIM117 - the session needs the port
-        with SmtpTransport(settings(port), ssl_context=client_ctx(ca)).session() as s:
+        with SmtpTransport(smtp_settings(port), ssl_context=client_ctx(ca)).session() as s:
             s.send(message())
     raw = rec.arrivals[0].raw
     assert max(raw) < 128  # 7-bit clean: no relay needs 8BITMIME or SMTPUTF8
@@ -130,7 +123,7 @@ def test_message_id_is_stable_and_attachment_makes_mixed() -> None:
 )
 def test_no_header_injection(tmp_path: Path, evil: str) -> None:
     with smtp_server(tmp_path) as (rec, port, ca):  # noqa: SIM117 - the session needs the port
-        with SmtpTransport(settings(port), ssl_context=client_ctx(ca)).session() as s:
+        with SmtpTransport(smtp_settings(port), ssl_context=client_ctx(ca)).session() as s:
             s.send(message(subject=f"[ITA] {evil}"))
     arrival = rec.arrivals[0]
     h = raw_headers(arrival.raw)
@@ -149,7 +142,7 @@ def test_bad_recipient_address_refused_before_sending() -> None:
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 def test_implicit_tls(tmp_path: Path) -> None:
     with smtp_server(tmp_path, implicit_tls=True) as (rec, port, ca):  # noqa: SIM117 - the session needs the port
-        with SmtpTransport(settings(port, security="ssl"), ssl_context=client_ctx(ca)).session() as s:
+        with SmtpTransport(smtp_settings(port, security="ssl"), ssl_context=client_ctx(ca)).session() as s:
             s.send(message())
     assert len(rec.arrivals) == 1
 
@@ -159,7 +152,7 @@ def test_auth_refused_without_tls(tmp_path: Path) -> None:
     with (
         smtp_server(tmp_path) as (rec, port, _ca),
         pytest.raises(TemporaryFailure) as err,
-        SmtpTransport(settings(port, security="none")).session() as s,
+        SmtpTransport(smtp_settings(port, security="none")).session() as s,
     ):
         s.send(message())
     assert err.value.connection
@@ -170,7 +163,7 @@ def test_wrong_password_never_shown(tmp_path: Path, caplog: pytest.LogCaptureFix
     wrong = "Wr0ng-Secret-Value-77"
     caplog.set_level(logging.DEBUG)
     with smtp_server(tmp_path) as (rec, port, ca):
-        t = SmtpTransport(settings(port, password=wrong), ssl_context=client_ctx(ca))
+        t = SmtpTransport(smtp_settings(port, password=wrong), ssl_context=client_ctx(ca))
         with pytest.raises(TemporaryFailure) as err, t.session() as s:
             s.send(message())
         formatted = "".join(traceback.format_exception(err.value))
@@ -190,7 +183,7 @@ def test_rejected_recipient_is_permanent_4xx_temporary(tmp_path: Path) -> None:
     with smtp_server(tmp_path) as (rec, port, ca):
         rec.reject_rcpt["gone@example.go.th"] = "550 5.1.1 no such user"
         rec.reject_rcpt["full@example.go.th"] = "452 4.2.2 mailbox full"
-        with SmtpTransport(settings(port), ssl_context=client_ctx(ca)).session() as s:
+        with SmtpTransport(smtp_settings(port), ssl_context=client_ctx(ca)).session() as s:
             with pytest.raises(PermanentFailure):
                 s.send(message(to=("gone@example.go.th",)))
             with pytest.raises(TemporaryFailure) as err:
@@ -206,13 +199,13 @@ def test_data_refused_for_now_is_temporary(tmp_path: Path) -> None:
         rec.refuse = "451 4.3.0 try again later"
         with (
             pytest.raises(TemporaryFailure),
-            SmtpTransport(settings(port), ssl_context=client_ctx(ca)).session() as s,
+            SmtpTransport(smtp_settings(port), ssl_context=client_ctx(ca)).session() as s,
         ):
             s.send(message())
         rec.refuse = "554 5.6.0 message refused"
         with (
             pytest.raises(PermanentFailure),
-            SmtpTransport(settings(port), ssl_context=client_ctx(ca)).session() as s,
+            SmtpTransport(smtp_settings(port), ssl_context=client_ctx(ca)).session() as s,
         ):
             s.send(message())
 
@@ -221,7 +214,7 @@ def test_connection_refused_is_temporary() -> None:
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    with pytest.raises(TemporaryFailure) as err, SmtpTransport(settings(port)).session() as s:
+    with pytest.raises(TemporaryFailure) as err, SmtpTransport(smtp_settings(port)).session() as s:
         s.send(message())
     assert err.value.connection
     assert PASSWORD not in str(err.value)
@@ -299,7 +292,7 @@ def test_deliver_sends_in_order_and_stops_when_asked(tmp_path: Path) -> None:
         return message(key)
 
     with smtp_server(tmp_path) as (rec, port, ca):  # noqa: SIM117 - the session needs the port
-        with SmtpTransport(settings(port), ssl_context=client_ctx(ca)).session() as s:
+        with SmtpTransport(smtp_settings(port), ssl_context=client_ctx(ca)).session() as s:
             results = []
             # asked before each new message is made (the next is made while one is in flight)
             for key, error in s.deliver(_keyed(5), mail_of, keep_going=lambda: len(made) < 3):
@@ -319,7 +312,7 @@ def test_deliver_a_message_that_cannot_be_made_stops_after_the_one_in_flight(tmp
     seen = []
 
     def send_all() -> None:
-        with SmtpTransport(settings(port), ssl_context=client_ctx(ca)).session() as s:
+        with SmtpTransport(smtp_settings(port), ssl_context=client_ctx(ca)).session() as s:
             for key, error in s.deliver(_keyed(5), mail_of):
                 seen.append((key, error))
 
@@ -336,7 +329,7 @@ def test_deliver_refused_recipient_fails_that_one_and_goes_on(tmp_path: Path) ->
     to = {keys[1]: ("gone@example.go.th",)}
     with smtp_server(tmp_path) as (rec, port, ca):
         rec.reject_rcpt["gone@example.go.th"] = "550 5.1.1 no such user"
-        with SmtpTransport(settings(port), ssl_context=client_ctx(ca)).session() as s:
+        with SmtpTransport(smtp_settings(port), ssl_context=client_ctx(ca)).session() as s:
             results = list(s.deliver(keys, lambda k: message(k, to=to.get(k, ("palad@example.go.th",)))))
         assert rec.sent_keys() == [keys[0], keys[2]]
     assert [k for k, _ in results] == keys
@@ -348,7 +341,7 @@ def test_deliver_refused_recipient_fails_that_one_and_goes_on(tmp_path: Path) ->
 def test_deliver_stops_when_the_server_closes(tmp_path: Path) -> None:
     keys = _keyed(4)
     with smtp_server(tmp_path) as (rec, port, ca):  # noqa: SIM117 - the session needs the port
-        with SmtpTransport(settings(port), ssl_context=client_ctx(ca)).session() as s:
+        with SmtpTransport(smtp_settings(port), ssl_context=client_ctx(ca)).session() as s:
             results = []
             for key, error in s.deliver(keys, message):
                 results.append((key, error))

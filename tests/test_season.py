@@ -22,10 +22,10 @@ import pytest
 
 from tests.conftest import SAMPLE
 from tests.factories import measure, small_plan
-from tests.mail_support import PASSWORD, SENDER, USER, Recorder, smtp_server
+from tests.mail_support import PASSWORD, SENDER, USER, Recorder, smtp_server, smtp_settings
 from tracker.app import App
 from tracker.clock import BANGKOK
-from tracker.config import MailSettings, Settings
+from tracker.config import Settings
 from tracker.db.connection import Database, open_database
 from tracker.mail.transports import SmtpTransport
 from tracker.reminders import run
@@ -120,15 +120,7 @@ def season(db_url: str, tmp_path: Path) -> Iterator[Season]:
     with smtp_server(tmp_path) as (recorder, port, ca):
         import ssl
 
-        mail = MailSettings(
-            transport="smtp",
-            host="127.0.0.1",
-            port=port,
-            security="starttls",
-            user=USER,
-            password=PASSWORD,
-            sender=SENDER,
-        )
+        mail = smtp_settings(port)
         transport = SmtpTransport(mail, ssl_context=ssl.create_default_context(cafile=str(ca)))
         yield Season(db, Settings(mail=mail), recorder, transport)
     db.close()
