@@ -18,7 +18,6 @@ from tracker.report.data import (
     incomplete,
     indicator_mentions,
     meeting_day,
-    tasks_for_meeting,
 )
 from tracker.report.text import wrap
 from tracker.textwidth import width
@@ -213,11 +212,6 @@ def test_choose_meeting_next_else_latest() -> None:
     assert choose_meeting(ms, date(2023, 9, 1))["id"] == 3  # type: ignore[index]
     assert choose_meeting([], date(2023, 9, 1)) is None
     assert meeting_day({"date": None, "month": "2024-02"}) == date(2024, 2, 29)
-
-
-def test_tasks_for_meeting_keeps_unmeetinged_measures() -> None:
-    ts = [task("1"), task("2", meeting={"id": 8}), task("3", meeting=None)]
-    assert [t["number"] for t in tasks_for_meeting(ts, 7)] == ["1", "3"]
 
 
 statuses = st.sampled_from(["done", "in_progress", "not_started", "overdue", "cancelled"])

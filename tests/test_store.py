@@ -169,6 +169,26 @@ def test_units_and_meetings(db: Database) -> None:
     assert history.entries(db)[-1]["action"] == "meeting"
 
 
+def test_report_tasks_keep_unmeetinged_measures(db_url: str) -> None:
+    """A meeting's report shows its own measures and those with no follow-up
+    meeting (nowhere else to be reported), not another meeting's."""
+    from dataclasses import replace
+
+    from factories import APRIL
+
+    may = replace(APRIL, title="การประชุมประจำเดือนพฤษภาคม ๖๖", month=5)
+    d = open_database(db_url)
+    ensure_schema(d, now=NOW)
+    plan = small_plan(measure("1", "เมษายน"), replace(measure("2", "พฤษภาคม"), meeting=may),
+                      replace(measure("3", "ไม่มีการประชุม"), meeting=None))
+    with d.transaction():
+        importing.import_plan(d, plan, source="t", now=NOW, actor="clerk")
+        april = next(m for m in meetings.list_meetings(d) if m["month"] == "2023-04")
+        got = tasks.report_tasks(d, now=NOW, plan_id=april["plan_id"], meeting_id=april["id"])
+    d.close()
+    assert [t["number"] for t in got] == ["1", "3"]
+
+
 def test_report_tasks_are_the_meetings_tasks_as_listed(db: Database) -> None:
     """The report's own read gives what list_tasks gives for the meeting's
     tasks (and those with no meeting), in the same order, key for key."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -46,12 +46,6 @@ def choose_meeting(meetings: Sequence[Mapping[str, Any]], today: date) -> Mappin
         if meeting_day(m) >= today:
             return m
     return keyed[-1]
-
-
-def tasks_for_meeting(tasks: Iterable[Mapping[str, Any]], meeting_id: int) -> list[Mapping[str, Any]]:
-    """The measures reported at this meeting, and those with no follow-up
-    meeting at all (they have nowhere else to be reported)."""
-    return [t for t in tasks if t["meeting"] is None or t["meeting"]["id"] == meeting_id]
 
 
 # ---------------------------------------------------------------- indicators
