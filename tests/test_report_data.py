@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import Any
 
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from tracker.report.data import (
     PASS_MARK,
+    _letters,
     build_report,
     choose_meeting,
     incomplete,
@@ -197,6 +199,36 @@ def test_plan_without_baseline_has_no_ita_section() -> None:
 )
 def test_indicator_mentions_only_explicit(title: str, actions: str, expected: list[int]) -> None:
     assert [m["no"] for m in indicator_mentions(title, actions)] == expected
+
+
+def reference_letters(text: str) -> str:
+    """What name matching compares, spelt out on the str: invisible characters
+    removed, nikhahit + sara aa read as sara am, then Thai letters only."""
+    tidied = re.sub("[\u200b\u200c\u200d\ufeff\xad]", "", text).replace("\u0e4d\u0e32", "\u0e33")
+    return re.sub("[^\u0e01-\u0e3a\u0e3f-\u0e4e]+", "", tidied)  # U+0E3B..U+0E3E are unassigned
+
+
+# Thai, the characters copies of a plan put between letters, and anything else.
+thai_letters = st.characters(min_codepoint=0x0E01, max_codepoint=0x0E5B)
+between = st.sampled_from(list(" \t\n.,-()0123456789๑๒\u200b\u200c\u200d\ufeff\xad\xa0“”…€"))
+thai_text = st.lists(st.one_of(thai_letters, between, st.characters()), max_size=60).map("".join)
+
+
+@given(thai_text)
+def test_letters_are_the_thai_letters_of_the_text(text: str) -> None:
+    assert _letters(text).decode("cp874") == reference_letters(text)
+
+
+gaps = st.lists(st.sampled_from(["", " ", "\u200b", "\xad", "  "]), min_size=30, max_size=30)
+
+
+@given(st.sampled_from(SCORES), gaps)
+def test_indicator_name_found_however_spaced(score: tuple[int, str, str, float], gaps: list[str]) -> None:
+    no, name = score[0], score[1]
+    # Gaps between characters, and sara am written as a PDF copy writes it (nikhahit + sara aa).
+    pieces = zip(name.replace("\u0e33", "\t"), gaps[: len(name)], strict=True)
+    spaced = "".join(c + gap for c, gap in pieces).replace("\t", "\u0e4d\u0e32")
+    assert [m["no"] for m in indicator_mentions(f"มาตรการ {spaced} ประจำปี", "")] == [no]
 
 
 def test_choose_meeting_next_else_latest() -> None:
