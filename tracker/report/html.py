@@ -14,7 +14,6 @@ measures out itself from `views` (see _measures.html).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -23,13 +22,14 @@ from markupsafe import Markup, escape
 from tracker.report.data import OUTCOME_FIELDS
 from tracker.report.words import Words
 
-_SPECIAL = re.compile("[&<>\"']")
-
 
 def escape_text(text: str) -> str:
     """`str(escape(text))` of a plain str, without making a Markup (a Python
-    call) when there is nothing to escape, as in most Thai text."""
-    return str(escape(text)) if _SPECIAL.search(text) else text
+    call) when there is nothing to escape, as in most Thai text. Five substring
+    tests are several times faster than one regular expression over Thai text."""
+    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
+        return str(escape(text))
+    return text
 
 
 class Escaped(dict[str, str]):
