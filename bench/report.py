@@ -70,7 +70,8 @@ def timed(argv: list[str], env: dict[str, str]) -> float:
 
 # One process, stage by stage, the way `tracker report --format html` goes.
 STAGES = """
-import json, sys, time
+import gc, json, sys, time
+gc.disable()  # as tracker.cli.main does for a command
 t = [time.perf_counter()]
 import click
 t.append(time.perf_counter())

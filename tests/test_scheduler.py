@@ -268,3 +268,30 @@ def test_three_daemons_a_season_of_many_organisations_one_killed(
     assert len(twice) <= 1 and all(got[m] == 2 for m in twice), twice
     shares = [log.read_text(errors="replace").count(": sent ") for log in logs]
     assert sum(1 for n in shares if n) >= 2, shares  # the work was shared
+
+
+def test_the_daemon_collects_cycles_short_commands_do_not(tmp_path: Path) -> None:
+    """main() turns the cyclic collector off for a command's moment; the daemon
+    runs for months and must free its cycles. The real `serve` never returns,
+    so here it is replaced by one that says whether the collector is on."""
+    code = (
+        "import gc, sys\n"
+        "import jobs.scheduler\n"
+        "jobs.scheduler.serve = lambda *a, **k: print('serve', gc.isenabled()) or 0\n"
+        "from tracker.cli.main import main\n"
+        "sys.argv = ['tracker', *sys.argv[1:]]\n"
+        "try:\n"
+        "    main()\n"
+        "finally:\n"
+        "    print('end', gc.isenabled())\n"
+    )
+    env = {**os.environ, "TRACKER_HOME": str(tmp_path), "NO_COLOR": "1"}
+
+    def run(*args: str) -> str:
+        p = subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True, text=True,
+                           timeout=60, cwd=ROOT)
+        assert p.returncode == 0, p.stderr
+        return p.stdout
+
+    assert run("init").splitlines()[-1] == "end False"
+    assert run("scheduler").splitlines()[-2:] == ["serve True", "end True"]

@@ -12,9 +12,16 @@ import sys
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-import click
-
 from tracker.errors import TrackerError
+
+# Importing click makes only objects that live as long as the process; the
+# collector, set off by every 700 of them, would walk them all and free nothing.
+_collecting = gc.isenabled()
+gc.disable()
+import click  # noqa: E402
+
+if _collecting:
+    gc.enable()
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -159,8 +166,13 @@ def main() -> None:
     # What is loaded by now (click, the standard library) lives as long as the
     # process. Frozen, the collector never walks it again: not while a command
     # runs, nor in the collections at exit, which alone cost about a quarter of
-    # a bare interpreter start-up.
+    # a bare interpreter start-up. And a command lasts a moment: what it builds
+    # (a report of a thousand measures: a few hundred thousand objects) lives
+    # until it ends and holds next to no cycles, so the collector, set off by
+    # every 700 new containers, would walk it again and again and free nothing.
+    # The scheduler, which runs for months, turns it back on.
     gc.freeze()
+    gc.disable()
     try:
         cli.main(prog_name="tracker", standalone_mode=False)
     except TrackerError as exc:

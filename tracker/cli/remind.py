@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from datetime import datetime
@@ -250,6 +251,7 @@ def scheduler(app: App, sweep_seconds: float | None, batch: int | None, name: st
     if sweep_seconds is not None and sweep_seconds <= 0:
         raise click.BadParameter("must be > 0", param_hint="--sweep-seconds")
     _logging(max(verbose, 1))
+    gc.enable()  # a daemon must free its cycles; main() turned the collector off for short commands
     from jobs.scheduler import serve
     from tracker.reminders.run import worker_name
 
