@@ -25,31 +25,87 @@ Example config (tracker.toml):
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from tracker.errors import InvalidInput
 
 
-@dataclass(frozen=True)
+def _init(obj: object, **values: Any) -> None:
+    for name, value in values.items():
+        object.__setattr__(obj, name, value)
+
+
+def _repr(self: Any) -> str:
+    shown = (
+        f"{k}={'***' if k == 'password' and getattr(self, k) else repr(getattr(self, k))}"
+        for k in self.__slots__
+    )
+    return f"{type(self).__name__}({', '.join(shown)})"
+
+
+def _read_only(self: object, name: str, *value: object) -> NoReturn:
+    raise AttributeError(f"{type(self).__name__} is read-only ({name})")
+
+
 class MailSettings:
-    transport: str = "file"
-    host: str = "localhost"
-    port: int = 25
-    security: str = "none"
-    user: str | None = None
-    password: str | None = field(default=None, repr=False)  # never printed
-    sender: str = "tracker@localhost"
-    outbox_dir: Path | None = None  # the file transport's folder; default: data dir/outbox
+    """How mail leaves: transport, server, account, sender, the file
+    transport's folder. Read-only; `repr` never shows the password.
+
+    A plain class: the two dataclasses cost every command more start-up time
+    than all the rest of this module (the dataclasses import and the methods
+    it compiles per class)."""
+
+    __slots__ = ("host", "outbox_dir", "password", "port", "security", "sender", "transport", "user")
+    transport: str
+    host: str
+    port: int
+    security: str
+    user: str | None
+    password: str | None
+    sender: str
+    outbox_dir: Path | None
+
+    def __init__(
+        self,
+        transport: str = "file",
+        host: str = "localhost",
+        port: int = 25,
+        security: str = "none",
+        user: str | None = None,
+        password: str | None = None,
+        sender: str = "tracker@localhost",
+        outbox_dir: Path | None = None,  # the file transport's folder; default: data dir/outbox
+    ) -> None:
+        _init(self, transport=transport, host=host, port=port, security=security, user=user,
+              password=password, sender=sender, outbox_dir=outbox_dir)  # fmt: skip
+
+    __repr__ = _repr
+    __setattr__ = __delattr__ = _read_only
 
 
-@dataclass(frozen=True)
 class Settings:
-    mail: MailSettings = field(default_factory=MailSettings)
-    reminders: dict[str, Any] = field(default_factory=dict)  # read by tracker.reminders.policy
-    report: dict[str, Any] = field(default_factory=dict)  # reporter, position, templates
-    path: Path | None = None
+    """The config file's sections: mail, reminders (read by tracker.reminders.policy),
+    report (reporter, position, templates); `path` is the file they came from."""
+
+    __slots__ = ("mail", "path", "reminders", "report")
+    mail: MailSettings
+    reminders: dict[str, Any]
+    report: dict[str, Any]
+    path: Path | None
+
+    def __init__(
+        self,
+        mail: MailSettings | None = None,
+        reminders: dict[str, Any] | None = None,
+        report: dict[str, Any] | None = None,
+        path: Path | None = None,
+    ) -> None:
+        _init(self, mail=mail or MailSettings(), reminders=reminders if reminders is not None else {},
+              report=report if report is not None else {}, path=path)  # fmt: skip
+
+    __repr__ = _repr
+    __setattr__ = __delattr__ = _read_only
 
 
 _MAIL_ENV = {
