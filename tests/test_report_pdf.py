@@ -7,9 +7,11 @@ text area (3 cm left, 2 cm right), page numbers in Thai digits.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -123,3 +125,80 @@ def test_decomposition_is_exactly_what_harfbuzz_draws() -> None:
     assert decompose_sara_am("การดำเนินงาน") == "การด\u0e4d\u0e32เนินงาน"
     assert recompose(decompose_sara_am("น้ำ ต่ำ ทำ กำหนด")) == "น้ำ ต่ำ ทำ กำหนด"
     assert decompose_sara_am('<p class="x">abc</p>') == '<p class="x">abc</p>'
+
+
+
+# WeasyPrint's libraries, loaded by the names the system's loader knows
+# (render._load_weasyprint). Each case is a fresh interpreter: WeasyPrint
+# loads its libraries once per process.
+LOADER = """
+import ctypes.util, sys
+asked = []
+search = ctypes.util.find_library
+ctypes.util.find_library = lambda name: asked.append(name) or search(name)
+{setup}
+from tracker.cli.main import main
+sys.argv = ["tracker", "report", "--format", "pdf"]
+try:
+    main()
+finally:
+    print("searched", len(asked), file=sys.stderr)
+"""
+
+
+def pdf_in_fresh_process(  # type: ignore[no-untyped-def]
+    run, db_url: str, tmp_path: Path, setup: str = ""
+) -> subprocess.CompletedProcess[bytes]:
+    assert run("import", str(SAMPLE), now="2023-01-05").code == 0
+    env = {**os.environ, "TRACKER_DB_URL": db_url, "TRACKER_HOME": str(tmp_path / "home"),
+           "TRACKER_NOW": NOW, "NO_COLOR": "1"}  # fmt: skip
+    return subprocess.run([sys.executable, "-c", LOADER.format(setup=setup)], env=env, capture_output=True,
+                          timeout=120)  # fmt: skip
+
+
+def test_pdf_without_a_library_search(run, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """find_library runs ldconfig, gcc and ld for each name WeasyPrint tries
+    (some 200 processes): not one search is made, and the PDF is whole."""
+    p = pdf_in_fresh_process(run, db_url, tmp_path)
+    assert p.returncode == 0, p.stderr.decode()
+    assert p.stdout.startswith(b"%PDF-") and p.stdout.rstrip().endswith(b"%%EOF")
+    assert b"searched 0" in p.stderr
+
+
+def test_pdf_falls_back_to_the_library_search(run, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Where a library loads only by its searched-for path, the import is done
+    again the ordinary way. Simulated (the real libraries cannot be moved here):
+    the first try at the Pango library by its plain file name fails."""
+    setup = (
+        "import cffi\n"
+        "real, tried = cffi.FFI.dlopen, []\n"
+        "def dlopen(self, name, flags=0):\n"
+        "    if name == 'libpango-1.0.so.0' and not tried:\n"
+        "        tried.append(name); raise OSError('not here')\n"
+        "    return real(self, name, flags)\n"
+        "cffi.FFI.dlopen = dlopen\n"
+    )
+    p = pdf_in_fresh_process(run, db_url, tmp_path, setup)
+    assert p.returncode == 0, p.stderr.decode()
+    assert p.stdout.startswith(b"%PDF-") and p.stdout.rstrip().endswith(b"%%EOF")
+    assert b"searched 0" not in p.stderr
+
+
+def test_pdf_without_pango_is_one_clear_line(run, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A machine without Pango (simulated: no library of that name loads).
+    WeasyPrint's own advice goes to stderr, never into a PDF on stdout."""
+    setup = (
+        "import cffi\n"
+        "real = cffi.FFI.dlopen\n"
+        "def dlopen(self, name, flags=0):\n"
+        "    if 'pango' in str(name):\n"
+        "        raise OSError(f'cannot load library {name!r}')\n"
+        "    return real(self, name, flags)\n"
+        "cffi.FFI.dlopen = dlopen\n"
+    )
+    p = pdf_in_fresh_process(run, db_url, tmp_path, setup)
+    err = p.stderr.decode()
+    assert p.returncode == 1 and p.stdout == b""
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "Pango" in errors[0], err
+    assert "Traceback" not in err

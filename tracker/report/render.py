@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from tracker.clock import BANGKOK
 from tracker.db.connection import Database
-from tracker.errors import InvalidInput, NotFound
+from tracker.errors import InvalidInput, NotFound, TrackerError
 from tracker.report.data import build_report, choose_meeting, incomplete
 from tracker.report.words import Words
 
@@ -201,6 +202,7 @@ def decompose_sara_am(text: str) -> str:
 
 def html_to_pdf(html: str) -> bytes:
     """A4 PDF from the report HTML, the Sarabun files embedded (subset)."""
+    _load_weasyprint()
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -210,3 +212,42 @@ def html_to_pdf(html: str) -> bytes:
     document = HTML(string=decompose_sara_am(html), base_url=str(bundled_templates()))
     pdf: bytes = document.write_pdf(font_config=FontConfiguration())
     return pdf
+
+
+def _load_weasyprint() -> None:
+    """Import WeasyPrint without a search for its C libraries.
+
+    WeasyPrint names each library several ways ("libpango-1.0-0", "pango-1.0",
+    "libpango-1.0.so.0", ...: one per platform) and cffi hands every name that
+    does not load as it is to ctypes.util.find_library, which on Linux runs
+    ldconfig, gcc and ld for it: some 200 processes, a third of a second of
+    every PDF. Each list also holds the file name the system's loader finds by
+    itself (.so.0, .dylib, .dll), so while WeasyPrint loads, no name is
+    searched for; should that fail somewhere, the import is done again the
+    ordinary way. WeasyPrint prints its "could not import" advice on stdout,
+    where a PDF may be going: it goes to stderr. Without Pango, one line.
+    """
+    if "weasyprint" in sys.modules:
+        return
+    import contextlib
+    import ctypes.util
+    from importlib import import_module
+
+    with contextlib.redirect_stdout(sys.stderr):
+        search = ctypes.util.find_library
+        ctypes.util.find_library = lambda name: None
+        try:
+            import_module("weasyprint")
+            return
+        except OSError:
+            for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+                del sys.modules[name]
+        finally:
+            ctypes.util.find_library = search
+        try:
+            import_module("weasyprint")
+        except OSError as exc:
+            raise TrackerError(
+                "ทำ PDF ไม่ได้: ไม่พบไลบรารี Pango ให้ติดตั้งก่อน หรือใช้ --format html "
+                f"(PDF needs Pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0; {exc})"
+            ) from None
