@@ -12,6 +12,7 @@ from conftest import at
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tracker import ita
 from tracker.report.data import (
     PASS_MARK,
     _letters,
@@ -19,10 +20,12 @@ from tracker.report.data import (
     choose_meeting,
     incomplete,
     indicator_mentions,
+    indicator_mentions_of,
     meeting_day,
 )
 from tracker.report.text import wrap
 from tracker.textwidth import width
+from tracker.thai import normalize
 
 NOW = at("2023-04-03T08:30")
 MEETING = {
@@ -229,6 +232,41 @@ def test_indicator_name_found_however_spaced(score: tuple[int, str, str, float],
     pieces = zip(name.replace("\u0e33", "\t"), gaps[: len(name)], strict=True)
     spaced = "".join(c + gap for c, gap in pieces).replace("\t", "\u0e4d\u0e32")
     assert [m["no"] for m in indicator_mentions(f"มาตรการ {spaced} ประจำปี", "")] == [no]
+
+
+def reference_mentions(title: str, actions: str) -> list[dict[str, Any]]:
+    """indicator_mentions spelt out one text at a time, on the str."""
+    found: dict[int, dict[str, Any]] = {}
+    for where, text in (("title", title), ("actions", actions)):
+        letters = reference_letters(text)
+        for no, name, _group in ita.INDICATORS:
+            if no not in found and reference_letters(name) in letters:
+                found[no] = {"no": no, "name": name, "via": "name", "where": where}
+        if reference_letters("ตัวชี้วัด") not in letters:
+            continue
+        for m in re.finditer(r"ตัวชี้วัด(?:ย่อย)?\s*ที่\s*([0-9]{1,2})(?![0-9])", normalize(text)):
+            no = int(m[1])
+            if 1 <= no <= len(ita.INDICATORS) and no not in found:
+                found[no] = {"no": no, "name": ita.INDICATORS[no - 1][1], "via": "number", "where": where}
+    return [found[k] for k in sorted(found)]
+
+
+# Texts made of what plans hold: indicator names (sara am written either
+# way), "indicator N", Thai words, spacing, invisible characters, NUL.
+pieces = st.sampled_from(
+    [name for _no, name, _group in ita.INDICATORS]
+    + [name.replace("\u0e33", "\u0e4d\u0e32") for _no, name, _group in ita.INDICATORS]
+    + ["การ", "ใช้", "อำนาจ", "ข้อมูล", "ตัวชี้วัด", "ที่ ", "ตัวชี้วัดที่ ๔", "ตัวชี้วัดย่อยที่ 9.3", "ตัวชี้วัดที่ 1๐",
+       "๑๑", " ", "\n", "\u200b", "\xad", "\x00", "(", ")", "2566"]
+)
+plan_text = st.lists(st.one_of(pieces, thai_text), max_size=8).map("".join)
+
+
+@given(st.lists(st.tuples(plan_text, plan_text), max_size=8))
+def test_mentions_of_a_plan_are_each_measures_own(pairs: list[tuple[str, str]]) -> None:
+    """Scanned together, no name is found across two texts, and every measure
+    gets what it alone would get."""
+    assert indicator_mentions_of(pairs) == [reference_mentions(t, a) for t, a in pairs]
 
 
 def test_choose_meeting_next_else_latest() -> None:

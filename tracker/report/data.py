@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 from tracker import ita, thai
@@ -58,25 +60,26 @@ _INVISIBLE = ("\u200b", "\u200c", "\u200d", "\ufeff", "\xad")  # as thai.tidy re
 # character at a time: a fifth of `load_report` for a thousand measures.
 _NOT_LETTER = bytes(b for b in range(256) if not 0xA1 <= b <= 0xEE)
 _SARA_AM, _NIKHAHIT_SARA_AA = "\u0e33".encode("cp874"), "\u0e4d\u0e32".encode("cp874")
+# Between the texts of a plan scanned together: cp874 keeps NUL as b"\0",
+# which is no letter and in no name, so no name is found across two texts.
+_SEPARATOR = "\x00"
 
 
-def _letters(text: str) -> bytes:
-    """The Thai letters of `text` (cp874 bytes): spacing, digits and punctuation
-    differ between copies of a name. Invisible characters go first and 'ํา' is
-    read as 'ำ', as `thai.tidy` does; any other character (which "replace"
-    makes b"?") is not a letter."""
+def _letters(text: str, keep: bytes = b"") -> bytes:
+    """The Thai letters of `text` (cp874 bytes), and the bytes in `keep`:
+    spacing, digits and punctuation differ between copies of a name.
+    Invisible characters go first and 'ํา' is read as 'ำ', as `thai.tidy`
+    does; any other character (which "replace" makes b"?") is not a letter."""
     for mark in _INVISIBLE:
-        if mark in text:  # rare: a substring test instead of a pass over every text
+        if mark in text:  # rare: a substring test instead of a pass over the text
             text = text.replace(mark, "")
     raw = text.encode("cp874", "replace").replace(_NIKHAHIT_SARA_AA, _SARA_AM)
-    return raw.translate(None, _NOT_LETTER)
+    return raw.translate(None, _NOT_LETTER.translate(None, keep) if keep else _NOT_LETTER)
 
 
 @lru_cache(maxsize=1)
-def _name_keys() -> tuple[re.Pattern[bytes], tuple[tuple[int, str, bytes], ...]]:
-    """Any name (one search in C: most texts name none), and each name."""
-    keys = tuple((no, name, _letters(name)) for no, name, _group in ita.INDICATORS)
-    return re.compile(b"|".join(re.escape(key) for _no, _name, key in keys)), keys
+def _name_keys() -> tuple[tuple[int, str, bytes], ...]:
+    return tuple((no, name, _letters(name)) for no, name, _group in ita.INDICATORS)
 
 
 _INDICATOR = _letters("ตัวชี้วัด")
@@ -88,6 +91,58 @@ def _number_pattern() -> re.Pattern[str]:
     return re.compile(r"ตัวชี้วัด(?:ย่อย)?\s*ที่\s*([0-9]{1,2})(?![0-9])")
 
 
+def _scan(texts: Sequence[str]) -> tuple[dict[int, list[int]], set[int]]:
+    """Which texts name which indicators (text index -> numbers, ascending),
+    and which texts say "ตัวชี้วัด" at all (they may name one by number).
+
+    The whole plan in one buffer: one encode, one translate and one fast
+    substring search per name, instead of all that for each of a thousand
+    measures' texts in turn (then the larger part of `load_report`)."""
+    joined = _SEPARATOR.join(texts)
+    if joined.count(_SEPARATOR) != len(texts) - 1:  # a text holding NUL itself (a broken file)
+        joined = _SEPARATOR.join(text.replace(_SEPARATOR, "") for text in texts)
+    buffer = _letters(joined, keep=_SEPARATOR.encode())
+    # bounds[i]: where text i's separator ends; the text holding position p is bisect_right(bounds, p).
+    bounds = list(accumulate(len(part) + 1 for part in buffer.split(_SEPARATOR.encode())))
+
+    def holders(key: bytes) -> Iterator[int]:
+        at = buffer.find(key)
+        while at != -1:
+            i = bisect_right(bounds, at)
+            yield i
+            at = buffer.find(key, bounds[i])  # on to the next text: once in a text is enough
+
+    named: dict[int, list[int]] = {}
+    for no, _name, key in _name_keys():  # in number order, so each list is ascending
+        for i in holders(key):
+            named.setdefault(i, []).append(no)
+    return named, set(holders(_INDICATOR))
+
+
+def indicator_mentions_of(pairs: Sequence[tuple[str, str]]) -> list[list[dict[str, Any]]]:
+    """`indicator_mentions` of each (title, actions), the plan's texts scanned together."""
+    texts = [text for pair in pairs for text in pair]
+    named, numbered = _scan(texts)
+    out: list[list[dict[str, Any]]] = []
+    for i, pair in enumerate(pairs):
+        if not (2 * i in named or 2 * i + 1 in named or 2 * i in numbered or 2 * i + 1 in numbered):
+            out.append([])  # most measures name no indicator
+            continue
+        found: dict[int, dict[str, Any]] = {}
+        for k, where, text in ((2 * i, "title", pair[0]), (2 * i + 1, "actions", pair[1])):
+            for no in named.get(k, ()):
+                if no not in found:
+                    found[no] = {"no": no, "name": ita.INDICATORS[no - 1][1], "via": "name", "where": where}
+            if k not in numbered:
+                continue
+            for m in _number_pattern().finditer(thai.to_arabic_digits(thai.tidy(text))):
+                no = int(m[1])
+                if 1 <= no <= len(ita.INDICATORS) and no not in found:
+                    found[no] = {"no": no, "name": ita.INDICATORS[no - 1][1], "via": "number", "where": where}
+        out.append([found[k] for k in sorted(found)])
+    return out
+
+
 def indicator_mentions(title: str, actions: str) -> list[dict[str, Any]]:
     """The ITA indicators a measure names explicitly, with how and where.
 
@@ -95,28 +150,7 @@ def indicator_mentions(title: str, actions: str) -> list[dict[str, Any]]:
     "ตัวชี้วัดที่ N". A measure merely about a related topic is not linked;
     the report must not claim more than the plan says.
     """
-    found: dict[int, dict[str, Any]] = {}
-    for where, text in (("title", title), ("actions", actions)):
-        if not text:
-            continue
-        letters = _letters(text)
-        any_name, keys = _name_keys()
-        if any_name.search(letters):
-            for no, name, key in keys:
-                if no not in found and key in letters:
-                    found[no] = {"no": no, "name": name, "via": "name", "where": where}
-        if _INDICATOR not in letters:  # cheap test first: most measures name no number
-            continue
-        for m in _number_pattern().finditer(thai.to_arabic_digits(thai.tidy(text))):
-            no = int(m[1])
-            if 1 <= no <= len(ita.INDICATORS) and no not in found:
-                found[no] = {
-                    "no": no,
-                    "name": ita.INDICATORS[no - 1][1],
-                    "via": "number",
-                    "where": where,
-                }
-    return [found[k] for k in sorted(found)]
+    return indicator_mentions_of([(title, actions)])[0]
 
 
 def _baseline(plan: Mapping[str, Any], measures: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
@@ -173,7 +207,7 @@ def _baseline(plan: Mapping[str, Any], measures: Sequence[Mapping[str, Any]]) ->
 # ---------------------------------------------------------------- measures
 
 
-def _measure(task: Mapping[str, Any]) -> dict[str, Any]:
+def _measure(task: Mapping[str, Any], indicators: list[dict[str, Any]]) -> dict[str, Any]:
     outcome = {f: (task["outcome"].get(f) or "").strip() for f in OUTCOME_FIELDS}
     items = [dict(i) for i in task["items"]]
     done_at = task["done_at"]
@@ -197,7 +231,7 @@ def _measure(task: Mapping[str, Any]) -> dict[str, Any]:
         "evidence": [dict(e) for e in task["evidence"]],
         "outcome": outcome,
         "missing": [f for f in OUTCOME_FIELDS if not outcome[f]],
-        "indicators": indicator_mentions(task["title"], task.get("actions") or ""),
+        "indicators": indicators,
     }
 
 
@@ -235,7 +269,8 @@ def build_report(
     """The report of `meeting` at `now` from the given tasks (already chosen)."""
     conf = report_settings or {}
     as_of = now.astimezone(BANGKOK).date()
-    measures = [_measure(t) for t in tasks]
+    mentions = indicator_mentions_of([(t["title"], t.get("actions") or "") for t in tasks])
+    measures = [_measure(t, found) for t, found in zip(tasks, mentions, strict=True)]
     return {
         "organisation": plan["organisation"],
         "fiscal_year": plan["fiscal_year"],
