@@ -136,7 +136,8 @@ def test_missing_outcome_fields_listed_and_blank_counts_as_missing() -> None:
     assert r["measures"][0]["missing"] == ["problems", "suggestions"]
     assert r["measures"][1]["missing"] == []
     # A cancelled measure is not reported as incomplete.
-    assert incomplete(r) == [("1", ["problems", "suggestions"])]
+    assert list(incomplete(r)) == [("1", ["problems", "suggestions"])]
+    assert r["summary"]["incomplete_outcomes"] == 1
     assert r["summary"]["incomplete_outcomes"] == 1
 
 

@@ -231,6 +231,27 @@ def test_html_escapes_what_people_typed(run, db_url: str) -> None:  # type: igno
     assert "<script>" not in md
 
 
+def test_a_long_plan_names_ten_empty_measures_and_counts_the_rest(run, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    from factories import measure, small_plan
+
+    db = open_database(db_url)
+    try:
+        ensure_schema(db, now=at(NOW))
+        with db.transaction():
+            plan = small_plan(*(measure(str(i), f"มาตรการที่ {i}") for i in range(1, 14)))
+            import_plan(db, plan, source="hand", now=at("2023-01-05T09:00"), actor="tester")
+    finally:
+        db.close()
+    assert run("outcome", "3", "--result", "ครบ", "--problems", "ไม่มี", "--obstacles", "ไม่มี",
+               "--suggestions", "ไม่มี", now=NOW).code == 0  # fmt: skip
+    r = run("report", "--format", "html", "-o", os.devnull, now=NOW)
+    warned = [line for line in r.err.splitlines() if line.startswith("warning:")]
+    assert [w.split()[2] for w in warned[:10]] == ["1", "2", "4", "5", "6", "7", "8", "9", "10", "11"]
+    assert warned[10:] == ["warning: และอีก 2 มาตรการที่ยังบันทึกไม่ครบ"]
+    en = run("--lang", "en", "report", "-o", os.devnull, now=NOW)
+    assert en.err.splitlines()[-1] == "warning: and 2 more measures with empty fields"
+
+
 def test_user_templates_and_reporter_from_config(sample, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path / "letterhead"
     (folder / "report").mkdir(parents=True)

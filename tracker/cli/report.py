@@ -97,10 +97,10 @@ def report(
     # Last, so they are the final lines a person sees: nobody prints an incomplete report unawares.
     # Name the first few; a plan of hundreds of measures must not bury the
     # terminal (the document itself marks every empty field).
-    lines = warnings(value, language)
-    for line in lines[:MAX_WARNINGS]:
+    lines = warnings(value, language, limit=MAX_WARNINGS)
+    for line in lines:
         click.echo(f"warning: {line}", err=True)
-    if len(lines) > MAX_WARNINGS:
-        more = len(lines) - MAX_WARNINGS
+    more = value["summary"]["incomplete_outcomes"] - len(lines)
+    if more > 0:
         click.echo(f"warning: และอีก {more} มาตรการที่ยังบันทึกไม่ครบ" if language == "th"
                    else f"warning: and {more} more measures with empty fields", err=True)

@@ -299,10 +299,11 @@ def build_report(
     }
 
 
-def incomplete(report: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
-    """(measure number, empty outcome fields) for each measure still missing some."""
-    return [
+def incomplete(report: Mapping[str, Any]) -> Iterator[tuple[str, list[str]]]:
+    """(measure number, empty outcome fields) for each measure still missing
+    some; as many as the summary's "incomplete_outcomes"."""
+    return (
         (m["number"], list(m["missing"]))
         for m in report["measures"]
         if m["missing"] and m["status"] != "cancelled"
-    ]
+    )

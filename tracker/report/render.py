@@ -14,6 +14,7 @@ import re
 import sys
 from collections.abc import Mapping
 from datetime import datetime
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from tracker.clock import BANGKOK
@@ -75,12 +76,13 @@ def load_report(
     )
 
 
-def warnings(report: Mapping[str, Any], lang: str) -> list[str]:
-    """One line per measure whose outcome fields are still empty."""
+def warnings(report: Mapping[str, Any], lang: str, limit: int | None = None) -> list[str]:
+    """One line per measure whose outcome fields are still empty (the first
+    `limit` of them; the summary's "incomplete_outcomes" counts them all)."""
     words = Words(lang, "arabic")
     return [
         words("warning", number=number, fields=words.outcomes(fields))
-        for number, fields in incomplete(report)
+        for number, fields in islice(incomplete(report), limit)
     ]
 
 
