@@ -362,13 +362,26 @@ def test_user_templates_laying_out_measures_from_views_give_the_same_page(  # ty
     (folder / "report" / "_summary.html").write_text(LOOP_SUMMARY, encoding="utf-8")
     config = tmp_path / "tracker.toml"
     config.write_text(f'[report]\ntemplates = "{folder}"\n', encoding="utf-8")
+    # And templates that print the prebuilt parts the ordinary way, autoescaped.
+    plain = tmp_path / "plain"
+    (plain / "report").mkdir(parents=True)
+    (plain / "report" / "_measures.html").write_text("{{ measure_sections }}\n", encoding="utf-8")
+    (plain / "report" / "_summary.html").write_text(
+        '{% extends "default:report/_summary.html" %}'
+        "{% block overview_rows %}{{ overview_rows }}{% endblock %}",
+        encoding="utf-8",
+    )
+    plain_config = tmp_path / "plain.toml"
+    plain_config.write_text(f'[report]\ntemplates = "{plain}"\n', encoding="utf-8")
     for lang in ("th", "en"):
         built = sample("report", "--format", "html", "--lang", lang, now=NOW)
         looped = sample("--config", str(config), "report", "--format", "html", "--lang", lang, now=NOW)
-        assert built.code == looped.code == 0, looped.err
+        printed = sample("--config", str(plain_config), "report", "--format", "html", "--lang", lang, now=NOW)
+        assert built.code == looped.code == printed.code == 0, looped.err + printed.err
         assert "&lt;b&gt;ครบ&lt;/b&gt; &amp; &#34;ok&#34;" in built.out
         assert "c=&lt;2&gt;" in built.out
         assert looped.out == built.out
+        assert printed.out == built.out
 
 
 @given(st.text())
