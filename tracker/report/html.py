@@ -74,56 +74,65 @@ def measures(
     (`views`: see _measures.html), its overview row (number, title, owners,
     window, status, progress) and its section (fields, sub-items, evidence,
     indicators and the four outcome fields; an empty one says so)."""
-    from tracker.report.svg import progress_bar
-
     esc = Escaped()
     L = {key: esc[text] for key, text in labels.items()}
     th = {f: f"    <tr><th>{esc[outcome[f]]}</th>\n" for f in OUTCOME_FIELDS}
     none = words("none")
     n = words.n
-    bars: dict[str, str] = {}
+    # A plan's measures share a few windows, unit lists and (status, progress)
+    # pairs: each one's words and markup are made once.
+    windows: dict[tuple[str, str], tuple[str, str]] = {}
+    owners_seen: dict[str, str] = {}
+    looks: dict[tuple[str, int], tuple[str, str, Markup, str, str]] = {}
     views = []
     rows = []
     sections = []
     for m in measures:
         items = m["items"]
+        span = (m["start"], m["end"])
+        if span not in windows:
+            text = words.window(*span)
+            windows[span] = (text, esc[text])
+        window_text, window = windows[span]
+        owners_text = ", ".join(m["owners"]) or none
+        owners = owners_seen.get(owners_text)
+        if owners is None:
+            owners = owners_seen[owners_text] = esc[owners_text]
+        look_key = (m["status"], m["progress"])
+        if look_key not in looks:
+            looks[look_key] = _look(*look_key, words, esc, L["status"])
+        status_text, pct_text, bar, cells, status_field = looks[look_key]
         v: dict[str, Any] = {
             "m": m,
             "number": n(m["number"]),
-            "owners": ", ".join(m["owners"]) or none,
-            "window": words.window(m["start"], m["end"]),
-            "status": words.status(m["status"]),
-            "pct": words.pct(m["progress"]),
-            "bar": progress_bar(m["progress"], m["status"], words),
+            "owners": owners_text,
+            "window": window_text,
+            "status": status_text,
+            "pct": pct_text,
+            "bar": bar,
             "done": words.date(m["done_on"], style="long") if m["done_on"] else "",
             "items": [{"no": n(i["no"]), "text": i["text"], "done": i["done"]} for i in items],
             "items_count": f"{n(m['items_done'])}/{n(len(items))}",
             "indicators": ", ".join(f"{n(i['no'])}. {i['name']}" for i in m["indicators"]),
         }
         views.append(v)
-        bar = bars.get(v["bar"])
-        if bar is None:  # as a plain str: a Markup in an f-string is formatted slowly
-            bar = bars[v["bar"]] = str(v["bar"])
-        number, title, owners, window = esc[v["number"]], esc[m["title"]], esc[v["owners"]], esc[v["window"]]
-        status = f'<span class="status status-{esc[m["status"]]}">{esc[v["status"]]}</span>'
-        pct = f'<span class="pct">{esc[v["pct"]]}</span>'
+        number, title = esc[v["number"]], esc[m["title"]]
         rows.append(
             "  <tr>\n"
             f'    <td class="num">{number}</td>\n'
             f'    <td class="title">{title}</td>\n'
             f"    <td>{owners}</td>\n"
             f"    <td>{window}</td>\n"
-            f'    <td class="status status-{esc[m["status"]]}">{esc[v["status"]]}</td>\n'
-            f'    <td class="progress">{bar} {pct}</td>\n'
+            f"{cells}"
             "  </tr>\n"
         )  # fmt: skip
         sections.append(
             f'<section class="measure" id="measure-{int(m["id"])}">\n'
             f"  <h3>{L['measure']} {number}. {title}</h3>\n"
             '  <div class="fields">\n'
-            + _field(L["owners"], owners)
-            + _field(L["window"], window)
-            + _field(L["status"], f"{status} {bar} {pct}")
+            f'    <div class="field"><span class="label">{L["owners"]}</span><span>{owners}</span></div>\n'
+            f'    <div class="field"><span class="label">{L["window"]}</span><span>{window}</span></div>\n'
+            f"{status_field}"
             + _rest(v, L, th, esc)
         )
     return views, Prebuilt("".join(rows)), Prebuilt("\n".join(sections))
@@ -140,6 +149,22 @@ def missing_fields(measures: Sequence[Mapping[str, Any]], words: Words) -> Marku
             if m["missing"] and m["status"] != "cancelled"
         )
     )
+
+
+def _look(
+    status: str, progress: int, words: Words, esc: Escaped, label: str
+) -> tuple[str, str, Markup, str, str]:
+    """A (status, progress) pair in words and markup: its status, percentage
+    and bar, its overview cells and its section's status line."""
+    from tracker.report.svg import progress_bar
+
+    status_text, pct_text = words.status(status), words.pct(progress)
+    bar = progress_bar(progress, status, words)
+    code, name, pct = esc[status], esc[status_text], f'<span class="pct">{esc[pct_text]}</span>'
+    cells = (f'    <td class="status status-{code}">{name}</td>\n'
+             f'    <td class="progress">{bar} {pct}</td>\n')  # fmt: skip
+    line = _field(label, f'<span class="status status-{code}">{name}</span> {bar} {pct}')
+    return status_text, pct_text, bar, cells, line
 
 
 def _field(label: str, value: str) -> str:
