@@ -166,18 +166,33 @@ def _geometry(m: Mapping[str, Any], scale: _Scale) -> tuple[str, str, str]:
 _Shapes = dict[tuple[str, str, int], tuple[str, str, str]]
 
 
-def _row(m: Mapping[str, Any], y: int, scale: _Scale, words: Words, shapes: _Shapes) -> str:
+class _Rows:
+    """What the rows of a plan share, each made once: the geometry of each
+    (window, progress) (writing a float costs more than the rest of a row)
+    and the words of each window."""
+
+    def __init__(self, scale: _Scale, words: Words) -> None:
+        self.scale = scale
+        self.words = words
+        self.measure = words("measure")
+        self.shapes: _Shapes = {}
+        self.windows: dict[tuple[str, str], str] = {}
+
+
+def _row(m: Mapping[str, Any], y: int, shared: _Rows) -> str:
     # Written out rather than through _el: this runs once per measure, a
     # thousand times for a big plan. Only the title and label are text.
-    # Writing a float costs more than the rest of a row; measures share
-    # windows and progress, so `shapes` keeps each geometry's text.
     key = (m["start"], m["end"], m["progress"])
-    x1, w, done_w = shapes[key] if key in shapes else shapes.setdefault(key, _geometry(m, scale))
+    shapes = shared.shapes
+    x1, w, done_w = shapes[key] if key in shapes else shapes.setdefault(key, _geometry(m, shared.scale))
     colour = COLOUR.get(m["status"], "#757575")
-    window = words.window(m["start"], m["end"])
+    span = (m["start"], m["end"])
+    window = shared.windows.get(span)
+    if window is None:
+        window = shared.windows[span] = shared.words.window(*span)
     # Plain str: a Markup in an f-string is formatted several times slower than a str.
-    tip = escape_text(f"{m['number']}. {m['title']} — {window} — {words.status(m['status'])}")
-    label = escape_text(f"{words('measure')} {words.n(m['number'])}")
+    tip = escape_text(f"{m['number']}. {m['title']} — {window} — {shared.words.status(m['status'])}")
+    label = escape_text(f"{shared.measure} {shared.words.n(m['number'])}")
     done = (f'<rect x="{x1}" y="{y + 4}" width="{done_w}" height="12" rx="2" fill="{colour}"/>'
             if done_w else "")  # fmt: skip
     return (
@@ -224,7 +239,7 @@ def timeline(report: Mapping[str, Any], words: Words) -> list[Markup]:
     # The axis and the markers depend only on a picture's height: every full
     # picture shares one drawing of them.
     around: dict[int, tuple[str, str]] = {}
-    shapes: _Shapes = {}
+    shared = _Rows(scale, words)
     for chunk in chunks:
         bottom = HEAD + ROW * len(chunk)
         if bottom not in around:
@@ -232,7 +247,7 @@ def timeline(report: Mapping[str, Any], words: Words) -> list[Markup]:
             markers += _marker(scale.x(as_of), bottom, as_of_caption, AS_OF_COLOUR, bottom + 15, False)
             around[bottom] = ("".join(_axis(scale, words, bottom)), "".join(markers))
         axis, markers_drawn = around[bottom]
-        rows = (_row(m, HEAD + r * ROW, scale, words, shapes) for r, m in enumerate(chunk))
+        rows = (_row(m, HEAD + r * ROW, shared) for r, m in enumerate(chunk))
         parts = [axis, *rows, markers_drawn]
         head = _el(
             "svg",
