@@ -272,12 +272,15 @@ def test_three_daemons_a_season_of_many_organisations_one_killed(
 
 def test_the_daemon_collects_cycles_short_commands_do_not(tmp_path: Path) -> None:
     """main() turns the cyclic collector off for a command's moment; the daemon
-    runs for months and must free its cycles. The real `serve` never returns,
-    so here it is replaced by one that says whether the collector is on."""
+    runs for months and a send run may last long, so they free their cycles.
+    The real `serve` never returns and the real send needs a server, so here
+    both are replaced by ones that say whether the collector is on."""
     code = (
         "import gc, sys\n"
         "import jobs.scheduler\n"
         "jobs.scheduler.serve = lambda *a, **k: print('serve', gc.isenabled()) or 0\n"
+        "import tracker.cli.remind\n"
+        "tracker.cli.remind._send = lambda *a, **k: print('send', gc.isenabled())\n"
         "from tracker.cli.main import main\n"
         "sys.argv = ['tracker', *sys.argv[1:]]\n"
         "try:\n"
@@ -295,3 +298,5 @@ def test_the_daemon_collects_cycles_short_commands_do_not(tmp_path: Path) -> Non
 
     assert run("init").splitlines()[-1] == "end False"
     assert run("scheduler").splitlines()[-2:] == ["serve True", "end True"]
+    assert run("remind").splitlines()[-2:] == ["send True", "end True"]  # a run may send thousands
+    assert run("remind", "--dry-run").splitlines()[-1] == "end False"

@@ -170,7 +170,7 @@ def main() -> None:
     # (a report of a thousand measures: a few hundred thousand objects) lives
     # until it ends and holds next to no cycles, so the collector, set off by
     # every 700 new containers, would walk it again and again and free nothing.
-    # The scheduler, which runs for months, turns it back on.
+    # The scheduler, which runs for months, and a sending run turn it back on.
     gc.freeze()
     gc.disable()
     try:

@@ -89,6 +89,7 @@ def remind(app: App, dry_run: bool, as_json: bool, preview: tuple[str, str] | No
     elif dry_run:
         _dry_run(app, policy, org, as_json)
     else:
+        gc.enable()  # a run may send thousands of mails: what each leaves is freed as usual
         _send(app, policy, org, as_json)
 
 
