@@ -101,9 +101,10 @@ def _scan(texts: Sequence[str]) -> tuple[dict[int, list[int]], set[int]]:
     joined = _SEPARATOR.join(texts)
     if joined.count(_SEPARATOR) != len(texts) - 1:  # a text holding NUL itself (a broken file)
         joined = _SEPARATOR.join(text.replace(_SEPARATOR, "") for text in texts)
-    buffer = _letters(joined, keep=_SEPARATOR.encode())
+    separator = _SEPARATOR.encode()
+    buffer = _letters(joined, keep=separator)
     # bounds[i]: where text i's separator ends; the text holding position p is bisect_right(bounds, p).
-    bounds = list(accumulate(len(part) + 1 for part in buffer.split(_SEPARATOR.encode())))
+    bounds = list(accumulate(len(part) + 1 for part in buffer.split(separator)))
 
     def holders(key: bytes) -> Iterator[int]:
         at = buffer.find(key)
