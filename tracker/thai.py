@@ -155,7 +155,9 @@ def _last_day(y: int, m: int) -> int:
 # ---------------------------------------------------------------- normalising
 
 
-_INVISIBLE = str.maketrans({"\u200b": "", "\u200c": "", "\u200d": "", "\ufeff": "", "\xad": ""})
+# Zero-width space, non-joiner, joiner, byte-order mark, soft hyphen.
+INVISIBLE = "\u200b\u200c\u200d\ufeff\xad"
+_INVISIBLE = str.maketrans(dict.fromkeys(INVISIBLE, ""))
 
 
 def tidy(text: str) -> str:

@@ -53,7 +53,6 @@ def choose_meeting(meetings: Sequence[Mapping[str, Any]], today: date) -> Mappin
 # ---------------------------------------------------------------- indicators
 
 
-_INVISIBLE = ("\u200b", "\u200c", "\u200d", "\ufeff", "\xad")  # as thai.tidy removes them
 # cp874 (TIS-620) holds the Thai block in single bytes, U+0E01..U+0E4E at
 # 0xA1..0xEE and nothing else there: encoded, "Thai letters only" is one
 # bytes.translate in C. A regular expression over the str walked the text a
@@ -70,7 +69,7 @@ def _letters(text: str, keep: bytes = b"") -> bytes:
     spacing, digits and punctuation differ between copies of a name.
     Invisible characters go first and 'ํา' is read as 'ำ', as `thai.tidy`
     does; any other character (which "replace" makes b"?") is not a letter."""
-    for mark in _INVISIBLE:
+    for mark in thai.INVISIBLE:  # as thai.tidy removes them
         if mark in text:  # rare: a substring test instead of a pass over the text
             text = text.replace(mark, "")
     raw = text.encode("cp874", "replace").replace(_NIKHAHIT_SARA_AA, _SARA_AM)
