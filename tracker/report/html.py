@@ -79,25 +79,17 @@ def measures(
     th = {f: f"    <tr><th>{esc[outcome[f]]}</th>\n" for f in OUTCOME_FIELDS}
     none = words("none")
     n = words.n
-    # A plan's measures share a few windows, unit lists and (status, progress)
-    # pairs: each one's words and markup are made once.
-    windows: dict[tuple[str, str], tuple[str, str]] = {}
-    owners_seen: dict[str, str] = {}
+    # A plan's measures share a few (status, progress) pairs: each one's words
+    # and markup are made once (windows are kept by `words`, texts by `esc`).
     looks: dict[tuple[str, int], tuple[str, str, Markup, str, str]] = {}
     views = []
     rows = []
     sections = []
     for m in measures:
         items = m["items"]
-        span = (m["start"], m["end"])
-        if span not in windows:
-            text = words.window(*span)
-            windows[span] = (text, esc[text])
-        window_text, window = windows[span]
+        window_text = words.window(m["start"], m["end"])
         owners_text = ", ".join(m["owners"]) or none
-        owners = owners_seen.get(owners_text)
-        if owners is None:
-            owners = owners_seen[owners_text] = esc[owners_text]
+        window, owners = esc[window_text], esc[owners_text]
         look_key = (m["status"], m["progress"])
         if look_key not in looks:
             looks[look_key] = _look(*look_key, words, esc, L["status"])

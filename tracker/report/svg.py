@@ -169,14 +169,13 @@ _Shapes = dict[tuple[str, str, int], tuple[str, str, str]]
 class _Rows:
     """What the rows of a plan share, each made once: the geometry of each
     (window, progress) (writing a float costs more than the rest of a row)
-    and the words of each window."""
+    and the word "measure"."""
 
     def __init__(self, scale: _Scale, words: Words) -> None:
         self.scale = scale
         self.words = words
         self.measure = words("measure")
         self.shapes: _Shapes = {}
-        self.windows: dict[tuple[str, str], str] = {}
 
 
 def _row(m: Mapping[str, Any], y: int, shared: _Rows) -> str:
@@ -186,10 +185,7 @@ def _row(m: Mapping[str, Any], y: int, shared: _Rows) -> str:
     shapes = shared.shapes
     x1, w, done_w = shapes[key] if key in shapes else shapes.setdefault(key, _geometry(m, shared.scale))
     colour = COLOUR.get(m["status"], "#757575")
-    span = (m["start"], m["end"])
-    window = shared.windows.get(span)
-    if window is None:
-        window = shared.windows[span] = shared.words.window(*span)
+    window = shared.words.window(m["start"], m["end"])
     # Plain str: a Markup in an f-string is formatted several times slower than a str.
     tip = escape_text(f"{m['number']}. {m['title']} — {window} — {shared.words.status(m['status'])}")
     label = escape_text(f"{shared.measure} {shared.words.n(m['number'])}")

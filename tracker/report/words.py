@@ -173,8 +173,9 @@ class Words:
         self.lang = lang
         self.digits = digits
         # A plan's windows share a few dozen dates; a thousand measures ask
-        # for each one many times (overview, details, timeline).
+        # for each date and window many times (overview, details, timeline).
         self._dates: dict[tuple[str, str], str] = {}
+        self._windows: dict[tuple[str, str], str] = {}
         self._numbers: dict[str, str] = {}
         self._outcomes: dict[tuple[str, ...], str] = {}
 
@@ -209,7 +210,10 @@ class Words:
         return text
 
     def window(self, start: str, end: str) -> str:
-        return f"{self.date(start)} – {self.date(end)}"
+        text = self._windows.get((start, end))
+        if text is None:
+            text = self._windows[start, end] = f"{self.date(start)} – {self.date(end)}"
+        return text
 
     def month(self, ym: str, *, style: str = "long") -> str:
         year, month = (int(p) for p in ym.split("-"))
