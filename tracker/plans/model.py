@@ -54,7 +54,21 @@ class Measure:
     end: date
     followup_text: str
     meeting: MeetingRef | None
-    line: int  # 1-based line of the document the measure starts on
+    line: int  # 1-based line (or row) of the document the measure starts on
+    # Read from the period: the dates inside the window at which progress is
+    # due ("ทุกไตรมาส" gives each quarter's last day); empty for a plain window.
+    checkpoints: tuple[date, ...] = ()
+    # The period was not understood: the window is the whole fiscal year
+    # until someone fixes it (`tracker edit ID --period …`).
+    period_unclear: bool = False
+    section: str = ""  # the group row above the measure ("ด้านที่ ๑ …"), as written
+    budget: str = ""  # งบประมาณ: an amount or "ไม่ใช้งบประมาณ", as written
+    indicator: str = ""  # ตัวชี้วัด
+    target: str = ""  # เป้าหมาย
+    result: str = ""  # ผลการดำเนินการ, when the document already reports it
+    remarks: str = ""  # หมายเหตุ
+    # Any other column the reader did not know: (header as written, cell text).
+    extra: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
