@@ -240,11 +240,24 @@ def test_no_measure_table_says_what_a_row_looks_like() -> None:
     assert "no-measures.txt" in msg
 
 
-def test_bad_period_names_its_line() -> None:
-    with pytest.raises(PlanError) as info:
-        read_plan(PLANS / "bad-period.txt")
-    assert info.value.line == 6
-    assert "เร็ว ๆ นี้" in str(info.value)
+def test_a_period_not_understood_comes_in_marked_on_its_line() -> None:
+    plan = read_plan(PLANS / "bad-period.txt")
+    good, vague = plan.measures
+    assert not good.period_unclear
+    assert vague.period_unclear
+    assert (vague.start, vague.end) == (date(2022, 10, 1), date(2023, 9, 30))
+    assert vague.period_text == "เร็ว ๆ นี้"
+    (problem,) = [p for p in plan.problems if "เร็ว ๆ นี้" in p.message]
+    assert problem.line == 6
+    assert problem.message.startswith("มาตรการ 2: ต้องระบุช่วงเวลา")
+
+
+@pytest.mark.parametrize("period", ["", "ไม่ทราบ"])
+def test_a_missing_or_unknown_period_is_the_whole_fiscal_year(period: str) -> None:
+    plan = parse_plan_text(doc(row(), row(title="๒. มาตรการสอง", period=period)))
+    assert plan.measures[1].period_unclear
+    assert (plan.measures[1].start, plan.measures[1].end) == (date(2022, 10, 1), date(2023, 9, 30))
+    assert [p.line for p in plan.problems if "ต้องระบุช่วงเวลา" in p.message] == [6]
 
 
 # ---------------------------------------------------------------- small documents
@@ -336,8 +349,6 @@ def test_period_outside_the_fiscal_year_is_a_problem() -> None:
 @pytest.mark.parametrize(
     ("rows", "line"),
     [
-        ([row(period="")], 5),
-        ([row(), row(period="ไม่ทราบ")], 6),
         ([row() + "\tเกิน\tอีก"], 5),
         (["\t".join(["", "ทำ", "กองช่าง", "ม.ค. 66", ""])], 5),
     ],

@@ -7,12 +7,14 @@ text plan and a CSV plan with the same words give the same measures.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
 from tracker.errors import InvalidInput, PlanError
 from tracker.plans.cells import checklist, meeting_ref, number_cell, split_owners, split_title
 from tracker.plans.html import cell_lines, cell_text
 from tracker.plans.model import Measure, Problem
-from tracker.thai import fiscal_year_bounds, parse_date, parse_period
+from tracker.plans.periods import read_period
+from tracker.thai import fiscal_year_bounds, parse_date
 
 PERIOD_HINT = "write e.g. 'ม.ค. - มี.ค. ๒๕๖๖', 'เมษายน ๒๕๖๖', 'ไตรมาสที่ ๒' or 'ตลอดปีงบประมาณ'"
 
@@ -28,8 +30,15 @@ class RawRow:
     owners: str = ""
     period: str = ""
     followup: str = ""
-    start: str = ""  # CSV only: explicit dates instead of a period
+    start: str = ""  # explicit dates instead of a period (CSV, a "เริ่ม | สิ้นสุด" header)
     end: str = ""
+    budget: str = ""
+    indicator: str = ""
+    target: str = ""
+    result: str = ""
+    remarks: str = ""
+    section: str = ""  # the group row above the measure
+    extra: tuple[tuple[str, str], ...] = ()  # (header, text) of columns no kind names
 
     def is_blank(self) -> bool:
         return not any(
@@ -82,6 +91,7 @@ def build_measure(
     source: str,
     problems: list[Problem],
     owner_separators: str = ",;、",
+    adopted_on: date | None = None,
 ) -> Measure:
     """One measure; PlanError (with the row's line) for what cannot be guessed."""
     title_no, title = split_title(cell_text(row.title, " "))
@@ -93,6 +103,8 @@ def build_measure(
         raise PlanError("a measure row has no title (มาตรการ)", line=row.line, source=source)
 
     period_text = cell_text(row.period, " ")
+    checkpoints: tuple[date, ...] = ()
+    unclear = False
     try:
         if cell_lines(row.start) or cell_lines(row.end):
             start = parse_date(cell_text(row.start or row.end, " "), fiscal_year=fiscal_year)
@@ -100,12 +112,23 @@ def build_measure(
             period_text = period_text or f"{cell_text(row.start, ' ')} - {cell_text(row.end, ' ')}"
             if start > end:
                 raise InvalidInput(f"the window ends before it starts: {period_text!r}")
-        elif period_text:
-            start, end = parse_period(period_text, fiscal_year=fiscal_year)
         else:
-            raise InvalidInput(f"no period (ระยะเวลาดำเนินการ); {PERIOD_HINT}")
+            # A period not understood (or none) never stops the import: the
+            # measure gets the whole fiscal year and is marked until edited.
+            period = read_period(period_text, fiscal_year=fiscal_year, adopted_on=adopted_on)
+            start, end, checkpoints = period.start, period.end, period.checkpoints
+            unclear = not period.understood
     except InvalidInput as e:
         raise PlanError(f"measure {number}: {e}", line=row.line, source=source) from None
+    if unclear:
+        problems.append(
+            Problem(
+                row.line,
+                f"มาตรการ {number}: ต้องระบุช่วงเวลา ไม่เข้าใจระยะเวลา {period_text or '(ว่าง)'!r} "
+                f"จึงใช้ทั้งปีงบประมาณ แก้ด้วย tracker edit ID --period … (period not understood; "
+                f"the whole fiscal year until edited; {PERIOD_HINT})",
+            )
+        )
     first, last = fiscal_year_bounds(fiscal_year)
     if start < first or end > last:
         problems.append(
@@ -138,6 +161,15 @@ def build_measure(
         followup_text=followup,
         meeting=meeting,
         line=row.line,
+        checkpoints=checkpoints,
+        period_unclear=unclear,
+        section=row.section,
+        budget=cell_text(row.budget, " "),
+        indicator=cell_text(row.indicator),
+        target=cell_text(row.target),
+        result=cell_text(row.result),
+        remarks=cell_text(row.remarks),
+        extra=tuple((h, cell_text(t)) for h, t in row.extra if cell_text(t)),
     )
 
 
@@ -148,6 +180,7 @@ def build_measures(
     source: str,
     problems: list[Problem],
     owner_separators: str = ",;、",
+    adopted_on: date | None = None,
 ) -> tuple[Measure, ...]:
     """Every measure of `rows` (merged first); numbers made unique."""
     merged = merge_rows(rows, source=source)
@@ -159,6 +192,7 @@ def build_measures(
             source=source,
             problems=problems,
             owner_separators=owner_separators,
+            adopted_on=adopted_on,
         )
         for i, row in enumerate(merged, 1)
     ]

@@ -20,57 +20,14 @@ from datetime import date
 from functools import lru_cache
 
 from tracker.errors import InvalidInput, PlanError
-from tracker.plans.baseline import read_baseline
+from tracker.plans.columns import column_kind, header_kinds
+from tracker.plans.grid import MAX_COLUMNS, Cell, Document, Paragraph, Table, checked_cell, checked_row
 from tracker.plans.html import cell_text
-from tracker.plans.measures import RawRow, build_measures
-from tracker.plans.model import Plan, Problem
-from tracker.thai import fiscal_year_of, normalize, parse_date, parse_period, tidy
+from tracker.plans.layout import NO_MEASURE, is_group, read_document
+from tracker.plans.model import Plan
+from tracker.thai import normalize, parse_date, tidy
 
-NO_MEASURE = (
-    "no measure table found. A measure table starts with a header row whose "
-    "tab-separated cells are: มาตรการ/แนวทาง, วิธีการดำเนินการ, ผู้รับผิดชอบ, "
-    "ระยะเวลาดำเนินการ, การติดตามผล (optionally a first column ที่); each "
-    "following row is one measure, e.g. '๑. มาตรการการเปิดเผยข้อมูลต่อสาธารณะ<TAB>"
-    "เผยแพร่ข้อมูลบนเว็บไซต์<TAB>สำนักปลัดฯ<TAB>ม.ค. - มี.ค. ๖๖<TAB>"
-    "รายงานผลในการประชุมประจำเดือนเมษายน ๖๖'"
-)
-
-# Column kinds, tested in this order on a header cell without spaces: the
-# period and owner words are tested first because "ระยะเวลาดำเนินการ" also
-# contains "ดำเนินการ" and "มาตรการ/แนวทาง" is no actions column.
-_KINDS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("period", ("ระยะเวลา", "ช่วงเวลา", "ห้วงเวลา", "กำหนดเวลา"), ("period", "when", "timeframe")),
-    ("owners", ("รับผิดชอบ",), ("owner", "owners", "responsible", "unit", "units")),
-    ("followup", ("ติดตาม", "รายงานผล", "ประเมินผล"), ("followup", "follow-up", "report")),
-    ("actions", ("วิธีการ", "วิธีดำเนิน", "ขั้นตอน", "กิจกรรม"), ("actions", "action", "how")),
-    ("title", ("มาตรการ", "แนวทาง"), ("measure", "title")),
-    ("number", (), ("ที่", "ลำดับ", "ลำดับที่", "ข้อ", "no", "no.", "#", "number")),
-)
-
-
-def column_kind(cell: str) -> str | None:
-    """Which measure column a header cell names, or None."""
-    s = re.sub(r"\s", "", normalize(cell_text(cell, ""))).lower()
-    if not s or len(s) > 40:
-        return None
-    for kind, contains, exact in _KINDS:
-        if s in exact or any(w in s for w in contains):
-            return kind
-    if "ดำเนินการ" in s and "มาตรการ" not in s:
-        return "actions"
-    return None
-
-
-def header_kinds(cells: list[str]) -> list[str | None] | None:
-    """The column kinds of a header row, or None if `cells` is no header."""
-    if len(cells) < 3:
-        return None
-    kinds = [column_kind(c) for c in cells]
-    named = [k for k in kinds if k]
-    if len(named) != len(set(named)) or not {"title", "owners", "period"} <= set(named):
-        return None
-    return kinds
-
+__all__ = ["column_kind", "has_measure_header", "parse_text"]
 
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern[str]]:
@@ -109,16 +66,17 @@ def _organisation(title: str, following: list[str]) -> str | None:
     return None
 
 
-def _split_rows(lines: list[str], start: int) -> list[RawRow]:
-    """Measure rows from line index `start` on.
+def _split_rows(lines: list[str], start: int) -> list[tuple[int, list[str]]]:
+    """(line, cells) of the table rows from line index `start` on, header rows included.
 
     A row with fewer cells than its header continues on the next line; so
-    does its last cell when a line without tabs follows it directly. After
-    a blank line, such a line is prose and ends the table; a later row with
-    exactly the header's cell count resumes it (a page break without a
-    repeated header).
+    does its last cell when a line without tabs follows it directly. A line
+    without tabs that names a group ("ด้านที่ ๑ …") is a group row, given
+    as one cell over the whole row. After a blank line, a line without
+    tabs is prose and ends the table; a later row with exactly the header's
+    cell count resumes it (a page break without a repeated header).
     """
-    rows: list[RawRow] = []
+    rows: list[tuple[int, list[str]]] = []
     kinds: list[str | None] | None = None
     last_kinds: list[str | None] | None = None
     cells: list[str] = []
@@ -128,7 +86,7 @@ def _split_rows(lines: list[str], start: int) -> list[RawRow]:
     def flush() -> None:
         nonlocal cells
         if kinds is not None and cells:
-            rows.append(_to_row(kinds, cells, first_line))
+            rows.append((first_line, cells))
         cells = []
 
     i = start
@@ -136,6 +94,8 @@ def _split_rows(lines: list[str], start: int) -> list[RawRow]:
         raw = lines[i]
         i += 1
         parts = raw.split("\t")
+        if len(parts) > MAX_COLUMNS:
+            parts = [c.text for c in checked_row([Cell(p) for p in parts], line=i, source="")]
         blank, was_blank = not raw.strip(), after_blank
         after_blank = blank
         new_kinds = header_kinds(parts)
@@ -145,16 +105,23 @@ def _split_rows(lines: list[str], start: int) -> list[RawRow]:
             # A header cell broken over two lines: take the second part in.
             if i < len(lines) and "\t" in lines[i]:
                 head, *tail = lines[i].split("\t")
-                better = header_kinds([*parts[:-1], f"{parts[-1]} {head}", *tail])
+                joined = [*parts[:-1], f"{parts[-1]} {head}", *tail]
+                better = header_kinds(joined)
                 if better and len([k for k in better if k]) > len([k for k in kinds if k]):
                     kinds = last_kinds = better
+                    parts = joined
                     i += 1
+            rows.append((i, parts))
             continue
         if kinds is None:
             if last_kinds is None or len(parts) != len(last_kinds):
                 continue
             kinds = last_kinds
         if blank and "\t" not in raw:
+            continue
+        if "\t" not in raw and is_group(raw):
+            flush()
+            rows.append((i, [raw] * len(kinds)))
             continue
         if cells and len(cells) < len(kinds):
             cells[-1] += "\n" + parts[0]
@@ -172,33 +139,12 @@ def _split_rows(lines: list[str], start: int) -> list[RawRow]:
             cells.pop()
         if len(cells) > len(kinds):
             raise PlanError(
-                f"this row has {len(cells)} cells but its table header has {len(kinds)}",
+                f"แถวนี้มี {len(cells)} ช่อง แต่หัวตารางมี {len(kinds)} ช่อง (this row has "
+                f"{len(cells)} cells but its table header has {len(kinds)})",
                 line=first_line,
             )
     flush()
     return rows
-
-
-def _to_row(kinds: list[str | None], cells: list[str], line: int) -> RawRow:
-    row = RawRow(line=line)
-    for kind, cell in zip(kinds, cells, strict=False):
-        if kind:
-            setattr(row, kind, cell)
-    return row
-
-
-def _fiscal_year_from_periods(rows: list[RawRow]) -> int | None:
-    """The fiscal year of the first period that writes its own year."""
-    for row in rows:
-        text = cell_text(row.period, " ")
-        try:
-            a = parse_period(text, fiscal_year=2500)
-            b = parse_period(text, fiscal_year=2600)
-        except InvalidInput:
-            continue
-        if a == b:  # the year is written, so the guess did not matter
-            return fiscal_year_of(a[0])
-    return None
 
 
 def _first_header(lines: list[str]) -> int | None:
@@ -220,56 +166,20 @@ def parse_text(text: str, *, source: str = "<text>") -> Plan:
         rows = _split_rows(lines, first_header)
     except PlanError as e:
         raise PlanError(
-            str(e).removeprefix(f"line {e.line}: "), line=e.line, source=source
+            str(e).split(": ", 2)[-1], line=e.line, source=source
         ) from None
-
-    problems: list[Problem] = []
-    pre = [(n, line) for n, line in enumerate(lines[:first_header], 1) if line.strip()]
-    title_at = next((k for k, (_, line) in enumerate(pre) if "มาตรการ" in line), 0)
-    title = tidy(cell_text(pre[title_at][1], " ")) if pre else ""
-    following = [tidy(cell_text(line, " ")) for _, line in pre[title_at + 1 : title_at + 2]]
-
-    pats = _patterns()
-    fiscal_year: int | None = None
-    if m := pats["fy"].search(normalize(title)):
-        fiscal_year = int(m[1]) + (2500 if len(m[1]) == 2 else 0)
-    if fiscal_year is None:
-        fiscal_year = _fiscal_year_from_periods(rows)
-        if fiscal_year is None:
-            raise PlanError(
-                "no fiscal year: the title line should say e.g. 'ประจำปีงบประมาณ พ.ศ. ๒๕๖๖'",
-                line=pre[title_at][0] if pre else 1,
-                source=source,
-            )
-        problems.append(
-            Problem(1, f"no fiscal year in the title; {fiscal_year} taken from the periods")
-        )
-
-    organisation = _organisation(title, following)
-    if organisation is None:
-        whole = normalize(" ".join(line for _, line in pre))
-        m = pats["org_of"].search(whole)
-        organisation = m[1] if m else ""
-        if not organisation:
-            problems.append(
-                Problem(1, "no organisation (หน่วยงาน) found on or after the title line")
-            )
-
-    adopted_on, adoption_meeting = _adoption(pre[title_at + 1 :], fiscal_year)
-    baseline = read_baseline(pre[title_at + 1 :], problems)
-    measures = build_measures(rows, fiscal_year=fiscal_year, source=source, problems=problems)
-    if not measures:
-        raise PlanError(NO_MEASURE, source=source)
-    return Plan(
-        organisation=organisation,
-        fiscal_year=fiscal_year,
-        title=title,
-        adopted_on=adopted_on,
-        adoption_meeting=adoption_meeting,
-        baseline=baseline,
-        measures=measures,
-        problems=tuple(sorted(problems, key=lambda p: p.line)),
-    )
+    doc = Document()
+    doc.blocks += [Paragraph(line, n) for n, line in enumerate(lines[:first_header], 1) if line.strip()]
+    table = Table(rows=[], line=rows[0][0] if rows else first_header + 1, row_lines=[])
+    for line, cells in rows:
+        table.rows.append([checked_cell(c, line=line, source=source) for c in cells])
+        table.row_lines.append(line)
+    # A group row is one cell over the whole row, as a merged cell is in a .docx.
+    for row in table.rows:
+        if len(row) > 1 and all(c.text == row[0].text for c in row) and is_group(row[0].text):
+            row[:] = [row[0]] * len(row)
+    doc.blocks.append(table)
+    return read_document(doc, source=source)
 
 
 def _adoption(pre: list[tuple[int, str]], fiscal_year: int) -> tuple[date | None, str | None]:
