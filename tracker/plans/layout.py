@@ -294,9 +294,13 @@ def _raw(m: _Measure) -> RawRow:
     row.followup = m.cells["followup"][0].text if m.cells.get("followup") else ""
     for kind in _JOINED:
         setattr(row, kind, m.text(kind))
-    row.start = m.text("start")
-    row.end = m.text("end")
+    # Over several rows: the first row's start to the last row's end.
+    row.start = m.cells["start"][0].text if m.cells.get("start") else ""
+    row.end = m.cells["end"][-1].text if m.cells.get("end") else ""
     row.period = " และ ".join(" ".join(p.split()) for p in m.periods)
+    row.periods = tuple(m.periods) if len(m.periods) > 1 else ()
+    actions = [c.text for c in m.cells.get("actions", ())]
+    row.action_rows = tuple(actions) if len(actions) > 1 else ()
     row.section = m.section
     row.extra = tuple((h, "\n".join(c.text for c in cs)) for h, cs in m.extra.items())
     return row

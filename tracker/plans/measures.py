@@ -12,7 +12,7 @@ from datetime import date
 from tracker.errors import InvalidInput, PlanError
 from tracker.plans.cells import checklist, meeting_ref, number_cell, split_owners, split_title
 from tracker.plans.html import cell_lines, cell_text
-from tracker.plans.model import Measure, Problem
+from tracker.plans.model import Item, Measure, Problem
 from tracker.plans.periods import read_period
 from tracker.thai import fiscal_year_bounds, parse_date
 
@@ -38,6 +38,8 @@ class RawRow:
     result: str = ""
     remarks: str = ""
     section: str = ""  # the group row above the measure
+    periods: tuple[str, ...] = ()  # each row's own period, for a measure over several rows
+    action_rows: tuple[str, ...] = ()  # each row's own actions, likewise
     extra: tuple[tuple[str, str], ...] = ()  # (header, text) of columns no kind names
 
     def is_blank(self) -> bool:
@@ -83,6 +85,46 @@ def merge_rows(rows: list[RawRow], *, source: str) -> list[RawRow]:
     return out
 
 
+def _window(
+    texts: tuple[str, ...], *, fiscal_year: int, adopted_on: date | None
+) -> tuple[date, date, tuple[date, ...], bool]:
+    """(start, end, checkpoints, unclear) of a measure's period cells.
+
+    A measure over several rows spans its rows' periods; each row's period
+    ends at a checkpoint. One row's period not understood leaves the others'.
+    """
+    read = [read_period(" ".join(t.split()), fiscal_year=fiscal_year, adopted_on=adopted_on)
+            for t in texts]  # fmt: skip
+    known = [p for p in read if p.understood] or read[:1]
+    if len(known) == 1:
+        p = known[0]
+        return p.start, p.end, p.checkpoints, not p.understood
+    checkpoints = sorted({d for p in known for d in (*p.checkpoints, p.end)})
+    return min(p.start for p in known), max(p.end for p in known), tuple(checkpoints), False
+
+
+def _row_items(cells: tuple[str, ...]) -> tuple[Item, ...]:
+    """The items of a measure over several rows.
+
+    Rows that each start with a list marker are one list, numbered as
+    written; otherwise each row is an item, and a row with a list of its
+    own gives its entries as sub-items ("2.1", "2.2").
+    """
+    rows = [cell_lines(c) for c in cells]
+    if all(not lines or checklist(lines[:1]) for lines in rows):
+        return checklist([line for lines in rows for line in lines])  # numbered as written
+    items: list[Item] = []
+    for k, lines in enumerate(rows, 1):
+        sub = checklist(lines)
+        if len(sub) > 1:
+            items += [Item(no=f"{k}.{i.no.strip('().')}", text=i.text) for i in sub]
+        elif sub:
+            items.append(Item(no=str(k), text=sub[0].text))
+        elif lines:
+            items.append(Item(no=str(k), text=" ".join(lines)))
+    return tuple(items)
+
+
 def build_measure(
     row: RawRow,
     *,
@@ -115,9 +157,9 @@ def build_measure(
         else:
             # A period not understood (or none) never stops the import: the
             # measure gets the whole fiscal year and is marked until edited.
-            period = read_period(period_text, fiscal_year=fiscal_year, adopted_on=adopted_on)
-            start, end, checkpoints = period.start, period.end, period.checkpoints
-            unclear = not period.understood
+            start, end, checkpoints, unclear = _window(
+                row.periods or (period_text,), fiscal_year=fiscal_year, adopted_on=adopted_on
+            )
     except InvalidInput as e:
         raise PlanError(f"measure {number}: {e}", line=row.line, source=source) from None
     if unclear:
@@ -149,11 +191,12 @@ def build_measure(
             Problem(row.line, f"measure {number}: no meeting month in the follow-up {followup!r}")
         )
     lines = cell_lines(row.actions)
+    items = _row_items(row.action_rows) if len(row.action_rows) > 1 else checklist(lines)
     return Measure(
         number=number,
         title=title,
         actions="\n".join(lines),
-        items=checklist(lines),
+        items=items,
         owners=owners,
         period_text=period_text,
         start=start,
