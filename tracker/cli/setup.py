@@ -70,14 +70,15 @@ def copy_to(app: App, target_url: str) -> None:
 )
 @pass_app
 def import_(app: App, file: Path, dry_run: bool) -> None:
-    """นำเข้าแผนมาตรการ (ไฟล์ข้อความจาก Word หรือ CSV) (import a plan document).
+    """นำเข้าแผนมาตรการ: Word (.docx), หน้าเว็บ (.html), Excel (.xlsx), ข้อความ หรือ CSV
+    (import a plan document; the format is found from the content).
 
     นำเข้าซ้ำได้: ข้อมูลเดิมจะถูกปรับปรุงโดยความคืบหน้าที่บันทึกไว้ยังอยู่
     (importing again updates the plan and keeps recorded progress).
 
     \b
-    ตัวอย่าง: tracker import มาตรการ2566.txt --dry-run
-              tracker import มาตรการ2566.txt
+    ตัวอย่าง: tracker import มาตรการ2567.docx --dry-run
+              tracker import มาตรการ2567.docx
     """
     from tracker.plans.reader import read_plan
     from tracker.services.importing import import_plan

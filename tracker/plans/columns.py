@@ -34,6 +34,8 @@ _KINDS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("title", ("มาตรการ", "แนวทาง", "โครงการ", "กิจกรรม"), ("measure", "title")),
 )  # fmt: skip
 
+MAX_HEADER_CELLS = 60  # a header of more named cells is no plan's (grid.MAX_COLUMNS)
+
 # Without at least these, a row of words is prose, not a measure header.
 REQUIRED = {"title", "period"}
 
@@ -63,12 +65,16 @@ def header_kinds(cells: list[str]) -> list[str | None] | None:
     title column, the first actions column is the measures' title
     ("แนวทางการดำเนินการ | ผู้รับผิดชอบ | ระยะเวลา").
     """
-    if len(cells) < 3:
+    end = len(cells)
+    while end and not cells[end - 1].strip():
+        end -= 1
+    if not 3 <= end <= MAX_HEADER_CELLS:
         return None
     kinds: list[str | None] = []
-    for cell in cells:
+    for cell in cells[:end]:
         kind = column_kind(cell)
         kinds.append(None if kind in kinds else kind)
+    kinds += [None] * (len(cells) - end)
     if "title" not in kinds and "actions" in kinds:
         kinds[kinds.index("actions")] = "title"
     named = {k for k in kinds if k}

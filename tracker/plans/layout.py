@@ -89,8 +89,8 @@ def _columns(rows: list[list[Cell]], r: int) -> tuple[_Columns, int] | None:
     # A header cell merged across columns names them all: the copies are
     # the same column, not extra ones.
     for j in range(1, len(header)):
-        if header[j] is header[j - 1] and kinds[j - 1]:
-            cols.kinds[j] = kinds[j - 1]
+        if header[j] is header[j - 1] and cols.kinds[j - 1]:
+            cols.kinds[j] = cols.kinds[j - 1]
     if r + 1 >= len(rows):
         return cols, 1
     sub, used = rows[r + 1], False
@@ -268,11 +268,11 @@ def _add_row(
     m = prev if (merged_down or empty_head) and prev is not None else _Measure(line, section)
     if m is not prev:
         measures.append(m)
-    months: list[str] = []
+    marked: list[int] = []  # positions of the month columns this row marks
     for j, (cell, kind) in enumerate(zip(cells, cols.kinds, strict=False)):
         if kind == "month":
             if _MARKED.search(cell.text):
-                months.append(cols.months[j])
+                marked.append(j)
         elif kind == "period":
             if cell.text.strip() and cell.text not in m.periods:
                 m.periods.append(cell.text)
@@ -283,8 +283,22 @@ def _add_row(
             seen = m.extra.setdefault(header, [])
             if all(c is not cell for c in seen):
                 seen.append(cell)
-    if months:
-        m.periods.append(" และ ".join(months))
+    if marked:
+        m.periods.append(_month_runs(marked, cols))
+
+
+def _month_runs(marked: list[int], cols: _Columns) -> str:
+    """Marked month columns as a period: adjacent months one range, runs joined by "และ"."""
+    runs: list[list[int]] = []
+    for j in marked:
+        if runs and j == runs[-1][-1] + 1:
+            runs[-1].append(j)
+        else:
+            runs.append([j])
+    return " และ ".join(
+        cols.months[r[0]] if len(r) == 1 else f"{cols.months[r[0]]} - {cols.months[r[-1]]}"
+        for r in runs
+    )
 
 
 def _raw(m: _Measure) -> RawRow:
