@@ -78,6 +78,6 @@ def header_kinds(cells: list[str]) -> list[str | None] | None:
     if "title" not in kinds and "actions" in kinds:
         kinds[kinds.index("actions")] = "title"
     named = {k for k in kinds if k}
-    if not REQUIRED <= named or not named & {"owners", "actions", "followup"}:
+    if not named >= REQUIRED or not named & {"owners", "actions", "followup"}:
         return None
     return kinds

@@ -69,8 +69,7 @@ def checked_row(cells: list[Cell], *, line: int, source: str) -> list[Cell]:
         end -= 1
     if end > MAX_COLUMNS:
         raise PlanError(
-            f"แถวนี้มี {end:,} ช่อง เกิน {MAX_COLUMNS} ช่อง (a row has more than "
-            f"{MAX_COLUMNS} cells)",
+            f"แถวนี้มี {end:,} ช่อง เกิน {MAX_COLUMNS} ช่อง (a row has more than {MAX_COLUMNS} cells)",
             line=line,
             source=source,
         )

@@ -25,8 +25,8 @@ from tracker.errors import InvalidInput, PlanError
 from tracker.plans.baseline import read_baseline
 from tracker.plans.columns import column_kind, header_kinds
 from tracker.plans.grid import EMPTY, Cell, Document, Paragraph, Table, row_text
-from tracker.plans.html import cell_text
 from tracker.plans.head import read_head
+from tracker.plans.html import cell_text
 from tracker.plans.measures import RawRow, build_measures
 from tracker.plans.model import Plan, Problem
 from tracker.thai import fiscal_year_of, month_number, normalize, parse_period, tidy
@@ -139,9 +139,7 @@ def _group_text(row: list[Cell], cols: _Columns) -> str | None:
     distinct = {id(c) for c in filled}
     merged_across = len(distinct) == 1 and sum(c is filled[0] for c in row) >= 2
     first = tidy(cell_text(filled[0].text, " "))
-    kind_of_first = next(
-        (cols.kinds[j] for j, c in enumerate(row) if c is filled[0] and j < len(cols)), None
-    )
+    kind_of_first = next((cols.kinds[j] for j, c in enumerate(row) if c is filled[0] and j < len(cols)), None)
     alone = len(distinct) == 1 and kind_of_first in ("number", "title", None)
     if (merged_across and len(cols) > 2) or (alone and _GROUP.match(normalize(first))):
         return " ".join(first.split())
@@ -198,7 +196,7 @@ def read_document(doc: Document, *, source: str) -> Plan:
                 current = table
             else:
                 continue
-        if len(row) > len(cols) and any(c.text.strip() for c in row[len(cols):]):
+        if len(row) > len(cols) and any(c.text.strip() for c in row[len(cols) :]):
             continue  # another table (a signature block, a budget summary)
         if not any(c.text.strip() for c in row):
             continue
@@ -208,9 +206,7 @@ def read_document(doc: Document, *, source: str) -> Plan:
         _add_row(measures, row, cols, line=line, section=section, source=source)
 
     raw = [_raw(m) for m in measures]
-    fiscal_year = head.fiscal_year or _fiscal_year_from_periods(
-        [p for m in measures for p in m.periods]
-    )
+    fiscal_year = head.fiscal_year or _fiscal_year_from_periods([p for m in measures for p in m.periods])
     if fiscal_year is None:
         raise PlanError(
             "ไม่พบปีงบประมาณ: ชื่อแผนควรระบุ เช่น 'ประจำปีงบประมาณ พ.ศ. ๒๕๖๖' (no fiscal year: "
@@ -260,8 +256,7 @@ def _add_row(
     empty_head = not any(c.text.strip() for c in title + number)
     if empty_head and prev is None:
         raise PlanError(
-            "แถวมาตรการไม่มีชื่อมาตรการและไม่มีมาตรการอยู่ด้านบน (a measure row has no title "
-            "and no measure above it)",
+            "แถวมาตรการไม่มีชื่อมาตรการและไม่มีมาตรการอยู่ด้านบน (a measure row has no title and no measure above it)",
             line=line,
             source=source,
         )
@@ -296,8 +291,7 @@ def _month_runs(marked: list[int], cols: _Columns) -> str:
         else:
             runs.append([j])
     return " และ ".join(
-        cols.months[r[0]] if len(r) == 1 else f"{cols.months[r[0]]} - {cols.months[r[-1]]}"
-        for r in runs
+        cols.months[r[0]] if len(r) == 1 else f"{cols.months[r[0]]} - {cols.months[r[-1]]}" for r in runs
     )
 
 

@@ -69,7 +69,8 @@ def merge_rows(rows: list[RawRow], *, source: str) -> list[RawRow]:
             continue
         if not out:
             raise PlanError(
-                "a measure row has no title (มาตรการ) and no measure above it",
+                "แถวมาตรการไม่มีชื่อมาตรการและไม่มีมาตรการอยู่ด้านบน (a measure row has no title "
+                "and no measure above it)",
                 line=row.line,
                 source=source,
             )
@@ -139,10 +140,12 @@ def build_measure(
     title_no, title = split_title(cell_text(row.title, " "))
     number = number_cell(row.number) if cell_lines(row.number) else None
     if cell_lines(row.number) and number is None:
-        problems.append(Problem(row.line, f"measure number not understood: {row.number!r}"))
+        problems.append(
+            Problem(row.line, f"ไม่เข้าใจเลขที่มาตรการ {row.number!r} (measure number not understood)")
+        )
     number = number or title_no or str(seq)
     if not title:
-        raise PlanError("a measure row has no title (มาตรการ)", line=row.line, source=source)
+        raise PlanError("แถวมาตรการไม่มีชื่อมาตรการ (a measure row has no title)", line=row.line, source=source)
 
     period_text = cell_text(row.period, " ")
     checkpoints: tuple[date, ...] = ()
@@ -161,7 +164,7 @@ def build_measure(
                 row.periods or (period_text,), fiscal_year=fiscal_year, adopted_on=adopted_on
             )
     except InvalidInput as e:
-        raise PlanError(f"measure {number}: {e}", line=row.line, source=source) from None
+        raise PlanError(f"มาตรการ {number} (measure {number}): {e}", line=row.line, source=source) from None
     if unclear:
         problems.append(
             Problem(
@@ -176,19 +179,24 @@ def build_measure(
         problems.append(
             Problem(
                 row.line,
-                f"measure {number}: {period_text!r} lies outside fiscal year {fiscal_year}",
+                f"มาตรการ {number}: ระยะเวลา {period_text!r} อยู่นอกปีงบประมาณ {fiscal_year} "
+                f"(lies outside the fiscal year)",
             )
         )
 
     owners = split_owners(cell_lines(row.owners), separators=owner_separators)
     if not owners:
-        problems.append(Problem(row.line, f"measure {number} has no responsible unit (ผู้รับผิดชอบ)"))
+        problems.append(Problem(row.line, f"มาตรการ {number} ไม่มีผู้รับผิดชอบ (no responsible unit)"))
 
     followup = cell_text(row.followup, " ")
     meeting = meeting_ref(followup, fiscal_year=fiscal_year, after=start) if followup else None
     if followup and meeting is None:
         problems.append(
-            Problem(row.line, f"measure {number}: no meeting month in the follow-up {followup!r}")
+            Problem(
+                row.line,
+                f"มาตรการ {number}: การติดตามผล {followup!r} ไม่ระบุเดือนประชุม "
+                "(no meeting month in the follow-up)",
+            )
         )
     lines = cell_lines(row.actions)
     items = _row_items(row.action_rows) if len(row.action_rows) > 1 else checklist(lines)
@@ -246,7 +254,9 @@ def build_measures(
         dup = next(m for i, m in enumerate(measures) if m.number in numbers[:i])
         problems.append(
             Problem(
-                dup.line, f"measure number {dup.number} repeats; measures numbered 1, 2, … in order"
+                dup.line,
+                f"เลขที่มาตรการ {dup.number} ซ้ำ จึงเรียงเลขใหม่ ๑, ๒, … ตามลำดับ (measure number "
+                f"{dup.number} repeats; measures numbered 1, 2, … in order)",
             )
         )
         measures = [replace(m, number=str(i)) for i, m in enumerate(measures, 1)]

@@ -51,9 +51,7 @@ def decode(data: bytes, *, source: str = "<bytes>") -> str:
         # accident, while TIS-620 bytes are almost never valid UTF-8.
         text = _try(data, "utf-8") or _try(data, "cp874")
     if text is None:
-        raise PlanError(
-            "cannot read the text: save the plan as UTF-8 (or TIS-620) text", source=source
-        )
+        raise PlanError("cannot read the text: save the plan as UTF-8 (or TIS-620) text", source=source)
     control = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\t\n\r\x0b\x0c")
     if "\x00" in text or control > len(text[:4096]) // 100:
         raise PlanError("this is a binary file, not a plan document", source=source)
@@ -117,7 +115,7 @@ def _interpret(read: Callable[[], Document], *, source: str, what: str) -> Plan:
 
 
 def _zip_kind(data: bytes, *, source: str) -> str:
-    """"docx" or "xlsx" for an Office zip whose members are safe to unpack."""
+    """ "docx" or "xlsx" for an Office zip whose members are safe to unpack."""
     try:
         with zipfile.ZipFile(BytesIO(data)) as z:
             infos = z.infolist()

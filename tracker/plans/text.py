@@ -29,18 +29,15 @@ from tracker.thai import normalize, parse_date, tidy
 
 __all__ = ["column_kind", "has_measure_header", "parse_text"]
 
+
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern[str]]:
     return {
         "fy": re.compile(r"(?:ปีงบประมาณ|ประจำปี)\s*(?:พ\.?\s?ศ\.?)?\s*([0-9]{4}|[0-9]{2})(?![0-9])"),
         "title_phrase": re.compile(r"^.*?(?:โปร่งใส|ความโปร่งใส)(?:ภายใน|ของ)?(?:หน่วยงาน)?"),
-        "year_phrase": re.compile(
-            r"(?:ประจำ)?ปี(?:งบประมาณ)?\s*(?:พ\.?\s?ศ\.?)?\s*[0-9๐-๙]{2,4}(?![0-9๐-๙])"
-        ),
+        "year_phrase": re.compile(r"(?:ประจำ)?ปี(?:งบประมาณ)?\s*(?:พ\.?\s?ศ\.?)?\s*[0-9๐-๙]{2,4}(?![0-9๐-๙])"),
         "place": re.compile(r"\s+(?:อำเภอ|อ\.|จังหวัด|จ\.|ตำบล|ต\.|เขต|แขวง)"),
-        "org_of": re.compile(
-            r"(?:ITA|ประเมิน)\s*(?:ของ)\s*((?:เทศบาล|องค์การบริหารส่วน|สำนักงาน|กรม)\S+)"
-        ),
+        "org_of": re.compile(r"(?:ITA|ประเมิน)\s*(?:ของ)\s*((?:เทศบาล|องค์การบริหารส่วน|สำนักงาน|กรม)\S+)"),
         "adoption": re.compile(r"(?:วันที่|เมื่อ)\s*([0-9]{1,2}\s*\S+\s*(?:พ\.?\s?ศ\.?\s*)?[0-9]{2,4})"),
     }
 
@@ -165,9 +162,7 @@ def parse_text(text: str, *, source: str = "<text>") -> Plan:
     try:
         rows = _split_rows(lines, first_header)
     except PlanError as e:
-        raise PlanError(
-            str(e).split(": ", 2)[-1], line=e.line, source=source
-        ) from None
+        raise PlanError(str(e).split(": ", 2)[-1], line=e.line, source=source) from None
     doc = Document()
     doc.blocks += [Paragraph(line, n) for n, line in enumerate(lines[:first_header], 1) if line.strip()]
     table = Table(rows=[], line=rows[0][0] if rows else first_header + 1, row_lines=[])
@@ -194,8 +189,6 @@ def _adoption(pre: list[tuple[int, str]], fiscal_year: int) -> tuple[date | None
                 day = parse_date(m[1], fiscal_year=fiscal_year)
             except InvalidInput:
                 continue
-            start = next(
-                (k for w in ("การประชุม", "ประชุม") if 0 <= (k := line.find(w)) < m.start()), 0
-            )
+            start = next((k for w in ("การประชุม", "ประชุม") if 0 <= (k := line.find(w)) < m.start()), 0)
             return day, line[start : m.end()]
     return None, None

@@ -50,9 +50,7 @@ def _sheet(ws: Any, source: str) -> Table:
     # A sheet formatted far below its plan reports a huge max_row: read the
     # first MAX_ROWS rows; a plan longer than that is refused below.
     last = min(ws.max_row or 0, MAX_ROWS + 1)
-    for r, values in enumerate(
-        ws.iter_rows(values_only=True, max_row=last, max_col=MAX_COLUMNS + 1), 1
-    ):
+    for r, values in enumerate(ws.iter_rows(values_only=True, max_row=last, max_col=MAX_COLUMNS + 1), 1):
         row: list[Cell] = []
         for c, v in enumerate(values, 1):
             origin = merged.get((r, c), (r, c))
