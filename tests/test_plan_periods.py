@@ -212,7 +212,18 @@ def test_the_sample_plan_reads_as_before() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "   ", "เร็ว ๆ นี้", "ตามความเหมาะสม", "ทุก ๕ เดือน", "ไตรมาสที่ 3-2", "30 ก.พ. 2567"]
+    "text",
+    [
+        "",
+        "   ",
+        "เร็ว ๆ นี้",
+        "ตามความเหมาะสม",
+        "ทุก ๕ เดือน",
+        "ทุก 0 เดือน",
+        "ปีละ 5 ครั้ง",
+        "ไตรมาสที่ 3-2",
+        "30 ก.พ. 2567",
+    ],
 )
 def test_not_understood_is_the_whole_fiscal_year(text: str) -> None:
     assert read_period(text, fiscal_year=FY) == Period(FY_START, FY_END, (), False)

@@ -44,7 +44,7 @@ def read_period(text: str, *, fiscal_year: int, adopted_on: date | None = None) 
     """The window and checkpoints a period cell names; never raises for a str.
 
     `fiscal_year` is the plan's BE fiscal year (1 Oct - 30 Sep, named by the
-    year it ends in); only a value no date can hold (outside 544..10542)
+    year it ends in); only a value no date can hold (outside 545..10542)
     raises InvalidInput, as that is the caller's mistake, not the document's.
     """
     first, last = fiscal_year_bounds(fiscal_year)
@@ -65,6 +65,11 @@ _FISCAL_TAIL = re.compile(
 )
 
 
+def _every(m: re.Match[str]) -> int | None:
+    """ "ทุก ๖ เดือน" -> every 6 months; None for "ทุก ๐ เดือน"."""
+    return int(m[1]) or None
+
+
 def _per_year(m: re.Match[str]) -> int | None:
     """ "ปีละ ๒ ครั้ง" -> every 6 months; None for a count that divides no year."""
     times = int(m[1])
@@ -73,7 +78,7 @@ def _per_year(m: re.Match[str]) -> int | None:
 
 # Fiscal months per checkpoint block; 0: no checkpoints (continuous, yearly).
 _CADENCES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], int | None]], ...] = (
-    (re.compile(r"(?:ทุก|ราย|รอบ)\s*(?:ๆ\s*)?([0-9]{1,2})\s*เดือน(?:\s*ต่อ\s*ครั้ง)?"), lambda m: int(m[1])),
+    (re.compile(r"(?:ทุก|ราย|รอบ)\s*(?:ๆ\s*)?([0-9]{1,2})\s*เดือน(?:\s*ต่อ\s*ครั้ง)?"), _every),
     (re.compile(r"ปีละ\s*([0-9]{1,2})\s*ครั้ง"), _per_year),
     (re.compile(r"(?:ทุก|ราย)\s*ครึ่งปี|ครึ่งปีละ\s*(?:1\s*)?ครั้ง"), lambda m: 6),
     (re.compile(r"(?:ทุก|ราย)\s*(?:ๆ\s*)?ไตรมาส|ไตรมาสละ\s*(?:1\s*)?ครั้ง"), lambda m: 3),
@@ -94,7 +99,7 @@ def _read(s: str, fiscal_year: int, adopted_on: date | None) -> Period | None:
 
 
 def _strip_noise(s: str) -> str:
-    while (m := _NOISE.match(s)) and m.end():
+    while m := _NOISE.match(s):
         s = s[m.end() :]
     return s.strip()
 
