@@ -24,7 +24,9 @@ def cells(*texts: str) -> list[Cell]:
     return [Cell(t) for t in texts]
 
 
-def document(*rows: list[Cell], header: list[str] = HEADER, more: tuple[Table | Paragraph, ...] = ()) -> Document:
+def document(
+    *rows: list[Cell], header: list[str] = HEADER, more: tuple[Table | Paragraph, ...] = ()
+) -> Document:
     table = Table(rows=[cells(*header), *rows], line=3)
     return Document(blocks=[Paragraph(TITLE, 1), Paragraph(ORG, 2), table, *more])
 
@@ -105,10 +107,16 @@ def test_start_and_end_sub_columns() -> None:
 def test_a_table_split_by_a_page_break_continues_and_a_signature_table_does_not() -> None:
     second = Table(rows=[cells("๒", "มาตรการสอง", "ทำ", "กองคลัง", "ก.พ. ๖๗", FOLLOWUP)], line=10)
     signature = Table(rows=[cells("ลงชื่อ", "นายกเทศมนตรี")], line=12)
-    repeated = Table(rows=[cells(*HEADER), cells("๓", "มาตรการสาม", "ทำ", "กองช่าง", "มี.ค. ๖๗", FOLLOWUP)], line=14)
+    repeated = Table(
+        rows=[cells(*HEADER), cells("๓", "มาตรการสาม", "ทำ", "กองช่าง", "มี.ค. ๖๗", FOLLOWUP)], line=14
+    )
     doc = document(cells("๑", "มาตรการหนึ่ง", "ทำ", "กองช่าง", "ม.ค. ๖๗", FOLLOWUP),
                    more=(Paragraph("(หน้า ๒)", 9), second, signature, repeated))  # fmt: skip
-    assert [m.title for m in read_document(doc, source="t").measures] == ["มาตรการหนึ่ง", "มาตรการสอง", "มาตรการสาม"]
+    assert [m.title for m in read_document(doc, source="t").measures] == [
+        "มาตรการหนึ่ง",
+        "มาตรการสอง",
+        "มาตรการสาม",
+    ]
 
 
 @pytest.mark.parametrize(
