@@ -21,7 +21,7 @@ from tracker.plans.grid import Cell, Document, Paragraph, Table, check_rows, che
 def _paragraph_text(p: DocxParagraph, counters: dict[str, int]) -> str:
     """The paragraph's text; a Word list item gets a marker the checklist reader sees."""
     text = p.text.replace("\t", " ")
-    ppr = p._p.pPr
+    ppr: Any = p._p.pPr
     if text.strip() and ppr is not None and ppr.numPr is not None:
         num = ppr.numPr.numId
         key = str(num.val) if num is not None else ""

@@ -119,7 +119,7 @@ def _zip_kind(data: bytes, *, source: str) -> str:
     try:
         with zipfile.ZipFile(BytesIO(data)) as z:
             infos = z.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, RuntimeError):
         raise PlanError(
             "ไฟล์ zip เสียหาย: เปิดใน Word/Excel แล้วบันทึกใหม่ (a damaged zip/.docx/.xlsx file)",
             source=source,

@@ -165,10 +165,11 @@ def parse_text(text: str, *, source: str = "<text>") -> Plan:
         raise PlanError(str(e).split(": ", 2)[-1], line=e.line, source=source) from None
     doc = Document()
     doc.blocks += [Paragraph(line, n) for n, line in enumerate(lines[:first_header], 1) if line.strip()]
-    table = Table(rows=[], line=rows[0][0] if rows else first_header + 1, row_lines=[])
-    for line, cells in rows:
-        table.rows.append([checked_cell(c, line=line, source=source) for c in cells])
-        table.row_lines.append(line)
+    table = Table(
+        rows=[[checked_cell(c, line=line, source=source) for c in cells] for line, cells in rows],
+        line=rows[0][0] if rows else first_header + 1,
+        row_lines=[line for line, _ in rows],
+    )
     # A group row is one cell over the whole row, as a merged cell is in a .docx.
     for row in table.rows:
         if len(row) > 1 and all(c.text == row[0].text for c in row) and is_group(row[0].text):

@@ -68,7 +68,8 @@ def read_xlsx(data: bytes, *, source: str) -> Document:
     """The plan's sheet of a workbook's bytes (callers check the zip first)."""
     wb = openpyxl.load_workbook(BytesIO(data), data_only=True)
     tables = [_sheet(ws, source) for ws in wb.worksheets]
-    for table in tables:
-        if any(header_kinds([c.text for c in row]) for row in table.rows):
-            return Document(blocks=[table])
-    return Document(blocks=tables[:1])
+    found = next(
+        (t for t in tables if any(header_kinds([c.text for c in row]) for row in t.rows)),
+        tables[0] if tables else None,
+    )
+    return Document(blocks=[found] if found else [])
