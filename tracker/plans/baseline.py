@@ -42,6 +42,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "overall_before": re.compile(r"([0-9]{2,3}(?:\.[0-9]{1,3})?)\s*คะแนน"),
         "grade": re.compile(r"(?:ระดับ|เกรด)\s*(?:คะแนน\s*)?(AA|A|B|C|D|E|F)(?![A-Za-z])"),
         "year": re.compile(r"ปี(?:งบประมาณ)?\s*(?:พ\.?\s?ศ\.?)?\s*(2[4-9][0-9]{2})(?![0-9])"),
+        "group": re.compile(r"(?<![A-Za-z])[IEO]IT(?![A-Za-z])"),
         "heading_year": re.compile(r"(?<![0-9])(25[0-9]{2})(?![0-9])"),
         "total": re.compile(r"^(?:ผล)?(?:การประเมิน)?(?:คะแนน)?(?:เฉลี่ย)?(?:รวม|ภาพรวม|เฉลี่ย)"),
         "edge_score": re.compile(
@@ -260,7 +261,7 @@ def _stated_overall(prose: list[str]) -> float | None:
     "ได้คะแนน ๘๙.๙๕ คะแนน", "ผลคะแนน ITA ภาพรวม ปี 2566 เท่ากับ 87.50"."""
     pats = _patterns()
     # Group rows ("แบบวัด… (IIT) 96.00") carry a group's score, not the overall.
-    lines = [p for p in prose if not p.startswith("แบบวัด") and not re.search(r"(?<![A-Za-z])[IEO]IT(?![A-Za-z])", p)]
+    lines = [p for p in prose if not p.startswith("แบบวัด") and not pats["group"].search(p)]
     for kind in ("strong", "weak"):
         for line in lines:
             for m in pats[kind].finditer(line):

@@ -2,11 +2,10 @@
 
 Layout read here (see tracker/data/bangchakreng-2566.txt):
 
-* the title line, "มาตรการส่งเสริมคุณธรรมจริยธรรมและความโปร่งใส ประจำปีงบประมาณ
-  พ.ศ.๒๕๖๖", naming the fiscal year and sometimes the organisation, which is
-  otherwise the next line;
-* the ITA section (see `baseline`) and the sentence naming the adoption
-  meeting, "…การประชุม… เมื่อวันที่ ๙ ธันวาคม ๒๕๖๕";
+* the head (see `head`): the title, "มาตรการส่งเสริมคุณธรรมจริยธรรมและความโปร่งใส
+  ประจำปีงบประมาณ พ.ศ.๒๕๖๖", the organisation and the sentence naming the
+  adoption meeting, "…การประชุม… เมื่อวันที่ ๙ ธันวาคม ๒๕๖๕";
+* the ITA section (see `baseline`);
 * measure tables: a header row (recognised by its words, in any column
   order, with or without a leading "ที่" column, repeated when a table is
   split across pages) and one row per measure. A row with fewer cells than
@@ -16,15 +15,14 @@ Layout read here (see tracker/data/bangchakreng-2566.txt):
 from __future__ import annotations
 
 import re
-from datetime import date
-from functools import lru_cache
 
 from tracker.errors import InvalidInput, PlanError
 from tracker.plans.baseline import read_baseline
+from tracker.plans.head import read_head
 from tracker.plans.html import cell_text
 from tracker.plans.measures import RawRow, build_measures
 from tracker.plans.model import Plan, Problem
-from tracker.thai import fiscal_year_of, normalize, parse_date, parse_period, tidy
+from tracker.thai import fiscal_year_of, normalize, parse_period
 
 NO_MEASURE = (
     "no measure table found. A measure table starts with a header row whose "
@@ -70,43 +68,6 @@ def header_kinds(cells: list[str]) -> list[str | None] | None:
     if len(named) != len(set(named)) or not {"title", "owners", "period"} <= set(named):
         return None
     return kinds
-
-
-@lru_cache(maxsize=1)
-def _patterns() -> dict[str, re.Pattern[str]]:
-    return {
-        "fy": re.compile(r"(?:ปีงบประมาณ|ประจำปี)\s*(?:พ\.?\s?ศ\.?)?\s*([0-9]{4}|[0-9]{2})(?![0-9])"),
-        "title_phrase": re.compile(r"^.*?(?:โปร่งใส|ความโปร่งใส)(?:ภายใน|ของ)?(?:หน่วยงาน)?"),
-        "year_phrase": re.compile(
-            r"(?:ประจำ)?ปี(?:งบประมาณ)?\s*(?:พ\.?\s?ศ\.?)?\s*[0-9๐-๙]{2,4}(?![0-9๐-๙])"
-        ),
-        "place": re.compile(r"\s+(?:อำเภอ|อ\.|จังหวัด|จ\.|ตำบล|ต\.|เขต|แขวง)"),
-        "org_of": re.compile(
-            r"(?:ITA|ประเมิน)\s*(?:ของ)\s*((?:เทศบาล|องค์การบริหารส่วน|สำนักงาน|กรม)\S+)"
-        ),
-        "adoption": re.compile(r"(?:วันที่|เมื่อ)\s*([0-9]{1,2}\s*\S+\s*(?:พ\.?\s?ศ\.?\s*)?[0-9]{2,4})"),
-    }
-
-
-ORG_PREFIXES = (
-    "เทศบาล", "องค์การบริหารส่วน", "อบต", "อบจ", "ทต", "ทม", "ทน", "สำนักงาน", "กรม",
-    "กระทรวง", "มหาวิทยาลัย", "โรงพยาบาล", "สถาบัน", "การไฟฟ้า", "การประปา", "องค์การ",
-    "เมืองพัทยา", "กรุงเทพมหานคร", "ศาล", "สภา", "กองทุน", "ธนาคาร", "บริษัท",
-)  # fmt: skip
-
-
-def _organisation(title: str, following: list[str]) -> str | None:
-    """The organisation named on the title line, else on the next line."""
-    pats = _patterns()
-    rest = pats["year_phrase"].sub(" ", pats["title_phrase"].sub("", title, count=1))
-    rest = " ".join(rest.split()).removeprefix("ของ").removeprefix("ใน").strip()
-    candidates = [rest] if rest and rest != title.strip() else []
-    candidates += following[:1]
-    for cand in candidates:
-        name = pats["place"].split(cand, maxsplit=1)[0].strip()
-        if name.startswith(ORG_PREFIXES) and len(name) < 120:
-            return name
-    return None
 
 
 def _split_rows(lines: list[str], start: int) -> list[RawRow]:
@@ -225,14 +186,10 @@ def parse_text(text: str, *, source: str = "<text>") -> Plan:
 
     problems: list[Problem] = []
     pre = [(n, line) for n, line in enumerate(lines[:first_header], 1) if line.strip()]
+    head = read_head(pre, problems)
+    # The ITA section follows the title; the title's own year is no assessed year.
     title_at = next((k for k, (_, line) in enumerate(pre) if "มาตรการ" in line), 0)
-    title = tidy(cell_text(pre[title_at][1], " ")) if pre else ""
-    following = [tidy(cell_text(line, " ")) for _, line in pre[title_at + 1 : title_at + 2]]
-
-    pats = _patterns()
-    fiscal_year: int | None = None
-    if m := pats["fy"].search(normalize(title)):
-        fiscal_year = int(m[1]) + (2500 if len(m[1]) == 2 else 0)
+    fiscal_year = head.fiscal_year
     if fiscal_year is None:
         fiscal_year = _fiscal_year_from_periods(rows)
         if fiscal_year is None:
@@ -244,48 +201,18 @@ def parse_text(text: str, *, source: str = "<text>") -> Plan:
         problems.append(
             Problem(1, f"no fiscal year in the title; {fiscal_year} taken from the periods")
         )
-
-    organisation = _organisation(title, following)
-    if organisation is None:
-        whole = normalize(" ".join(line for _, line in pre))
-        m = pats["org_of"].search(whole)
-        organisation = m[1] if m else ""
-        if not organisation:
-            problems.append(
-                Problem(1, "no organisation (หน่วยงาน) found on or after the title line")
-            )
-
-    adopted_on, adoption_meeting = _adoption(pre[title_at + 1 :], fiscal_year)
-    baseline = read_baseline(pre[title_at + 1 :], problems)
+    baseline = read_baseline(pre[title_at + 1 :], problems, fiscal_year=fiscal_year)
     measures = build_measures(rows, fiscal_year=fiscal_year, source=source, problems=problems)
     if not measures:
         raise PlanError(NO_MEASURE, source=source)
     return Plan(
-        organisation=organisation,
+        organisation=head.organisation,
         fiscal_year=fiscal_year,
-        title=title,
-        adopted_on=adopted_on,
-        adoption_meeting=adoption_meeting,
+        title=head.title,
+        adopted_on=head.adopted_on,
+        adoption_meeting=head.adoption_meeting,
         baseline=baseline,
         measures=measures,
         problems=tuple(sorted(problems, key=lambda p: p.line)),
     )
 
-
-def _adoption(pre: list[tuple[int, str]], fiscal_year: int) -> tuple[date | None, str | None]:
-    """The date and wording of the meeting that adopted the plan, if stated."""
-    for _, raw in pre:
-        line = tidy(cell_text(raw, " "))
-        if "ประชุม" not in line:
-            continue
-        arabic = normalize(line)  # same length as `line`: digits map one to one
-        for m in _patterns()["adoption"].finditer(arabic):
-            try:
-                day = parse_date(m[1], fiscal_year=fiscal_year)
-            except InvalidInput:
-                continue
-            start = next(
-                (k for w in ("การประชุม", "ประชุม") if 0 <= (k := line.find(w)) < m.start()), 0
-            )
-            return day, line[start : m.end()]
-    return None, None
