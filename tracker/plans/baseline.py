@@ -51,11 +51,14 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
-# Words of the headings over a baseline table's columns.
-_HEADINGS = (
-    "ประเด็น", "ข้อเสนอแนะ", "แก้ไขปรับปรุง", "คะแนน", "ตัวชี้วัด", "ผลการประเมิน",
-    "ผลต่าง", "หมายเหตุ", "เพิ่มขึ้น", "ลดลง", "ระดับ",
+# How the headings over a baseline table's columns read: a short cell that
+# holds one of the first words or begins with one of the second.
+_HEADING_HOLDS = ("ประเด็น", "ข้อเสนอแนะ", "แก้ไขปรับปรุง")
+_HEADING_STARTS = (
+    "คะแนน", "ผลคะแนน", "ผลการประเมิน", "ผลต่าง", "หมายเหตุ", "ระดับ", "ตัวชี้วัดของ",
+    "ตัวชี้วัดการประเมิน", "เพิ่มขึ้น", "ลดลง",
 )  # fmt: skip
+_HEADING_IS = ("ตัวชี้วัด", "ที่", "ลำดับ", "ลำดับที่", "ข้อ")
 # A column of differences between the two years, not a score.
 _DIFFERENCE = ("ผลต่าง", "เพิ่ม", "ลด", "เปลี่ยนแปลง", "+/-", "±")
 
@@ -64,7 +67,10 @@ def _is_heading(text: str) -> bool:
     """A column heading (over the scores or the assessor's points), not content."""
     s = re.sub(r"\s", "", normalize(text))
     return len(s) < 40 and (
-        any(w in s for w in _HEADINGS) or bool(re.fullmatch(r"(?:ปี|พ\.?ศ\.?|ITA)*25[0-9]{2}", s))
+        any(w in s for w in _HEADING_HOLDS)
+        or s.startswith(_HEADING_STARTS)
+        or s in _HEADING_IS
+        or bool(re.fullmatch(r"(?:ปี|งบประมาณ|พ\.?ศ\.?|ITA)*25[0-9]{2}", s))
     )
 
 
@@ -88,6 +94,9 @@ def _year_heading(cells: list[str]) -> _Columns | None:
             cols.skip.add(k)
         elif m := _patterns()["heading_year"].search(s):
             cols.years[k] = int(m[1])
+    # A line of prose with one year ("ปีงบประมาณ พ.ศ. ๒๕๖๕") heads no columns.
+    if len(cells) < 2 and len(_patterns()["heading_year"].findall(cells[0])) < 2:
+        return None
     return cols if cols.years else None
 
 
@@ -180,12 +189,15 @@ def _read_row(
     at = _indicator_at(cells, target)
     if at is None:
         first = cells[0]
-        label = first.replace(" ", "")
-        if len(label) < 30 and pats["total"].match(label) and (found := _scores(cells, 0, cols)[1]):
+        # The label of a total row, after an empty or row-number cell.
+        k = 1 if len(cells) > 1 and re.fullmatch(r"[0-9().\s]*", first) else 0
+        label = cells[k].replace(" ", "")
+        if len(label) < 30 and pats["total"].match(label) and (found := _scores(cells, k, cols)[1]):
             picked = _pick(found, cols, target)
             r.table_total = picked[0] if picked else None
             if picked and picked[1]:
                 r.years.append(picked[1])
+            r.prose.append(" ".join(cells))  # its year and grade, if any, still count
             return
         if first:
             r.prose.append(first)
