@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from tracker import ita
-from tracker.plans.html import cell_text
+from tracker.plans.html import cell_lines
 from tracker.plans.model import Baseline, Indicator, Problem
-from tracker.thai import normalize, to_thai_digits
+from tracker.thai import to_arabic_digits, to_thai_digits
 
 _SCORE = r"[0-9]{1,3}(?:\.[0-9]{1,3})?"
 
@@ -63,9 +63,10 @@ _HEADING_IS = ("ตัวชี้วัด", "ที่", "ลำดับ", "�
 _DIFFERENCE = ("ผลต่าง", "เพิ่ม", "ลด", "เปลี่ยนแปลง", "+/-", "±")
 
 
-def _is_heading(text: str) -> bool:
-    """A column heading (over the scores or the assessor's points), not content."""
-    s = re.sub(r"\s", "", normalize(text))
+def _is_heading(cell: str) -> bool:
+    """A column heading (over the scores or the assessor's points), not content.
+    `cell` is normalised already."""
+    s = cell.replace(" ", "")
     return len(s) < 40 and (
         any(w in s for w in _HEADING_HOLDS)
         or s.startswith(_HEADING_STARTS)
@@ -161,8 +162,9 @@ def read_baseline(
     r = _Reading()
     cols = _Columns()
     for lineno, raw in lines:
-        texts = [cell_text(c) for c in raw.split("\t")]
-        cells = [normalize(cell_text(c, " ")) for c in raw.split("\t")]
+        split = [cell_lines(c) for c in raw.split("\t")]
+        texts = ["\n".join(lines) for lines in split]  # digits as written, for the points
+        cells = [to_arabic_digits(" ".join(lines)) for lines in split]  # cell_lines tidied them
         if (heading := _year_heading(cells)) is not None and not _indicator_at(cells, target):
             cols = heading
             continue
@@ -175,6 +177,8 @@ def _indicator_at(cells: list[str], target: int | None) -> int | None:
     for k in range(min(2, len(cells))):
         if k == 1 and not re.fullmatch(r"[0-9().\s]*", cells[0]):
             break
+        if len(cells[k]) > 120:  # a sentence, not a name and its scores
+            continue
         name, _ = _scores(cells, k, _Columns())
         if len(name) <= 80 and ita.match_indicator(name, year=target):
             return k

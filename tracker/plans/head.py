@@ -31,7 +31,7 @@ from functools import lru_cache
 from tracker.errors import InvalidInput
 from tracker.plans.html import cell_text
 from tracker.plans.model import Problem
-from tracker.thai import normalize, parse_date, tidy
+from tracker.thai import normalize, parse_date, tidy, to_arabic_digits
 
 
 @dataclass(frozen=True)
@@ -200,23 +200,26 @@ def _organisation(
 def _adoption(texts: list[tuple[int, str]], fiscal_year: int | None) -> tuple[date | None, str | None]:
     """The date and wording of the meeting that adopted the plan, else the
     announcement's date with no meeting."""
+    # The texts are tidy already: only the digits change, one to one, so
+    # positions in `arabic` are positions in the text.
+    arabic = [to_arabic_digits(text) for _, text in texts]
     for k, (_, text) in enumerate(texts):
         if "ประชุม" not in text:
             continue
-        # A sentence broken over two lines: the date may be on the next one.
-        for line in (text, f"{text} {texts[k + 1][1]}" if k + 1 < len(texts) else ""):
-            if line and (found := _meeting_date(line, fiscal_year)):
+        if found := _meeting_date(text, arabic[k], fiscal_year):
+            return found
+        if k + 1 < len(texts):  # a sentence broken over two lines: the date on the next
+            joined = f"{text} {texts[k + 1][1]}"
+            if found := _meeting_date(joined, f"{arabic[k]} {arabic[k + 1]}", fiscal_year):
                 return found
-    for _, text in texts:
-        if m := _patterns()["announced"].search(normalize(text)):
-            day = _first_date(normalize(text)[m.end() :], fiscal_year)
-            if day is not None:
-                return day, None
+    for line in arabic:
+        m = _patterns()["announced"].search(line)
+        if m and (day := _first_date(line[m.end() :], fiscal_year)) is not None:
+            return day, None
     return None, None
 
 
-def _meeting_date(line: str, fiscal_year: int | None) -> tuple[date, str] | None:
-    arabic = normalize(line)  # the same length as `line`: digits map one to one
+def _meeting_date(line: str, arabic: str, fiscal_year: int | None) -> tuple[date, str] | None:
     for m in _patterns()["date"].finditer(arabic):
         try:
             day = parse_date(m[1], fiscal_year=fiscal_year)
