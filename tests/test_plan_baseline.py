@@ -240,3 +240,17 @@ def test_a_short_line_with_a_year_is_prose_not_a_heading() -> None:
     b, _ = baseline(f"คะแนนรวม ปี 2567 87.50\n{rows}", fiscal_year=2568)
     assert b is not None
     assert (b.stated_overall, b.assessed_year) == (87.50, 2567)
+
+
+def test_indicator_number_in_a_cell_of_its_own() -> None:
+    rows = "\n".join(f"ตัวชี้วัดที่ {k}\t{name}\t{80 + k}.00" for k, name in enumerate(NACC, 1))
+    b, problems = baseline(rows)
+    assert scores(b) == {k: 80.0 + k for k in range(1, 11)}
+    assert problems == []
+
+
+def test_an_average_of_one_indicator_is_no_overall() -> None:
+    rows = "\n".join(f"{name}\t90.00" for name in NACC)
+    b, _ = baseline(f"คะแนนเฉลี่ยของตัวชี้วัดที่ 8 คือ 83.39\nทุกตัวชี้วัด หน่วยงานได้คะแนน 89.95\n{rows}")
+    assert b is not None
+    assert b.stated_overall == 89.95

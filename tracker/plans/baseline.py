@@ -30,8 +30,8 @@ def _loose(word: str) -> str:
 
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern[str]]:
-    strong = ("คะแนนรวม", "ภาพรวม", "คะแนนเฉลี่ยรวม", "คะแนนเฉลี่ย")
-    weak = ("ผลคะแนน", "ได้รับคะแนน", "ได้คะแนน", "คะแนนITA", "คะแนน ITA", "คะแนนการประเมิน")
+    strong = ("คะแนนรวม", "ภาพรวม", "คะแนนเฉลี่ยรวม")
+    weak = ("ผลคะแนน", "ได้รับคะแนน", "ได้คะแนน", "คะแนนITA", "คะแนน ITA", "คะแนนการประเมิน", "คะแนนเฉลี่ย")
     return {
         "trailing_score": re.compile(rf"(?<![0-9.])({_SCORE})\s*(?:คะแนน)?\s*$"),
         "score": re.compile(rf"^({_SCORE})\s*(?:คะแนน)?$"),
@@ -42,6 +42,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "overall_before": re.compile(r"([0-9]{2,3}(?:\.[0-9]{1,3})?)\s*คะแนน"),
         "grade": re.compile(r"(?:ระดับ|เกรด)\s*(?:คะแนน\s*)?(AA|A|B|C|D|E|F)(?![A-Za-z])"),
         "year": re.compile(r"ปี(?:งบประมาณ)?\s*(?:พ\.?\s?ศ\.?)?\s*(2[4-9][0-9]{2})(?![0-9])"),
+        # A first cell that only numbers the row: "๕", "(5)", "ตัวชี้วัดที่ ๕", empty.
+        "row_number": re.compile(r"(?:ตัวชี้วัด\s*(?:ที่)?)?[0-9().\s]*"),
+        "one_indicator": re.compile(r"ตัวชี้วัด(?:ย่อย)?\s*ที่\s*[0-9]"),
         "group": re.compile(r"(?<![A-Za-z])[IEO]IT(?![A-Za-z])"),
         "heading_year": re.compile(r"(?<![0-9])(25[0-9]{2})(?![0-9])"),
         "total": re.compile(r"^(?:ผล)?(?:การประเมิน)?(?:คะแนน)?(?:เฉลี่ย)?(?:รวม|ภาพรวม|เฉลี่ย)"),
@@ -175,7 +178,7 @@ def read_baseline(
 def _indicator_at(cells: list[str], target: int | None) -> int | None:
     """The cell naming an indicator: the first, or the one after a row number."""
     for k in range(min(2, len(cells))):
-        if k == 1 and not re.fullmatch(r"[0-9().\s]*", cells[0]):
+        if k == 1 and not _patterns()["row_number"].fullmatch(cells[0]):
             break
         if len(cells[k]) > 120:  # a sentence, not a name and its scores
             continue
@@ -194,7 +197,7 @@ def _read_row(
     if at is None:
         first = cells[0]
         # The label of a total row, after an empty or row-number cell.
-        k = 1 if len(cells) > 1 and re.fullmatch(r"[0-9().\s]*", first) else 0
+        k = 1 if len(cells) > 1 and pats["row_number"].fullmatch(first) else 0
         label = cells[k].replace(" ", "")
         if len(label) < 30 and pats["total"].match(label) and (found := _scores(cells, k, cols)[1]):
             picked = _pick(found, cols, target)
@@ -281,8 +284,8 @@ def _stated_overall(prose: list[str]) -> float | None:
     for kind in ("strong", "weak"):
         for line in lines:
             for m in pats[kind].finditer(line):
-                if kind == "weak" and "ตัวชี้วัด" in line[max(0, m.start() - 40) : m.start()]:
-                    continue  # one indicator's score, not the overall
+                if kind == "weak" and pats["one_indicator"].search(line, max(0, m.start() - 40), m.start()):
+                    continue  # "ตัวชี้วัดที่ ๘ มีผลคะแนน …": one indicator's score, not the overall
                 if (value := _number_after(line, m.end())) is not None:
                     return value
     for line in lines:
@@ -294,7 +297,10 @@ def _stated_overall(prose: list[str]) -> float | None:
 def _number_after(line: str, start: int) -> float | None:
     """The first score within a short reach after `start`: a decimal or a
     number followed by "คะแนน"; years, item and meeting numbers are passed over."""
-    for m in _patterns()["number"].finditer(line, start, start + 100):
+    end = start + 100
+    if (k := line.find("ตัวชี้วัด", start, end)) >= 0:
+        end = k  # what follows is about an indicator
+    for m in _patterns()["number"].finditer(line, start, end):
         before, after = line[max(0, m.start() - 6) : m.start()], line[m.end() : m.end() + 8]
         if float(m[1]) > 100 or after.startswith("/") or re.search(r"(?:ที่|ข้อ|ครั้ง)\s*$", before):
             continue
