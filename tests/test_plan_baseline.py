@@ -254,3 +254,10 @@ def test_an_average_of_one_indicator_is_no_overall() -> None:
     b, _ = baseline(f"คะแนนเฉลี่ยของตัวชี้วัดที่ 8 คือ 83.39\nทุกตัวชี้วัด หน่วยงานได้คะแนน 89.95\n{rows}")
     assert b is not None
     assert b.stated_overall == 89.95
+
+
+def test_a_short_two_cell_sentence_with_the_overall_is_no_heading() -> None:
+    rows = "\n".join(f"{name} 90.00 คะแนน\t" for name in NACC)
+    b, _ = baseline(f"ผลการประเมิน ITA ปี 2567 ได้ 89.95 คะแนน\tอยู่ในระดับ A\n{rows}", fiscal_year=2568)
+    assert b is not None
+    assert (b.stated_overall, b.assessed_year) == (89.95, 2567)

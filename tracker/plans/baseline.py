@@ -92,8 +92,8 @@ def _year_heading(cells: list[str]) -> _Columns | None:
     cols = _Columns()
     for k, cell in enumerate(cells):
         s = cell.replace(" ", "")
-        if len(s) > 40:
-            return None
+        if len(s) > 40 or re.search(r"[0-9]\.[0-9]", s):
+            return None  # a sentence or a score: content, not a heading
         if any(w in s for w in _DIFFERENCE):
             cols.skip.add(k)
         elif m := _patterns()["heading_year"].search(s):
@@ -166,8 +166,8 @@ def read_baseline(
     cols = _Columns()
     for lineno, raw in lines:
         split = [cell_lines(c) for c in raw.split("\t")]
-        texts = ["\n".join(lines) for lines in split]  # digits as written, for the points
-        cells = [to_arabic_digits(" ".join(lines)) for lines in split]  # cell_lines tidied them
+        texts = ["\n".join(parts) for parts in split]  # digits as written, for the points
+        cells = [to_arabic_digits(" ".join(parts)) for parts in split]  # cell_lines tidied them
         if (heading := _year_heading(cells)) is not None and not _indicator_at(cells, target):
             cols = heading
             continue
