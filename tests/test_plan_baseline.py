@@ -261,3 +261,10 @@ def test_a_short_two_cell_sentence_with_the_overall_is_no_heading() -> None:
     b, _ = baseline(f"ผลการประเมิน ITA ปี 2567 ได้ 89.95 คะแนน\tอยู่ในระดับ A\n{rows}", fiscal_year=2568)
     assert b is not None
     assert (b.stated_overall, b.assessed_year) == (89.95, 2567)
+
+
+def test_the_plans_own_year_is_not_the_assessed_year() -> None:
+    rows = "\n".join(f"{name}\t90.00" for name in NACC)
+    b, _ = baseline(f"ประจำปีงบประมาณ พ.ศ. ๒๕๖๘\nคะแนนรวม 90.00\n{rows}", fiscal_year=2568)
+    assert b is not None
+    assert b.assessed_year is None

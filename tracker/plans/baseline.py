@@ -250,6 +250,8 @@ def _baseline(r: _Reading, problems: list[Problem], target: int | None) -> Basel
     text = "\n".join(r.prose)
     grade = m[1] if (m := pats["grade"].search(text)) else None
     years = r.years or [int(y) for y in pats["year"].findall(text)]
+    # The plan's own year (a title's second line) or a later one was not assessed yet.
+    years = [y for y in years if target is None or y <= target]
     year = target if target in years else (years[0] if years else None)
     if r.found and len(r.found) < len(ita.catalogue(target)):
         problems.append(_missing(r, target))
