@@ -98,3 +98,44 @@ def test_overall_stays_within_the_scores(scores: list[float]) -> None:
     inds = [Indicator(no, n, g, s) for (no, n, g), s in zip(ita.INDICATORS, scores, strict=True)]
     value = ita.overall(inds)
     assert min(scores) - 0.01 <= value <= max(scores) + 0.01
+
+
+@pytest.mark.parametrize(
+    ("text", "no"),
+    [
+        ("กำรปฏิบัติหน้ำที่", 1),  # "ำ" where "า" was typed, as government PDF fonts copy it
+        ("การเปิ ดเผยข้อมูล", 9),  # a stray space inside a word
+        ("การป้องกนัการทุจริต", 10),  # a mark floated onto the next letter
+        ("การปฏิบัติหน\uf70bาที\uf70a", 1),  # tone marks as the Thai PUA glyph variants
+        ("การปรับปรุงการทำงาน", 8),  # the sample's wording of the NACC's name
+        ("การใช้ทรัพย์สินของทางราชการ", 4),
+    ],
+)
+def test_match_indicator_through_pdf_damage_and_variants(text: str, no: int) -> None:
+    hit = ita.match_indicator(text)
+    assert hit is not None
+    assert (hit[0], hit[1]) == (no, ita.INDICATORS[no - 1][1])  # always the NACC name
+
+
+def test_nacc_name_of_indicator_8() -> None:
+    assert ita.INDICATORS[7][1] == "การปรับปรุงระบบการทำงาน"
+
+
+def test_every_name_of_every_year_is_its_own() -> None:
+    for year in ita.CATALOGUE:
+        for no, name in ita.indicator_names(year):
+            hit = ita.match_indicator(name, year=year)
+            assert hit is not None and hit[0] == no
+
+
+damage = st.lists(st.sampled_from(["", "", "", " ", "\u200b"]), min_size=40, max_size=40)
+
+
+@given(st.sampled_from(ita.indicator_names()), damage, st.booleans())
+def test_any_pdf_damage_of_a_name_still_matches(entry: tuple[int, str], gaps: list[str], am: bool) -> None:
+    no, name = entry
+    damaged = "".join(c + gap for c, gap in zip(name, gaps, strict=False))
+    if am:
+        damaged = damaged.replace("า", "ำ")
+    hit = ita.match_indicator(damaged)
+    assert hit is not None and hit[0] == no

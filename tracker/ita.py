@@ -33,18 +33,59 @@ class Score(NamedTuple):
     group: str
     score: float | None
 
-INDICATORS: tuple[tuple[int, str, str], ...] = (
-    (1, "การปฏิบัติหน้าที่", "IIT"),
-    (2, "การใช้งบประมาณ", "IIT"),
-    (3, "การใช้อำนาจ", "IIT"),
-    (4, "การใช้ทรัพย์สินของราชการ", "IIT"),
-    (5, "การแก้ไขปัญหาการทุจริต", "IIT"),
-    (6, "คุณภาพการดำเนินงาน", "EIT"),
-    (7, "ประสิทธิภาพการสื่อสาร", "EIT"),
-    (8, "การปรับปรุงการทำงาน", "EIT"),
-    (9, "การเปิดเผยข้อมูล", "OIT"),
-    (10, "การป้องกันการทุจริต", "OIT"),
+
+class Entry(NamedTuple):
+    """One indicator of a year's framework: the NACC name first, then the
+    variants agencies' documents write."""
+
+    no: int
+    group: str
+    names: tuple[str, ...]
+
+
+# The catalogue by assessment year (BE), as data: a new framework is a new
+# entry here, not new code. The ten held from 2565 to 2568 (ITA.md); 2569
+# is taken as unchanged until the NACC publishes otherwise.
+_FRAMEWORK_2565 = (
+    Entry(1, "IIT", ("การปฏิบัติหน้าที่",)),
+    Entry(2, "IIT", ("การใช้งบประมาณ", "การใช้จ่ายงบประมาณ")),
+    Entry(3, "IIT", ("การใช้อำนาจ",)),
+    # "ทรัพย์สินของทางราชการ" is how the regulations themselves word it.
+    Entry(4, "IIT", ("การใช้ทรัพย์สินของราชการ", "การใช้ทรัพย์สินของทางราชการ")),
+    Entry(5, "IIT", ("การแก้ไขปัญหาการทุจริต", "การแก้ปัญหาการทุจริต")),
+    Entry(6, "EIT", ("คุณภาพการดำเนินงาน",)),
+    Entry(7, "EIT", ("ประสิทธิภาพการสื่อสาร",)),
+    Entry(8, "EIT", ("การปรับปรุงระบบการทำงาน", "การปรับปรุงการทำงาน")),  # the latter: our sample
+    Entry(9, "OIT", ("การเปิดเผยข้อมูล",)),
+    Entry(10, "OIT", ("การป้องกันการทุจริต", "การป้องกันทุจริต")),
 )
+CATALOGUE: dict[int, tuple[Entry, ...]] = {
+    2565: _FRAMEWORK_2565,
+    2566: _FRAMEWORK_2565,
+    2567: _FRAMEWORK_2565,
+    2568: _FRAMEWORK_2565,
+    2569: _FRAMEWORK_2565,
+}
+
+
+def catalogue(year: int | None = None) -> tuple[Entry, ...]:
+    """The indicators of assessment year `year` (BE): the newest year's when
+    `year` is None or later, the oldest year's when it is earlier."""
+    if year is None or year >= max(CATALOGUE):
+        return CATALOGUE[max(CATALOGUE)]
+    known = [y for y in CATALOGUE if y <= year]
+    return CATALOGUE[max(known) if known else min(CATALOGUE)]
+
+
+# (no, NACC name, group) of the newest framework: what the report lists.
+INDICATORS: tuple[tuple[int, str, str], ...] = tuple((e.no, e.names[0], e.group) for e in catalogue())
+
+
+def indicator_names(year: int | None = None) -> tuple[tuple[int, str], ...]:
+    """Every (no, name) a document of that year may write: NACC names and variants."""
+    return tuple((e.no, name) for e in catalogue(year) for name in e.names)
+
+
 WEIGHTS = {"IIT": 0.30, "EIT": 0.30, "OIT": 0.40}
 GRADES: tuple[tuple[float, str], ...] = (
     (95, "AA"),
@@ -55,29 +96,46 @@ GRADES: tuple[tuple[float, str], ...] = (
     (50, "E"),
 )
 
+# Thai fonts of government PDFs put shifted glyph variants of the marks in the
+# Private Use Area (U+F700-U+F71A); a copy carries them instead of the marks.
+_PUA = str.maketrans(
+    dict(zip(map(chr, range(0xF700, 0xF71B)), "ฐิีึื่้๊๋์่้๊๋์ญัํ็่้๊๋์ฺุู", strict=True))
+)
+# Above and below marks: a PDF copy may float them onto the next letter
+# ("การปฏิบตัิ") or swap their order, so names are compared without them.
+_MARKS = re.compile("[^\u0e01-\u0e4e]|[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
+
 
 def _key(text: str) -> str:
-    """Only the Thai letters: spaces, digits, dots, brackets and ZWSPs go."""
-    s = text.replace("\u0e4d\u0e32", "\u0e33")  # decomposed sara am, as in PDF copies
-    return re.sub(r"[^\u0e01-\u0e4e]", "", s)
+    """The letters of a name in a form PDF copies do not change: no spaces,
+    digits, dots, brackets, ZWSPs or marks; glyph variants read as letters;
+    sara am as sara aa, since those fonts copy "การ" as "กำร"."""
+    s = text.translate(_PUA).replace("\u0e4d\u0e32", "\u0e33")
+    return _MARKS.sub("", s).replace("\u0e33", "\u0e32")
 
 
-@lru_cache(maxsize=1)
-def _by_key() -> dict[str, tuple[int, str, str]]:
-    return {_key(name): (no, name, group) for no, name, group in INDICATORS}
+@lru_cache(maxsize=8)
+def _by_key(year: int | None) -> dict[str, tuple[int, str, str]]:
+    out: dict[str, tuple[int, str, str]] = {}
+    for e in catalogue(year):
+        for name in e.names:
+            out.setdefault(_key(name), (e.no, e.names[0], e.group))
+    return out
 
 
-def match_indicator(name: str) -> tuple[int, str, str] | None:
-    """(no, canonical name, group) for an indicator named in a document, or None.
+def match_indicator(name: str, *, year: int | None = None) -> tuple[int, str, str] | None:
+    """(no, NACC name, group) for an indicator named in a document, or None.
 
-    Row numbers, "ตัวชี้วัดที่ ๔", spaces, digits and a trailing score or
-    "คะแนน" are ignored: "๕. การใช้ทรัพย์สินของราชการ" -> (4, …, "IIT").
+    Row numbers, "ตัวชี้วัดที่ ๔", spaces, digits, a trailing score or
+    "คะแนน" and the damage of a PDF copy are ignored:
+    "๕. การใช้ทรัพย์สินของราชการ" -> (4, …, "IIT"); `year` is the
+    assessment year whose names count (None: the newest).
     """
     key = _key(name)
     for prefix in ("ตัวชี้วัดที่", "ตัวชี้วัด"):
-        key = key.removeprefix(prefix)
-    key = key.removesuffix("คะแนน")
-    return _by_key().get(key)
+        key = key.removeprefix(_key(prefix))
+    key = key.removesuffix(_key("คะแนน"))
+    return _by_key(year).get(key)
 
 
 def group_means(indicators: Iterable[Scored]) -> dict[str, float]:

@@ -223,7 +223,9 @@ def read_document(doc: Document, *, source: str) -> Plan:
     # baseline reads the head without it.
     title_words = " ".join(head.title.split())
     baseline = read_baseline(
-        [(n, t) for n, t in head_lines if not (title_words and _plain(t) in title_words)], problems
+        [(n, t) for n, t in head_lines if not (title_words and _plain(t) in title_words)],
+        problems,
+        fiscal_year=fiscal_year,
     )
     built = build_measures(
         raw, fiscal_year=fiscal_year, source=source, problems=problems, adopted_on=head.adopted_on

@@ -16,51 +16,14 @@ Layout read here (see tracker/data/bangchakreng-2566.txt):
 from __future__ import annotations
 
 import re
-from datetime import date
-from functools import lru_cache
 
-from tracker.errors import InvalidInput, PlanError
+from tracker.errors import PlanError
 from tracker.plans.columns import column_kind, header_kinds
 from tracker.plans.grid import MAX_COLUMNS, Cell, Document, Paragraph, Table, checked_cell, checked_row
-from tracker.plans.html import cell_text
 from tracker.plans.layout import NO_MEASURE, is_group, read_document
 from tracker.plans.model import Plan
-from tracker.thai import normalize, parse_date, tidy
 
 __all__ = ["column_kind", "has_measure_header", "parse_text"]
-
-
-@lru_cache(maxsize=1)
-def _patterns() -> dict[str, re.Pattern[str]]:
-    return {
-        "fy": re.compile(r"(?:ปีงบประมาณ|ประจำปี)\s*(?:พ\.?\s?ศ\.?)?\s*([0-9]{4}|[0-9]{2})(?![0-9])"),
-        "title_phrase": re.compile(r"^.*?(?:โปร่งใส|ความโปร่งใส)(?:ภายใน|ของ)?(?:หน่วยงาน)?"),
-        "year_phrase": re.compile(r"(?:ประจำ)?ปี(?:งบประมาณ)?\s*(?:พ\.?\s?ศ\.?)?\s*[0-9๐-๙]{2,4}(?![0-9๐-๙])"),
-        "place": re.compile(r"\s+(?:อำเภอ|อ\.|จังหวัด|จ\.|ตำบล|ต\.|เขต|แขวง)"),
-        "org_of": re.compile(r"(?:ITA|ประเมิน)\s*(?:ของ)\s*((?:เทศบาล|องค์การบริหารส่วน|สำนักงาน|กรม)\S+)"),
-        "adoption": re.compile(r"(?:วันที่|เมื่อ)\s*([0-9]{1,2}\s*\S+\s*(?:พ\.?\s?ศ\.?\s*)?[0-9]{2,4})"),
-    }
-
-
-ORG_PREFIXES = (
-    "เทศบาล", "องค์การบริหารส่วน", "อบต", "อบจ", "ทต", "ทม", "ทน", "สำนักงาน", "กรม",
-    "กระทรวง", "มหาวิทยาลัย", "โรงพยาบาล", "สถาบัน", "การไฟฟ้า", "การประปา", "องค์การ",
-    "เมืองพัทยา", "กรุงเทพมหานคร", "ศาล", "สภา", "กองทุน", "ธนาคาร", "บริษัท",
-)  # fmt: skip
-
-
-def _organisation(title: str, following: list[str]) -> str | None:
-    """The organisation named on the title line, else on the next line."""
-    pats = _patterns()
-    rest = pats["year_phrase"].sub(" ", pats["title_phrase"].sub("", title, count=1))
-    rest = " ".join(rest.split()).removeprefix("ของ").removeprefix("ใน").strip()
-    candidates = [rest] if rest and rest != title.strip() else []
-    candidates += following[:1]
-    for cand in candidates:
-        name = pats["place"].split(cand, maxsplit=1)[0].strip()
-        if name.startswith(ORG_PREFIXES) and len(name) < 120:
-            return name
-    return None
 
 
 def _split_rows(lines: list[str], start: int) -> list[tuple[int, list[str]]]:
@@ -176,20 +139,3 @@ def parse_text(text: str, *, source: str = "<text>") -> Plan:
             row[:] = [row[0]] * len(row)
     doc.blocks.append(table)
     return read_document(doc, source=source)
-
-
-def _adoption(pre: list[tuple[int, str]], fiscal_year: int) -> tuple[date | None, str | None]:
-    """The date and wording of the meeting that adopted the plan, if stated."""
-    for _, raw in pre:
-        line = tidy(cell_text(raw, " "))
-        if "ประชุม" not in line:
-            continue
-        arabic = normalize(line)  # same length as `line`: digits map one to one
-        for m in _patterns()["adoption"].finditer(arabic):
-            try:
-                day = parse_date(m[1], fiscal_year=fiscal_year)
-            except InvalidInput:
-                continue
-            start = next((k for w in ("การประชุม", "ประชุม") if 0 <= (k := line.find(w)) < m.start()), 0)
-            return day, line[start : m.end()]
-    return None, None

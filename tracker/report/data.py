@@ -78,7 +78,9 @@ def _letters(text: str, keep: bytes = b"") -> bytes:
 
 @lru_cache(maxsize=1)
 def _name_keys() -> tuple[tuple[int, str, bytes], ...]:
-    return tuple((no, name, _letters(name)) for no, name, _group in ita.INDICATORS)
+    # Every known spelling of each indicator (the NACC name and its variants),
+    # each reported under the NACC name.
+    return tuple((no, ita.INDICATORS[no - 1][1], _letters(name)) for no, name in ita.indicator_names())
 
 
 _INDICATOR = _letters("ตัวชี้วัด")
