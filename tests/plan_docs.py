@@ -177,7 +177,8 @@ def _merged_value(doc: PlanDoc, m: M, key: str) -> tuple[str, ...]:
     if key == "title":
         has_number = any(k == "number" for k, _ in doc.columns)
         return (m.title if has_number else f"{m.no}. {m.title}",)
-    value: str = getattr(m, key)
+    # a column of the document's own (wide tables): some text in it all the same
+    value: str = getattr(m, key, f"ข้อมูลประกอบ {key}")
     return tuple(value.split("\n")) if value else ()
 
 
@@ -279,9 +280,7 @@ def write_docx(doc: PlanDoc, path: Path) -> None:
     for n, part in enumerate(tables):
         if n:
             d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        table = _docx_grid(d, part, width=len(doc.columns))
-        if not doc.split_tables:
-            _page_breaks(table, part)
+        _docx_grid(d, part, width=len(doc.columns))
     d.save(str(path))
 
 
@@ -298,17 +297,28 @@ def _docx_table(d, rows: list[list[Cell]], *, width: int):  # type: ignore[no-un
 
 
 def _docx_grid(d, rows: list[GridRow], *, width: int):  # type: ignore[no-untyped-def]
+    from docx.enum.text import WD_BREAK
+
     table = d.add_table(rows=len(rows), cols=width)
     table.style = "Table Grid"
     _repeat_header(table.rows[0])
+    # table.cell() walks the whole grid on every call (minutes for a 200-measure
+    # plan): take the cells once, fill them, then merge.
+    cells = table._cells
+    merges = []
     for r, row in enumerate(rows):
         for c, cell in enumerate(row.cells):
             if cell.down == 0 or cell.across == 0:
                 continue
+            _fill(cells[r * width + c], cell)
             if cell.down > 1 or cell.across > 1:
-                # python-docx's merge API, as Word stores it (vMerge / gridSpan).
-                table.cell(r, c).merge(table.cell(r + cell.down - 1, c + cell.across - 1))
-            _fill(table.cell(r, c), cell)
+                merges.append((r * width + c, (r + cell.down - 1) * width + c + cell.across - 1))
+            if row.page_break_before and r:
+                # the page break in the last paragraph before the repeated header
+                cells[(r - 1) * width].paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+    for a, b in merges:
+        # python-docx's merge API, as Word stores it (vMerge / gridSpan).
+        cells[a].merge(cells[b])
     return table
 
 
@@ -328,15 +338,6 @@ def _repeat_header(row) -> None:  # type: ignore[no-untyped-def]
 
     tr_pr = row._tr.get_or_add_trPr()
     tr_pr.append(OxmlElement("w:tblHeader"))
-
-
-def _page_breaks(table, rows: list[GridRow]) -> None:  # type: ignore[no-untyped-def]
-    """A page break in the last paragraph before a repeated header row."""
-    from docx.enum.text import WD_BREAK
-
-    for r, row in enumerate(rows):
-        if row.page_break_before and r:
-            table.cell(r - 1, 0).paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
 
 
 def write_html(doc: PlanDoc, path: Path) -> None:
