@@ -21,6 +21,7 @@ Period rules (a person's reading, fiscal year FY = 1 Oct … 30 Sep):
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -28,6 +29,8 @@ from typing import Any
 
 import plan_docs as docs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tracker.errors import PlanError
 from tracker.plans.model import Measure, Plan
@@ -208,8 +211,8 @@ def test_the_score_table_and_group_rows_are_not_measures(common: dict[str, Path]
     assert all(m.title != "มาตรการ/แนวทาง" for m in plan.measures)  # the repeated header
 
 
-def test_merged_measure_keeps_the_lines_of_its_rows(common: dict[str, Path]) -> None:
-    """Each row of the merged title's span points at a row of the document: the first is the measure's."""
+def test_a_measure_line_is_the_row_it_starts_on(common: dict[str, Path]) -> None:
+    """For the measure merged over three rows too: the first of them, where its title is."""
     plan = read_plan(common["txt"])
     lines = common["txt"].read_text(encoding="utf-8").splitlines()
     for m in plan.measures:
@@ -418,3 +421,75 @@ def test_merged_cells_read_by_identity_not_by_equal_text(tmp_path: Path) -> None
         plan = read_plan(written(doc, tmp_path, fmt))
         assert [m.number for m in plan.measures] == ["1", "2"], fmt
         assert [m.owners for m in plan.measures] == [("สำนักปลัดเทศบาล",)] * 2, fmt
+
+
+# ---------------------------------------------------------------- any plan, any format (property)
+
+# Period forms with the window a person gives them in fiscal year 2569 (adopted 30 Oct 2568).
+WINDOWS = {
+    "ม.ค. - มี.ค. ๖๙": (date(2026, 1, 1), date(2026, 3, 31)),
+    "ตลอดปีงบประมาณ": FY2569,
+    "ไตรมาสที่ ๑": (date(2025, 10, 1), date(2025, 12, 31)),
+    "เมษายน ๒๕๖๙": (date(2026, 4, 1), date(2026, 4, 30)),
+    "ทุกไตรมาส": FY2569,
+    "ภายในเดือน ธ.ค. ๖๘": (date(2025, 10, 30), date(2025, 12, 31)),
+    "ตั้งแต่ เม.ย. ๖๙ เป็นต้นไป": (date(2026, 4, 1), FY2569[1]),
+}
+UNITS = ("สำนักปลัดเทศบาล", "กองคลัง", "กองช่าง", "กองการศึกษา", "กองสาธารณสุขและสิ่งแวดล้อม")
+TITLES = ("มาตรการเผยแพร่ข้อมูลต่อสาธารณะ", "มาตรการป้องกันการรับสินบน", "มาตรการจัดการเรื่องร้องเรียน",
+          "มาตรการส่งเสริมความโปร่งใสในการจัดซื้อจัดจ้าง", "มาตรการป้องกันผลประโยชน์ทับซ้อน")  # fmt: skip
+
+measure_rows = st.lists(
+    st.tuples(
+        st.sampled_from(TITLES),
+        st.lists(st.sampled_from(UNITS), min_size=1, max_size=3, unique=True),
+        st.sampled_from(sorted(WINDOWS)),
+        st.integers(0, 3),  # numbered actions
+        st.booleans(),  # a section row above it
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=measure_rows, fmt=st.sampled_from(docs.FORMATS))
+def test_any_plan_in_any_format(tmp_path: Path, rows: list[tuple[str, list[str], str, int, bool]],
+                                fmt: str) -> None:  # fmt: skip
+    sections: list[docs.Section] = []
+    for i, (title, owners, period, n_actions, new_section) in enumerate(rows, 1):
+        actions = [f"{docs.th(k)}) ขั้นตอนที่ {docs.th(k)}" for k in range(1, n_actions + 1)] or ["ดำเนินการ"]
+        m = docs.M(docs.th(i), title, (docs.row(actions, owners, period),),
+                   followup="รายงานผลในการประชุมประจำเดือนกันยายน ๒๕๖๙")  # fmt: skip
+        if new_section or not sections:
+            sections.append(docs.Section(f"ด้านที่ {docs.th(len(sections) + 1)}" if new_section else None, ()))
+        sections[-1] = docs.replace(sections[-1], measures=(*sections[-1].measures, m))
+    doc = docs.replace(docs.common_plan(), sections=tuple(sections))
+    plan = read_plan(docs.write(doc, tmp_path / f"any.{fmt}"))
+    got = [(m.number, m.title, m.owners, m.start, m.end, len(m.items)) for m in plan.measures]
+    assert got == [(str(i), title, tuple(owners), *WINDOWS[period], n)
+                   for i, (title, owners, period, n, _) in enumerate(rows, 1)]  # fmt: skip
+
+
+# ---------------------------------------------------------------- through the command line
+
+
+def test_tracker_import_of_a_docx(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = docs.write(docs.common_plan(), tmp_path / "มาตรการ ๒๕๖๙.docx")
+    r = run("import", str(path), "--dry-run", now="2025-11-03")
+    assert r.code == 0, r.err
+    assert run("list", "--json", now="2025-11-03").out.strip() in ("[]", "")
+    r = run("import", str(path), now="2025-11-03")
+    assert r.code == 0, r.err
+    tasks = json.loads(run("list", "--json", now="2025-11-03").out)
+    assert [(t["number"], t["owners"], t["start"], t["end"]) for t in tasks] == [
+        (e["number"], list(e["owners"]), e["start"].isoformat(), e["end"].isoformat()) for e in COMMON
+    ]
+    assert {t["plan"]["fiscal_year"] for t in tasks} == {2569}
+    assert [t["meeting"]["month"] for t in tasks] == ["2026-04", "2026-07", "2026-04", "2026-09", "2026-09"]
+    shown = json.loads(run("plan", "show", "--json", now="2025-11-03").out)
+    assert shown["adopted_on"] == "2025-10-30"
+    assert shown["ita"]["stated_overall"] == 88.84
+    # the same document again: updated in place, nothing doubled
+    assert run("import", str(path), now="2025-11-04").code == 0
+    assert len(json.loads(run("list", "--json", now="2025-11-04").out)) == 5
