@@ -124,7 +124,7 @@ class Cell:
     lines: tuple[str, ...] = ()
     down: int = 1  # rows this cell covers (0: covered by the cell above)
     across: int = 1  # columns (0: covered by the cell to the left)
-    style: str = ""  # "number" / "bullet": a Word list
+    style: str = ""  # "number" / "bullet": a Word list; "br": lines split by Shift+Enter, one paragraph
 
 
 @dataclass(frozen=True)
@@ -185,7 +185,7 @@ def _merged_value(doc: PlanDoc, m: M, key: str) -> tuple[str, ...]:
 def grid(doc: PlanDoc, *, word_lists: bool = False) -> list[GridRow]:
     """The measure table, row by row, with merges marked as Word and Excel hold them."""
     width = len(doc.columns)
-    header = GridRow("header", tuple(Cell(tuple(h.split("\n"))) for _, h in doc.columns))
+    header = GridRow("header", tuple(Cell(tuple(h.split("\n")), style="br") for _, h in doc.columns))
     rows = [header]
     for s in doc.sections:
         if s.title:
@@ -324,6 +324,12 @@ def _docx_grid(d, rows: list[GridRow], *, width: int):  # type: ignore[no-untype
 
 def _fill(tc, cell: Cell) -> None:  # type: ignore[no-untyped-def]
     """Each line its own paragraph, as a clerk presses Enter inside a cell."""
+    if cell.style == "br":  # a line break (w:br) inside one paragraph, as in a header cell
+        run = tc.paragraphs[0].add_run(cell.lines[0] if cell.lines else "")
+        for line in cell.lines[1:]:
+            run.add_break()
+            run.add_text(line)
+        return
     style = {"number": "List Number", "bullet": "List Bullet"}.get(cell.style)
     for i, line in enumerate(cell.lines):
         p = tc.paragraphs[0] if i == 0 else tc.add_paragraph()
