@@ -47,7 +47,8 @@ class Row:
 class M:
     """A measure; with several `rows` its other cells are merged down over them."""
 
-    no: str  # the ที่ cell as written ("๑"); also typed before the title when there is no ที่ column
+    # the ที่ cell as written ("๑"); typed before the title when there is no ที่ column ("" for none)
+    no: str
     title: str
     rows: tuple[Row, ...]
     followup: str = ""
@@ -176,7 +177,7 @@ def _merged_value(doc: PlanDoc, m: M, key: str) -> tuple[str, ...]:
         return (m.no,)
     if key == "title":
         has_number = any(k == "number" for k, _ in doc.columns)
-        return (m.title if has_number else f"{m.no}. {m.title}",)
+        return (m.title if has_number or not m.no else f"{m.no}. {m.title}",)
     # a column of the document's own (wide tables): some text in it all the same
     value: str = getattr(m, key, f"ข้อมูลประกอบ {key}")
     return tuple(value.split("\n")) if value else ()
@@ -264,6 +265,7 @@ def write_docx(doc: PlanDoc, path: Path) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 
     d = docx.Document()
+    _thai_font(d)
     before, after = head_paragraphs(doc)
     for i, text in enumerate(before):
         p = d.add_paragraph()
@@ -282,6 +284,19 @@ def write_docx(doc: PlanDoc, path: Path) -> None:
             d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         _docx_grid(d, part, width=len(doc.columns))
     d.save(str(path))
+
+
+def _thai_font(d) -> None:  # type: ignore[no-untyped-def]
+    """TH SarabunPSK 16 pt, the government's typeface, for Thai (complex script) text too."""
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    normal = d.styles["Normal"]
+    normal.font.name = "TH SarabunPSK"
+    normal.font.size = Pt(16)
+    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:cs"), "TH SarabunPSK")
+    fonts.set(qn("w:eastAsia"), "TH SarabunPSK")
 
 
 def _docx_table(d, rows: list[list[Cell]], *, width: int):  # type: ignore[no-untyped-def]

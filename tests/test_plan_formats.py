@@ -408,19 +408,25 @@ def test_old_word_and_pdf_say_in_thai_what_to_do(tmp_path: Path, content: bytes,
     assert ".docx" in msg, msg  # … which is to hand over the Word file as .docx
 
 
-def test_merged_cells_read_by_identity_not_by_equal_text(tmp_path: Path) -> None:
-    """Two measures in a row with the same title and owner are two measures, not one merged cell."""
-    twin = docs.M("๒", "มาตรการเผยแพร่ข้อมูลต่อสาธารณะ",
-                  (docs.row(["ปรับปรุงเว็บไซต์"], ["สำนักปลัดเทศบาล"], "ทุกเดือน"),),
-                  followup="รายงานผลในการประชุมพนักงานเทศบาลประจำเดือนเมษายน ๒๕๖๙",
-                  budget="ไม่ใช้งบประมาณ")  # fmt: skip
-    base = docs.common_plan()
-    first = base.sections[0].measures[0]
-    doc = docs.replace(base, sections=(docs.Section(SECTION_1, (first, twin)),))
-    for fmt in ("docx", "xlsx", "html"):
-        plan = read_plan(written(doc, tmp_path, fmt))
-        assert [m.number for m in plan.measures] == ["1", "2"], fmt
-        assert [m.owners for m in plan.measures] == [("สำนักปลัดเทศบาล",)] * 2, fmt
+@pytest.mark.parametrize("fmt", docs.FORMATS)
+def test_merged_cells_read_by_identity_not_by_equal_text(tmp_path: Path, fmt: str) -> None:
+    """Two unnumbered measures in a row with the same title, owner and follow-up are two
+    measures: python-docx repeats a merged cell's text in every row it covers, but equal text
+    in two cells is no merge."""
+    followup = "รายงานผลในการประชุมพนักงานเทศบาลประจำเดือนเมษายน ๒๕๖๙"
+    twins = tuple(
+        docs.M("", "มาตรการเผยแพร่ข้อมูลต่อสาธารณะ", (docs.row(["ปรับปรุงเว็บไซต์"], ["สำนักปลัดเทศบาล"], p),),
+               followup=followup)
+        for p in ("ม.ค. - มี.ค. ๖๙", "เม.ย. - มิ.ย. ๖๙")
+    )  # fmt: skip
+    columns = tuple(c for c in docs.STANDARD if c[0] not in ("number", "budget"))
+    doc = docs.replace(docs.common_plan(), columns=columns, sections=(docs.Section(None, twins),))
+    plan = read_plan(written(doc, tmp_path, fmt))
+    assert [m.number for m in plan.measures] == ["1", "2"]  # by position
+    assert [m.owners for m in plan.measures] == [("สำนักปลัดเทศบาล",)] * 2
+    assert [(m.start, m.end) for m in plan.measures] == [
+        (date(2026, 1, 1), date(2026, 3, 31)), (date(2026, 4, 1), date(2026, 6, 30)),
+    ]  # fmt: skip
 
 
 # ---------------------------------------------------------------- any plan, any format (property)
