@@ -112,6 +112,9 @@ class PlanDoc:
     ita: Ita | None = None
     split_tables: bool = False  # a page break ends the table; the next one repeats the header
     extra_head: tuple[str, ...] = field(default=())  # paragraphs between the ITA part and the table
+    # (column, first measure, how many): one cell merged down over several measures,
+    # e.g. the follow-up written once for the whole table
+    shared: tuple[tuple[str, int, int], ...] = ()
 
     def measures(self) -> list[M]:
         return [m for s in self.sections for m in s.measures]
@@ -188,6 +191,7 @@ def grid(doc: PlanDoc, *, word_lists: bool = False) -> list[GridRow]:
     width = len(doc.columns)
     header = GridRow("header", tuple(Cell(tuple(h.split("\n")), style="br") for _, h in doc.columns))
     rows = [header]
+    starts: list[int] = []  # the first row of each measure
     for s in doc.sections:
         if s.title:
             covered = tuple(Cell(across=0) for _ in range(width - 1))
@@ -195,8 +199,20 @@ def grid(doc: PlanDoc, *, word_lists: bool = False) -> list[GridRow]:
         for m in s.measures:
             if m.page_break_before:
                 rows.append(replace(header, page_break_before=True))
+            starts.append(len(rows))
             rows += _measure_rows(doc, m, word_lists=word_lists)
+    for key, first, count in doc.shared:
+        _merge_down(rows, [k for k, _ in doc.columns].index(key), starts[first],
+                    starts[first + count] if first + count < len(starts) else len(rows))  # fmt: skip
     return rows
+
+
+def _merge_down(rows: list[GridRow], col: int, top: int, stop: int) -> None:
+    """One cell over the measures in rows top..stop-1 (its value the first measure's)."""
+    for r in range(top, stop):
+        cells = list(rows[r].cells)
+        cells[col] = replace(cells[col], down=stop - top) if r == top else Cell(down=0)
+        rows[r] = replace(rows[r], cells=tuple(cells))
 
 
 def _tables(rows: list[GridRow]) -> list[list[GridRow]]:
@@ -715,3 +731,21 @@ def big_plan(n: int, *, org: str = "เทศบาลตำบลทดสอ�
                         budget="ไม่ใช้งบประมาณ", page_break_before=i % 20 == 11))
         sections.append(Section(f"ด้านที่ {th(s // 20 + 1)} การส่งเสริมความโปร่งใส", tuple(ms)))
     return replace(common_plan(), org_line=org, sections=tuple(sections))
+
+
+def shared_cells_plan() -> PlanDoc:
+    """Four measures, one unit each; the period and the follow-up written once, merged down
+    over all four (as many plans do): every measure has them. Word, Excel and web page only:
+    Word's text export leaves the covered cells empty."""
+    units = ("สำนักปลัด", "กองคลัง", "กองช่าง", "กองการศึกษา")
+    ms = tuple(
+        M(th(i), title, (row([f"ดำเนินการตาม{title}"], [unit], "ตลอดปีงบประมาณ"),),
+          followup="รายงานผลในการประชุมพนักงานประจำเดือนกันยายน ๒๕๖๙")
+        for i, (title, unit) in enumerate(zip(
+            ("มาตรการป้องกันการรับสินบน", "มาตรการตรวจสอบการใช้จ่ายงบประมาณ", "มาตรการควบคุมการใช้รถราชการ",
+             "มาตรการส่งเสริมคุณธรรมในสถานศึกษา"), units, strict=True), 1)
+    )  # fmt: skip
+    columns = (("number", "ที่"), ("title", "มาตรการ"), ("actions", "วิธีการดำเนินการ"),
+               ("owners", "ผู้รับผิดชอบ"), ("period", "ระยะเวลาดำเนินการ"), ("followup", "การติดตามผล"))
+    return replace(common_plan(), columns=columns, sections=(Section(None, ms),),
+                   shared=(("period", 0, 4), ("followup", 0, 4)))  # fmt: skip

@@ -429,6 +429,17 @@ def test_merged_cells_read_by_identity_not_by_equal_text(tmp_path: Path, fmt: st
     ]  # fmt: skip
 
 
+@pytest.mark.parametrize("fmt", ["docx", "xlsx", "html"])
+def test_period_and_follow_up_merged_over_several_measures(tmp_path: Path, fmt: str) -> None:
+    """One period cell and one follow-up cell for the whole table: four measures, each with both."""
+    plan = read_plan(written(docs.shared_cells_plan(), tmp_path, fmt))
+    assert [m.number for m in plan.measures] == ["1", "2", "3", "4"]
+    assert [m.owners for m in plan.measures] == [("สำนักปลัด",), ("กองคลัง",), ("กองช่าง",), ("กองการศึกษา",)]
+    assert {(m.start, m.end) for m in plan.measures} == {FY2569}
+    assert {(m.meeting.year, m.meeting.month) if m.meeting else None for m in plan.measures} == {(2026, 9)}
+    assert not any(m.period_unclear for m in plan.measures)
+
+
 # ---------------------------------------------------------------- any plan, any format (property)
 
 # Period forms with the window a person gives them in fiscal year 2569 (adopted 30 Oct 2568).
