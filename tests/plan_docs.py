@@ -486,7 +486,8 @@ def write_xlsx(doc: PlanDoc, path: Path) -> None:
     if doc.ita and not doc.ita.pdf_text:
         for row in ita_rows(doc.ita):
             for c, value in enumerate(row, 1):
-                ws.cell(r, c, value)
+                # scores typed into Excel are numbers (96.5), not text
+                ws.cell(r, c, _number(value) if c > 1 else value)
             if len(row) == 1:
                 ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=1 + len(doc.ita.years))
             r += 1
@@ -504,6 +505,13 @@ def write_xlsx(doc: PlanDoc, path: Path) -> None:
         r += 1
     ws.column_dimensions["B"].width = 40
     wb.save(str(path))
+
+
+def _number(text: str) -> float | str:
+    try:
+        return float(text.translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")))
+    except ValueError:
+        return text
 
 
 def text_lines(doc: PlanDoc) -> list[str]:
