@@ -47,7 +47,8 @@ def _key(cell: str) -> str:
 def column_kind(cell: str) -> str | None:
     """Which measure column a header cell names, or None."""
     s = _key(cell)
-    if not s or len(s) > 60:
+    # A cell that starts with a number ("๑. มาตรการ…") is a measure, not a heading.
+    if not s or len(s) > 60 or s[0].isdigit():
         return None
     for kind, contains, exact in _KINDS:
         if s in exact or any(w in s for w in contains):

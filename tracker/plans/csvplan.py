@@ -13,10 +13,11 @@ import re
 from itertools import islice
 
 from tracker.errors import InvalidInput, PlanError
+from tracker.plans.columns import column_kind
 from tracker.plans.html import cell_text
+from tracker.plans.layout import is_group
 from tracker.plans.measures import RawRow, build_measures
 from tracker.plans.model import Plan, Problem
-from tracker.plans.text import column_kind
 from tracker.thai import normalize, parse_date, parse_int
 
 # Plan-level keys and CSV-only columns, by their spelling without spaces,
@@ -98,6 +99,7 @@ def parse_csv(text: str, *, source: str = "<csv>") -> Plan:
     per_row: dict[str, set[str]] = {"organisation": set(), "fiscal_year": set()}
     reader = csv.reader(io.StringIO(text), delimiter=delim)
     line = 0  # the last physical line read: a quoted cell may span several
+    section = ""  # the group row ("ด้านที่ ๑ …") above the rows that follow
     try:
         for cells in reader:
             start, line = line + 1, reader.line_num
@@ -107,7 +109,13 @@ def parse_csv(text: str, *, source: str = "<csv>") -> Plan:
                 elif cells and (key := _lookup(_PLAN_KEYS, cells[0])):
                     values[key] = next((c for c in cells[1:] if c.strip()), "")
                 continue
-            row = RawRow(line=start)
+            if csv_header(cells) is not None:
+                continue  # the header repeated (a sheet printed over pages)
+            filled = [c for c in cells if c.strip()]
+            if len(filled) == 1 and cells[0].strip() and is_group(cells[0]):
+                section = " ".join(cells[0].split())
+                continue
+            row = RawRow(line=start, section=section)
             for kind, cell in zip(kinds, cells, strict=False):
                 if kind in per_row:
                     if cell.strip():

@@ -19,17 +19,21 @@ from tracker.plans.grid import Cell, Document, Paragraph, Table, check_rows, che
 
 
 def _paragraph_text(p: DocxParagraph, counters: dict[str, int]) -> str:
-    """The paragraph's text; a Word list item gets a marker the checklist reader sees."""
+    """The paragraph's text; a Word list item gets a marker the checklist reader sees.
+
+    Word keeps a list's numbers out of the text: in the paragraph's own
+    numbering (`w:numPr`) or in its style ("List Number", "List Bullet").
+    """
     text = p.text.replace("\t", " ")
     ppr: Any = p._p.pPr
-    if text.strip() and ppr is not None and ppr.numPr is not None:
-        num = ppr.numPr.numId
-        key = str(num.val) if num is not None else ""
-        counters[key] = counters.get(key, 0) + 1
-        style = (p.style.name if p.style is not None else "") or ""
-        marker = f"{counters[key]}." if "Number" in style else "-"
-        text = f"{marker} {text.strip()}"
-    return text
+    style = (p.style.name if p.style is not None else "") or ""
+    own = ppr is not None and ppr.numPr is not None
+    if not text.strip() or not (own or style.startswith("List")):
+        return text
+    key = str(ppr.numPr.numId.val) if own and ppr.numPr.numId is not None else style
+    counters[key] = counters.get(key, 0) + 1
+    marker = f"{counters[key]}." if "Number" in style or (own and "Bullet" not in style) else "-"
+    return f"{marker} {text.strip()}"
 
 
 def _cell_text(cell: Any) -> str:

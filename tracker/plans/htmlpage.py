@@ -86,21 +86,33 @@ def _table(table: etree._Element, line: int, source: str) -> Table:
     return Table(rows=rows, line=line)
 
 
-def _containers(root: etree._Element) -> set[etree._Element]:
-    """The elements with a block or table somewhere inside (one pass, children first)."""
+def _containers(root: etree._Element) -> tuple[set[etree._Element], set[etree._Element]]:
+    """The elements with a block or table inside, and those with a table inside.
+
+    One pass, children before their parents, so a deeply nested page costs
+    what its size does.
+    """
     order = [el for el in root.iter() if isinstance(el.tag, str)]
-    holds: set[etree._Element] = set()
+    blocks: set[etree._Element] = set()
+    tables: set[etree._Element] = set()
     for el in reversed(order):
-        if any(c in holds or (isinstance(c.tag, str) and c.tag.lower() in _BLOCKS | {"table"})
-               for c in el):  # fmt: skip
-            holds.add(el)
-    return holds
+        for c in el:
+            if not isinstance(c.tag, str):
+                continue
+            tag = c.tag.lower()
+            if c in tables or tag == "table":
+                tables.add(el)
+            if c in blocks or tag in _BLOCKS or tag == "table":
+                blocks.add(el)
+    return blocks, tables
 
 
 def read_html(text: str, *, source: str) -> Document:
     """The document a web page holds: its tables, and its text blocks around them."""
     root = lxml.html.document_fromstring(text)
-    containers = _containers(root)
+    # A table whose cells hold tables lays out the page (menus, content): its
+    # cells are read as the page around them, not as a plan table.
+    containers, layouts = _containers(root)
     doc = Document()
     line = 1
     stack = [root]
@@ -109,7 +121,7 @@ def read_html(text: str, *, source: str) -> Document:
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         if not tag or tag in _SKIP:
             continue
-        if tag == "table":
+        if tag == "table" and el not in layouts:
             table = _table(el, line, source)
             doc.blocks.append(table)
             line += max(1, len(table.rows))

@@ -82,6 +82,10 @@ def merge_rows(rows: list[RawRow], *, source: str) -> list[RawRow]:
             owners=_join(prev.owners, row.owners),
             period=" และ ".join(dict.fromkeys(cell_text(p, " ") for p in periods)),
             followup=prev.followup if cell_lines(prev.followup) else row.followup,
+            periods=(*(prev.periods or (prev.period,)), row.period)
+            if cell_lines(row.period)
+            else prev.periods,
+            action_rows=(*(prev.action_rows or (prev.actions,)), row.actions),
         )
     return out
 

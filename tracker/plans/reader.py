@@ -22,9 +22,9 @@ MAX_MEMBERS = 5_000
 
 # Signatures of files that no reader here can read, and what to do instead.
 _BINARY = (
-    (b"\xd0\xcf\x11\xe0", "ไฟล์ Word หรือ Excel รุ่นเก่า (.doc/.xls): เปิดแล้วบันทึกเป็น .docx หรือ .xlsx "
+    (b"\xd0\xcf\x11\xe0", "ไฟล์ Word หรือ Excel รุ่นเก่า (.doc/.xls): เปิดในโปรแกรมแล้วบันทึกเป็น .docx หรือ .xlsx "
      "(an old .doc/.xls file: save it as .docx or .xlsx)"),
-    (b"%PDF", "ไฟล์ PDF อ่านภาษาไทยได้ไม่ถูกต้อง: ใช้ไฟล์ Word (.docx) ต้นฉบับ หรือหน้าเว็บ (.html) ของแผน "
+    (b"%PDF", "ไฟล์ PDF อ่านภาษาไทยได้ไม่ถูกต้อง: ใช้ไฟล์ Word ต้นฉบับ (บันทึกเป็น .docx) หรือหน้าเว็บ (.html) ของแผน "
      "(a PDF: its Thai text comes out damaged; use the original .docx or the plan's web page)"),
     (b"{\\rtf", "ไฟล์ RTF: เปิดใน Word แล้วบันทึกเป็น .docx (an RTF file: save it as .docx)"),
 )  # fmt: skip
