@@ -41,7 +41,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "number": re.compile(r"(?<![0-9.])([0-9]+(?:\.[0-9]+)?)(?![0-9])"),
         "overall_before": re.compile(r"([0-9]{2,3}(?:\.[0-9]{1,3})?)\s*คะแนน"),
         "grade": re.compile(r"(?:ระดับ|เกรด)\s*(?:คะแนน\s*)?(AA|A|B|C|D|E|F)(?![A-Za-z])"),
-        "year": re.compile(r"ปี(?:งบประมาณ)?\s*(?:พ\.?\s?ศ\.?)?\s*(2[4-9][0-9]{2})(?![0-9])"),
+        "year": re.compile(r"ปี(?:งบประม[าำ]ณ)?\s*(?:พ\.?\s?ศ\.?)?\s*(2[4-9][0-9]{2})(?![0-9])"),
         # A first cell that only numbers the row: "๕", "(5)", "ตัวชี้วัดที่ ๕", empty.
         "row_number": re.compile(r"(?:ตัวชี้วัด\s*(?:ที่)?)?[0-9().\s]*"),
         "one_indicator": re.compile(r"ตัวชี้วัด(?:ย่อย)?\s*ที่\s*[0-9]"),
@@ -142,8 +142,12 @@ def _pick(
     return found[-1][1], None
 
 
+_GRADES = frozenset(("AA", "A", "B", "C", "D", "E", "F"))
+
+
 @dataclass
 class _Reading:
+    grade: str | None = None  # from a grade row of the score table
     found: dict[int, Indicator] = field(default_factory=dict)
     lines: dict[int, int] = field(default_factory=dict)
     improvements: list[str] = field(default_factory=list)
@@ -206,6 +210,12 @@ def _read_row(
                 r.years.append(picked[1])
             r.prose.append(" ".join(cells))  # its year and grade, if any, still count
             return
+        grades = [(j, c.strip()) for j, c in enumerate(cells) if j > k and c.strip() in _GRADES]
+        if grades and len(label) < 30 and any(w in label for w in ("ระดับ", "เกรด")):
+            # "ระดับผลการประเมิน | B | A": the grade in the assessed year's column.
+            picked = _pick([(j, float(n)) for n, (j, _) in enumerate(grades)], cols, target)
+            r.grade = grades[int(picked[0])][1] if picked else None
+            return
         if first:
             r.prose.append(first)
         _improvements(r, cells[1:], texts[1:])
@@ -248,7 +258,7 @@ def _baseline(r: _Reading, problems: list[Problem], target: int | None) -> Basel
         return None
     pats = _patterns()
     text = "\n".join(r.prose)
-    grade = m[1] if (m := pats["grade"].search(text)) else None
+    grade = r.grade or (m[1] if (m := pats["grade"].search(text)) else None)
     years = r.years or [int(y) for y in pats["year"].findall(text)]
     # The plan's own year (a title's second line) or a later one was not assessed yet.
     years = [y for y in years if target is None or y <= target]

@@ -95,6 +95,7 @@ def parse_csv(text: str, *, source: str = "<csv>") -> Plan:
         raise PlanError(HEADER_HINT, source=source)
     values: dict[str, str] = {}
     kinds: list[str | None] | None = None
+    headers: list[str] = []
     rows: list[RawRow] = []
     per_row: dict[str, set[str]] = {"organisation": set(), "fiscal_year": set()}
     reader = csv.reader(io.StringIO(text), delimiter=delim)
@@ -105,7 +106,7 @@ def parse_csv(text: str, *, source: str = "<csv>") -> Plan:
             start, line = line + 1, reader.line_num
             if kinds is None:
                 if (found := csv_header(cells)) is not None:
-                    kinds = found
+                    kinds, headers = found, cells
                 elif cells and (key := _lookup(_PLAN_KEYS, cells[0])):
                     values[key] = next((c for c in cells[1:] if c.strip()), "")
                 continue
@@ -116,12 +117,16 @@ def parse_csv(text: str, *, source: str = "<csv>") -> Plan:
                 section = " ".join(cells[0].split())
                 continue
             row = RawRow(line=start, section=section)
-            for kind, cell in zip(kinds, cells, strict=False):
-                if kind in per_row:
+            extra: list[tuple[str, str]] = []
+            for header, kind, cell in zip(headers, kinds, cells, strict=False):
+                if kind is None and cell.strip():
+                    extra.append((" ".join(header.split()), cell))  # a column kept under its header
+                elif kind in per_row:
                     if cell.strip():
                         per_row[kind].add(" ".join(cell.split()))
                 elif kind:
                     setattr(row, kind, cell)
+            row.extra = tuple(extra)
             rows.append(row)
     except csv.Error as e:
         raise PlanError(f"not valid CSV: {e}", line=line, source=source) from None
@@ -144,7 +149,12 @@ def parse_csv(text: str, *, source: str = "<csv>") -> Plan:
         except InvalidInput as e:
             problems.append(Problem(1, f"adopted_on: {e}"))
     measures = build_measures(
-        rows, fiscal_year=fiscal_year, source=source, problems=problems, owner_separators=";"
+        rows,
+        fiscal_year=fiscal_year,
+        source=source,
+        problems=problems,
+        owner_separators=";",
+        adopted_on=adopted_on,
     )
     if not measures:
         raise PlanError(f"no measure rows under the header; {HEADER_HINT}", source=source)

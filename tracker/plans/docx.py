@@ -22,11 +22,13 @@ def _paragraph_text(p: DocxParagraph, counters: dict[str, int]) -> str:
     """The paragraph's text; a Word list item gets a marker the checklist reader sees.
 
     Word keeps a list's numbers out of the text: in the paragraph's own
-    numbering (`w:numPr`) or in its style ("List Number", "List Bullet").
+    numbering (`w:numPr`) or in its style ("ListNumber", "ListBullet").
     """
     text = p.text.replace("\t", " ")
     ppr: Any = p._p.pPr
-    style = (p.style.name if p.style is not None else "") or ""
+    # The style's id ("ListBullet", "ListNumber2") from the XML: asking for
+    # `p.style` searches every style of the document for each paragraph.
+    style = (ppr.pStyle.val if ppr is not None and ppr.pStyle is not None else "") or ""
     own = ppr is not None and ppr.numPr is not None
     if not text.strip() or not (own or style.startswith("List")):
         return text

@@ -111,11 +111,17 @@ def _plain(raw: str) -> str:
 
 def _title_at(texts: list[tuple[int, str]]) -> int:
     """Where the title is: the first line naming the measures (มาตรการ), else
-    the first naming integrity or transparency, else the first line."""
-    for words in (("มาตรการ",), ("คุณธรรม", "โปร่งใส")):
-        for k, (_, text) in enumerate(texts):
-            if any(w in text for w in words):
-                return k
+    the first naming integrity or transparency, else the first line. A
+    numbered line ("๒. มาตรการ…") is a section heading inside the document,
+    not its title ("แผนปฏิบัติการส่งเสริมคุณธรรม…" then "๒. มาตรการ…")."""
+    unnumbered = [
+        (k, t) for k, (_, t) in enumerate(texts) if not to_arabic_digits(t.strip())[:1].isdigit()
+    ]
+    for candidates in (unnumbered, list(enumerate(t for _, t in texts))):
+        for words in (("มาตรการ",), ("คุณธรรม", "โปร่งใส")):
+            for k, text in candidates:
+                if any(w in text for w in words):
+                    return k
     return 0
 
 

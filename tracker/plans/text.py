@@ -22,6 +22,7 @@ from tracker.plans.columns import column_kind, header_kinds
 from tracker.plans.grid import MAX_COLUMNS, Cell, Document, Paragraph, Table, checked_cell, checked_row
 from tracker.plans.layout import NO_MEASURE, is_group, read_document
 from tracker.plans.model import Plan
+from tracker.thai import to_arabic_digits
 
 __all__ = ["column_kind", "has_measure_header", "parse_text"]
 
@@ -63,7 +64,7 @@ def _split_rows(lines: list[str], start: int) -> list[tuple[int, list[str]]]:
             flush()
             kinds = last_kinds = new_kinds
             # A header cell broken over two lines: take the second part in.
-            if i < len(lines) and "\t" in lines[i]:
+            if i < len(lines) and "\t" in lines[i] and _continues_header(lines[i]):
                 head, *tail = lines[i].split("\t")
                 joined = [*parts[:-1], f"{parts[-1]} {head}", *tail]
                 better = header_kinds(joined)
@@ -105,6 +106,15 @@ def _split_rows(lines: list[str], start: int) -> list[tuple[int, list[str]]]:
             )
     flush()
     return rows
+
+
+def _continues_header(line: str) -> bool:
+    """Is `line` the rest of a header broken over two lines: column words only?"""
+    head, *tail = line.split("\t")
+    return column_kind(head) is not None or (
+        bool(head.strip()) and not to_arabic_digits(head.strip())[0].isdigit()
+        and all(column_kind(c) for c in tail if c.strip())
+    )  # fmt: skip
 
 
 def _first_header(lines: list[str]) -> int | None:

@@ -24,6 +24,8 @@ from tracker.plans.grid import (
     checked_row,
 )
 
+EMPTY_RUN = 200  # empty rows in a row that end a sheet's plan
+
 
 def _value(v: Any) -> str:
     if v is None:
@@ -47,10 +49,17 @@ def _sheet(ws: Any, source: str) -> Table:
                 merged[(r, c)] = (rng.min_row, rng.min_col)
     cells: dict[tuple[int, int], Cell] = {}
     rows: list[list[Cell]] = []
-    # A sheet formatted far below its plan reports a huge max_row: read the
-    # first MAX_ROWS rows; a plan longer than that is refused below.
-    last = min(ws.max_row or 0, MAX_ROWS + 1)
-    for r, values in enumerate(ws.iter_rows(values_only=True, max_row=last, max_col=MAX_COLUMNS + 1), 1):
+    # A sheet styled far below its plan reports a huge max_row (up to
+    # 1,048,576): reading stops after a long run of empty rows.
+    empty_run = 0
+    width = min(ws.max_column or 1, MAX_COLUMNS + 1)
+    for r, values in enumerate(ws.iter_rows(values_only=True, max_row=MAX_ROWS + 1, max_col=width), 1):
+        if all(v is None or v == "" for v in values):
+            empty_run += 1
+            if empty_run > EMPTY_RUN:
+                break
+        else:
+            empty_run = 0
         row: list[Cell] = []
         for c, v in enumerate(values, 1):
             origin = merged.get((r, c), (r, c))
