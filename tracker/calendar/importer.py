@@ -18,7 +18,6 @@ run decides everything and writes nothing.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -33,6 +32,7 @@ from tracker.db.connection import Database, from_ts
 from tracker.errors import CalendarError
 from tracker.services import meetings as meeting_service
 from tracker.services import tasks as task_service
+from tracker.textwidth import printable
 
 STATUSES = ("created", "updated", "unchanged", "skipped")
 
@@ -122,10 +122,9 @@ def _parse(text: str, name: str) -> list[Any]:
 
 
 def clean(value: Any, size: int = 80) -> str:
-    """Text from a foreign file, safe to print: no control or format
-    characters (terminal escapes), one line, bounded."""
-    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in str(value))
-    text = " ".join(text.split())
+    """Text from a foreign file, safe to print (textwidth.printable: no
+    terminal escapes, controls or bidi overrides), one line, bounded."""
+    text = " ".join(printable(str(value)).split())
     return text if len(text) <= size else text[: size - 1] + "…"
 
 
