@@ -134,3 +134,29 @@ def test_killing_init_at_any_moment_leaves_a_usable_database(tmp_path: Path) -> 
         assert r.returncode == 0, (i, r.stderr)
         assert tracker(url, "import", str(SAMPLE)).returncode == 0
     assert "partial" not in outcomes
+
+
+def test_first_commands_at_once_on_a_new_file_all_succeed(tmp_path: Path) -> None:
+    """Each waits for the first one's schema and finds it complete; none takes
+    the other's fresh empty tables for leftovers."""
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    env = {**os.environ, "TRACKER_DB_URL": url, "TRACKER_NOW": NOW, "TRACKER_USER": "t"}
+    for round_ in range(3):
+        path = tmp_path / "tracker.db"
+        for leftover in tmp_path.glob("tracker.db*"):
+            leftover.unlink()
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "tracker", *command],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for command in (["init"], ["init"], ["list"], ["import", str(SAMPLE)])
+        ]
+        for p in procs:
+            _, err = p.communicate(timeout=60)
+            assert p.returncode == 0, (round_, err)
+        assert path.exists()
+        assert tracker(url, "list").returncode == 0

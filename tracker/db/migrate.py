@@ -51,10 +51,9 @@ def upgrade(url: str, *, now: datetime) -> tuple[str | None, str, Path | None]:
         with engine.connect() as conn, conn.begin():
             # One transaction from the check to the version stamp: a kill at any
             # point leaves the database as it was, or complete.
-            _claim(conn, fresh=before is None)
-            if before != SCHEMA_REVISION:
-                cfg.attributes["connection"] = conn
-                command.upgrade(cfg, "head")
+            _claim(conn)
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")  # nothing to do at head (another init may just have run)
     except sa.exc.DBAPIError as exc:
         first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
         raise DatabaseError(f"ปรับปรุงฐานข้อมูลไม่สำเร็จ (upgrade failed: {first})") from None
@@ -77,7 +76,9 @@ def _engine(url: str) -> sa.Engine:
     path = sqlite_path(url)
     if path is None:
         return sa.create_engine(url)
-    engine = sa.create_engine(f"sqlite:///{path}")
+    from tracker.db.connection import busy_timeout
+
+    engine = sa.create_engine(f"sqlite:///{path}", connect_args={"timeout": busy_timeout()})
 
     @sa.event.listens_for(engine, "connect")
     def _connect(dbapi_conn: Any, _record: Any) -> None:
@@ -93,7 +94,7 @@ def _engine(url: str) -> sa.Engine:
     return engine
 
 
-def _claim(conn: sa.Connection, *, fresh: bool) -> None:
+def _claim(conn: sa.Connection) -> None:
     """Refuse a database that holds tables tracker did not make; clear what a
     pre-transactional `init` left half-made (its own tables, empty, unstamped)."""
     import sqlalchemy as sa
@@ -108,7 +109,9 @@ def _claim(conn: sa.Connection, *, fresh: bool) -> None:
             "ฐานข้อมูลนี้มีตารางที่ tracker ไม่ได้สร้าง จึงไม่แตะต้อง ใช้ไฟล์หรือฐานข้อมูลใหม่ "
             f"(the database holds tables tracker did not make: {', '.join(foreign[:5])}; use an empty one)"
         )
-    leftovers = sorted(names & set(metadata.tables)) if fresh else []
+    # Looked at inside the transaction: a second `init` (or a first command)
+    # that waited for this lock finds the first one's complete, stamped schema.
+    leftovers = [] if VERSION_TABLE in names else sorted(names & set(metadata.tables))
     if not leftovers:
         return
     if conn.dialect.name != "sqlite" or not all(_half_made(conn, metadata.tables[n]) for n in leftovers):
