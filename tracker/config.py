@@ -120,6 +120,28 @@ _MAIL_ENV = {
 }
 
 
+_WARNED: set[str] = set()
+
+
+def _warn_if_readable(path: Path) -> None:
+    """Say once (on stderr, never the password) that others can read a config
+    file holding the mail password: the file is as secret as the password."""
+    if os.name == "nt" or str(path) in _WARNED:
+        return
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError:
+        return
+    if mode & 0o044:
+        _WARNED.add(str(path))
+        import sys
+
+        sys.stderr.write(
+            f"warning: ไฟล์ตั้งค่า {path} มีรหัสผ่านและผู้อื่นอ่านได้ ควรใช้ chmod 600 "
+            f"(the config file holds the mail password and is readable by others: mode {mode:04o})\n"
+        )
+
+
 def load_settings(path: Path | None, environ: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if environ is None else environ)
     data: dict[str, Any] = {}
@@ -135,6 +157,8 @@ def load_settings(path: Path | None, environ: dict[str, str] | None = None) -> S
         except tomllib.TOMLDecodeError as exc:
             raise InvalidInput(f"ไฟล์ตั้งค่าผิดรูปแบบ (config {path} is not valid TOML: {exc})") from None
     mail = dict(data.get("mail", {}))
+    if path is not None and mail.get("password"):
+        _warn_if_readable(path)
     for key, var in _MAIL_ENV.items():
         if var in env and env[var] != "":
             mail[key] = env[var]

@@ -6,6 +6,7 @@ take no cell, so `len()` over-counts and `str.ljust` misaligns Thai tables.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 # Thai text (with ASCII and a little punctuation: – … “ ” €) encodes to
@@ -86,3 +87,31 @@ def truncate(text: str, cells: int) -> str:
     while lo < len(text) and _char_width(text[lo]) == 0:
         lo += 1
     return text[:lo] + "…"
+
+
+# ---------------------------------------------------------------- text safe to show
+
+# A terminal obeys escape sequences (colour, cursor moves, clearing the screen,
+# setting the window title, OSC 8 links) and the bidirectional controls reorder
+# what is seen (U+202E shows "exe.txt" as "txt.exe"). Text people typed, or a
+# file brought in, must reach a terminal or a mail's text part without them.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor, erase
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: window title, hyperlinks
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC strings
+    r"|\x1b[@-Z\\-_]?"  # any other escape (and a lone ESC)
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # the 8-bit CSI
+)
+# C0 and C1 controls but tab and newline; bidirectional embeddings, overrides,
+# isolates and marks; DEL.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with terminal escape sequences, control characters (tab and
+    newline kept; CR, line and paragraph separators become newlines) and
+    bidirectional overrides removed: safe to print or to mail as plain text."""
+    if text.isprintable() or not (_UNSAFE.search(text) or "\u2028" in text or "\u2029" in text):
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    return _UNSAFE.sub("", _ESCAPES.sub("", text))

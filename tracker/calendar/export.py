@@ -49,6 +49,7 @@ from tracker.calendar import fold, source, text
 from tracker.calendar.uids import file_name, meeting_uid, task_uid
 from tracker.clock import BANGKOK
 from tracker.db.connection import Database
+from tracker.files import new_file_mode
 
 PRODID = "-//tracker//ITA measures follow-up//TH"
 TZID = "Asia/Bangkok"
@@ -363,7 +364,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-        os.chmod(tmp, 0o644)  # a shared calendar, like any other .ics in the folder
+        os.chmod(tmp, new_file_mode(path))  # as the umask allows
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -18,9 +18,9 @@ run decides everything and writes nothing.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from tracker.db.connection import Database, from_ts
 from tracker.errors import CalendarError
 from tracker.services import meetings as meeting_service
 from tracker.services import tasks as task_service
+from tracker.textwidth import printable
 
 STATUSES = ("created", "updated", "unchanged", "skipped")
 
@@ -90,12 +91,28 @@ def read_calendar(path: Path) -> list[Any]:
     return calendars
 
 
-def _parse(text: str, name: str) -> list[Any]:
-    from icalendar import Calendar
+@lru_cache(maxsize=1)
+def _lenient_reader() -> Any:
+    """A Calendar whose every component keeps an unreadable property as a
+    broken one instead of failing the whole file (icalendar is lenient for
+    VEVENT alone). Such a property is reported when it is read (_Unreadable):
+    one skipped item, the rest of the file is still taken."""
+    from icalendar import Calendar, ComponentFactory
 
+    factory = ComponentFactory()
+    for cls in list(factory.values()):
+        factory.add_component_class(type(cls.__name__, (cls,), {"ignore_exceptions": True}))
+
+    class Reader(Calendar):
+        _components_factory = factory
+
+    return Reader
+
+
+def _parse(text: str, name: str) -> list[Any]:
     guard.check_structure(text, name)
     try:
-        calendars = Calendar.from_ical(text, multiple=True)
+        calendars = _lenient_reader().from_ical(text, multiple=True)
     except Exception as exc:  # icalendar raises ValueError, KeyError, TypeError … on bad input
         reason = " ".join(str(exc).split())[:120] or type(exc).__name__
         raise CalendarError(f"{name}: อ่านไฟล์ปฏิทินไม่ได้ (not a valid iCalendar file: {reason})") from exc
@@ -105,10 +122,9 @@ def _parse(text: str, name: str) -> list[Any]:
 
 
 def clean(value: Any, size: int = 80) -> str:
-    """Text from a foreign file, safe to print: no control or format
-    characters (terminal escapes), one line, bounded."""
-    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in str(value))
-    text = " ".join(text.split())
+    """Text from a foreign file, safe to print (textwidth.printable: no
+    terminal escapes, controls or bidi overrides), one line, bounded."""
+    text = " ".join(printable(str(value)).split())
     return text if len(text) <= size else text[: size - 1] + "…"
 
 
@@ -116,14 +132,27 @@ class _Unreadable(Exception):
     """A property of ours whose value cannot be understood."""
 
 
+def _dt(prop: Any, name: str) -> Any:
+    """The value of a date, time or duration property; _Unreadable when the
+    file's text for it could not be parsed (icalendar's broken property raises
+    on access) or is out of range."""
+    try:
+        return prop.dt
+    except Exception as exc:  # BrokenCalendarProperty, AttributeError, OverflowError …
+        raise _Unreadable(name) from exc
+
+
 def _when(comp: Any, name: str) -> date | datetime | None:
     prop = comp.get(name)
     if prop is None:
         return None
-    value = getattr(prop, "dt", None)
+    value = _dt(prop, name)
     if isinstance(value, datetime):
         # Floating times are the reader's local time: for these users, Bangkok.
-        return value.replace(tzinfo=BANGKOK) if value.tzinfo is None else value.astimezone(BANGKOK)
+        try:
+            return value.replace(tzinfo=BANGKOK) if value.tzinfo is None else value.astimezone(BANGKOK)
+        except (OverflowError, ValueError) as exc:  # year 1 or 9999 moved across a day boundary
+            raise _Unreadable(name) from exc
     if isinstance(value, date):
         return value
     raise _Unreadable(name)
@@ -140,12 +169,20 @@ def _int(comp: Any, name: str, default: int | None) -> int | None:
 
 
 def _span(comp: Any) -> Span | None:
+    try:
+        return _span_of(comp)
+    except OverflowError as exc:  # an end past year 9999
+        raise _Unreadable("DTEND") from exc
+
+
+def _span_of(comp: Any) -> Span | None:
     start = _when(comp, "DTSTART")
     if start is None:
         return None
     end = _when(comp, "DTEND")
     if end is None:
-        duration = getattr(comp.get("DURATION"), "dt", None)
+        prop = comp.get("DURATION")
+        duration = None if prop is None else _dt(prop, "DURATION")
         if isinstance(duration, timedelta):
             end = start + duration
         else:
@@ -176,7 +213,10 @@ def _items(calendars: list[Any]) -> tuple[dict[str, Any], list[Outcome]]:
                 seq = _int(comp, "SEQUENCE", 0) or 0
             except _Unreadable:
                 seq = 0
-            stamp = str(getattr(comp.get("LAST-MODIFIED"), "dt", "") or "")
+            try:
+                stamp = str(_when(comp, "LAST-MODIFIED") or "")
+            except _Unreadable:
+                stamp = ""  # only orders duplicates; the item itself may still be read
             rank = (seq, stamp, position)
             if uid not in chosen or rank > chosen[uid][0]:
                 chosen[uid] = (rank, comp)
@@ -276,6 +316,8 @@ def _completed_at(ctx: _Context, row: dict[str, Any], comp: Any) -> datetime:
         moment = datetime.combine(when, time(0), BANGKOK)
     else:
         moment = ctx.now
+    if not task_service.plausible_done(moment):
+        raise _Unreadable("COMPLETED")
     return min(moment, ctx.now)  # a calendar's clock ahead of ours is not "done in the future"
 
 

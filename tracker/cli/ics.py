@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -20,26 +18,17 @@ def ics() -> None:
     """ปฏิทิน .ics ส่งออกและนำเข้า (calendar export and import)."""
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Replace `path` whole, never leave half a calendar behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".ics", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 @ics.command("export")
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     help="เขียนลงไฟล์ (write to FILE; default: standard output)",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="เขียนผ่านลิงก์สัญลักษณ์ได้ (allow -o to write through a symlink)",
 )
 @click.option(
     "--dir",
@@ -64,6 +53,7 @@ def _write(path: Path, data: bytes) -> None:
 def export(
     app: App,
     output: Path | None,
+    force: bool,
     directory: Path | None,
     owner: str | None,
     todos: bool,
@@ -83,6 +73,7 @@ def export(
               tracker ics export --dir ~/.calendars/ita
     """
     from tracker.calendar.export import export_calendar, export_folder
+    from tracker.cli.outfile import is_stdout, protected_files, write_output
 
     if output is not None and directory is not None:
         raise click.UsageError("ใช้ -o หรือ --dir อย่างใดอย่างหนึ่ง (give either -o FILE or --dir DIR)")
@@ -108,11 +99,11 @@ def export(
     data = export_calendar(
         app.db, now=app.now, plan_id=pid, organisation=org, owner=owner, todos=todos, lang=app.lang
     )
-    if output is None or str(output) == "-":
+    if output is None or is_stdout(output):
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    _write(output, data)
+    write_output(output, data, protected=protected_files(app), force=force)
     click.echo(f"เขียนปฏิทินแล้ว: {output}" if th else f"calendar written: {output}")
 
 

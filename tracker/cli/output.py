@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from tracker.services.tasks import STATUS_LABELS
-from tracker.textwidth import pad, truncate, width, widths
+from tracker.textwidth import pad, printable, truncate, width, widths
 
 STATUS_COLOUR = {"done": "green", "overdue": "red", "in_progress": "yellow", "cancelled": "bright_black"}
 
@@ -32,6 +32,28 @@ def status_text(status: str, lang: str) -> str:
     return label
 
 
+_OWN_STYLES: list[str] = []
+
+
+def shown(text: str) -> str:
+    """`printable(text)` that keeps this program's own colouring of statuses
+    (status_text): everything else a person or a file put there is inert."""
+    if text.isprintable() or "\x1b" not in text:
+        return printable(text)
+    if not _OWN_STYLES:
+        for labels in STATUS_LABELS.values():
+            _OWN_STYLES.extend(click.style(labels[s], fg=c) for s, c in STATUS_COLOUR.items())
+    parts, rest = [], text
+    while rest:  # split at our own styled labels; clean what is between them
+        at = min(((rest.find(s), s) for s in _OWN_STYLES if s in rest), default=None)
+        if at is None:
+            parts.append(printable(rest))
+            break
+        parts += [printable(rest[: at[0]]), at[1]]
+        rest = rest[at[0] + len(at[1]) :]
+    return "".join(parts)
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, shrink: int | None = None) -> str:
     """Columns padded by display width. On a terminal, column `shrink` is cut to
     fit its width; into a pipe or a file every cell goes whole."""
@@ -39,6 +61,9 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, shrink: int 
     # Column by column: one map() per column instead of a Python loop per cell
     # (a 1,000-row list is the everyday case).
     cols = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in headers]
+    # One C-level test per column; a column holding a control character or an
+    # escape from what was typed or imported is cleaned cell by cell.
+    cols = [c if "".join(c).isprintable() else list(map(shown, c)) for c in cols]
     plain = [list(map(_plain, c)) for c in cols] if use_colour() else cols
     measured = [widths(c) for c in plain]
     fit = [max([width(h), *m]) for h, m in zip(headers, measured, strict=True)]

@@ -35,7 +35,12 @@ MAX_WARNINGS = 10
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     metavar="FILE",
-    help="เขียนลงไฟล์ (write to this file; needed for pdf on a terminal)",
+    help="เขียนลงไฟล์ (write to this file, - for standard output; needed for pdf on a terminal)",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="เขียนผ่านลิงก์สัญลักษณ์ได้ (allow -o to write through a symlink)",
 )
 @click.option(
     "--lang",
@@ -56,6 +61,7 @@ def report(
     meeting: str | None,
     fmt: str,
     output: Path | None,
+    force: bool,
     lang: str | None,
     digits: str | None,
     org: str | None,
@@ -70,8 +76,11 @@ def report(
               tracker report --format pdf -o รายงาน.pdf
               tracker --now 2023-04-03 report --format html -o report.html
     """
+    from tracker.cli.outfile import is_stdout, protected_files, write_output
     from tracker.report.render import load_report, render, warnings
 
+    if is_stdout(output):
+        output = None
     if fmt == "pdf" and output is None and sys.stdout.isatty():
         raise InvalidInput("PDF ต้องระบุไฟล์ด้วย -o (a PDF needs -o FILE, or pipe it: > report.pdf)")
     language = lang or app.lang
@@ -89,10 +98,7 @@ def report(
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
-        try:
-            output.write_bytes(data)
-        except OSError as exc:
-            raise InvalidInput(f"เขียนไฟล์ไม่ได้ (cannot write {output}: {exc.strerror})") from None
+        write_output(output, data, protected=protected_files(app), force=force)
         click.echo(f"เขียนรายงานแล้ว: {output}" if language == "th" else f"report written: {output}")
     # Last, so they are the final lines a person sees: nobody prints an incomplete report unawares.
     # Name the first few; a plan of hundreds of measures must not bury the

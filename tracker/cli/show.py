@@ -11,7 +11,7 @@ import click
 from tracker import thai
 from tracker.app import App
 from tracker.cli import params
-from tracker.cli.output import emit_json, status_text, table
+from tracker.cli.output import emit_json, shown, status_text, table
 from tracker.clock import BANGKOK
 from tracker.services import tasks
 
@@ -175,7 +175,7 @@ def show(app: App, task: str, as_json: bool) -> None:
         out += [f"  - {e['ref']}" + (f"  ({e['title']})" if e["title"] else "") for e in t["evidence"]]
     out.append(f"{labels[9]}:")
     out += [f"  {fmt_when(app, h['at'])}  {h['actor']}  {_describe(h)}" for h in t["history"]]
-    click.echo("\n".join(out))
+    click.echo(shown("\n".join(out)))  # nothing typed or imported drives the terminal
 
 
 def _describe(h: dict[str, Any]) -> str:

@@ -139,7 +139,7 @@ class SqliteDatabase(Database):
             # writes, so two writers queue on the busy timeout instead of
             # failing on a lock upgrade).
             target = f"file:{path}?mode=ro" if read_only else path
-            self.conn = sqlite3.connect(target, isolation_level=None, timeout=_busy_timeout(), uri=read_only)
+            self.conn = sqlite3.connect(target, isolation_level=None, timeout=busy_timeout(), uri=read_only)
             self.conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as exc:
             raise DatabaseError(f"เปิดฐานข้อมูลไม่ได้ (cannot open database {path}: {exc})") from exc
@@ -199,7 +199,7 @@ class SqliteDatabase(Database):
         return None if row is None else str(row[0])
 
 
-def _busy_timeout() -> float:
+def busy_timeout() -> float:
     """Seconds a command waits for another writer (the scheduler, a second clerk)."""
     try:
         return float(os.environ.get("TRACKER_DB_TIMEOUT", "10"))

@@ -24,6 +24,7 @@ from tracker.db.connection import Database, Row, from_ts
 from tracker.errors import NotFound
 from tracker.mail.message import Attachment, Mail, build, clean, message_id, parse_sender
 from tracker.reminders.policy import OUTCOME_FIELDS, Policy
+from tracker.textwidth import printable
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +186,8 @@ class Composer:
         """(subject, text, html) of one kind."""
         ctx = {"lang": self.lang, "fdate": self.fdate, **context}
         subject = self.subject(kind, ctx)
-        text = self.env.get_template(self._name(kind, "body.txt")).render(ctx)
+        # Read in a terminal mail reader too (mutt): nothing typed may drive it.
+        text = printable(self.env.get_template(self._name(kind, "body.txt")).render(ctx))
         html = self.env.get_template(self._name(kind, "body.html")).render({**ctx, "subject": subject})
         return subject, text, html
 

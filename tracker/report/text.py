@@ -15,7 +15,7 @@ from typing import Any
 from tracker import thai
 from tracker.report.data import OUTCOME_FIELDS
 from tracker.report.words import Words
-from tracker.textwidth import pad, truncate, width
+from tracker.textwidth import pad, printable, truncate, width
 
 WIDTH = 100  # cells; titles are cut in the overview table, never in the details
 BAR = 20
@@ -324,7 +324,7 @@ def render_text(report: Mapping[str, Any], words: Words) -> str:
         out += ["", *_details(m, words)]
     out += _ita(report, words)
     out += _signature(report, words)
-    return "\n".join(out) + "\n"
+    return printable("\n".join(out) + "\n")  # read on a terminal: nothing typed may drive it
 
 
 # ---------------------------------------------------------------- markdown
@@ -333,8 +333,10 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
 
 def md(text: str) -> str:
-    """Text a person typed, inert in Markdown (no links, no HTML, no table breaks)."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    """Text a person typed, inert in Markdown (no links, no HTML, no table
+    breaks) and on a terminal: cleaned before escaping, as a backslash would
+    split an escape sequence the cleaning then could not recognise."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(printable(str(text)).split()))
 
 
 def render_md(report: Mapping[str, Any], words: Words) -> str:
@@ -441,5 +443,8 @@ def render_md(report: Mapping[str, Any], words: Words) -> str:
             for m in i["measures"]:
                 how = f"{words('via_' + m['via'])} {words('in_' + m['where'])}"
                 out.append(f"  - {words('measure')} {words.n(m['number'])}. {md(m['title'])} ({how})")
-    out += ["", "```", *_signature(report, words)[1:], "```"]
-    return "\n".join(out) + "\n"
+    # The signature block is a code block (its dotted lines stay put); the
+    # configured names in it are made one line each, so none can close it.
+    flat = {k: " ".join(str(v).split()) for k, v in report["signature"].items()}
+    out += ["", "```", *_signature({**report, "signature": flat}, words)[1:], "```"]
+    return printable("\n".join(out) + "\n")

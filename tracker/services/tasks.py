@@ -441,6 +441,15 @@ def add_evidence(
     _log(db, now=now, actor=actor, action="evidence", task_id=task_id, ref=ref, title=title or "")
 
 
+# No ITA plan predates 2500 BE (1957 CE): an earlier done date is a typo or
+# a placeholder (COMPLETED:19000101 from a calendar), never a real one.
+EARLIEST_DONE_BE = 2500
+
+
+def plausible_done(moment: datetime) -> bool:
+    return moment.year + 543 >= EARLIEST_DONE_BE
+
+
 def mark_done(
     db: Database,
     task_id: int,
@@ -458,6 +467,10 @@ def mark_done(
     done_at = on or now
     if done_at > now:
         raise InvalidInput("วันที่เสร็จอยู่ในอนาคต (the done date is in the future)")
+    if not plausible_done(done_at):
+        raise InvalidInput(
+            f"วันที่เสร็จเก่าเกินไป ก่อน พ.ศ. {EARLIEST_DONE_BE} (the done date is before {EARLIEST_DONE_BE - 543})"
+        )
     if evidence_ref:
         add_evidence(db, task_id, evidence_ref, now=now, actor=actor)
     _touch(db, task_id, now, done_at=ts(done_at), progress=100, started_at=row["started_at"] or ts(done_at))
