@@ -76,6 +76,7 @@ class Change:
     # What a reader of the plan would call a change: "title", "number",
     # "owners" (lists of names), "window" ((start, end) ISO pairs).
     diffs: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    measure: Measure | None = None  # what the document says (None for a cancelled task)
 
 
 @dataclass
@@ -161,9 +162,7 @@ def _ambiguous(measures: list[Measure], rows: list[dict[str, Any]]) -> InvalidIn
     )
 
 
-def _pair(
-    measures: list[Measure], rows: list[dict[str, Any]], matched: dict[int, dict[str, Any]]
-) -> None:
+def _pair(measures: list[Measure], rows: list[dict[str, Any]], matched: dict[int, dict[str, Any]]) -> None:
     """Pair the measures and old tasks sharing one title (or number + owners).
 
     One on each side: a pair. More: first the exact pairs (same number and
@@ -396,7 +395,7 @@ def _create(
         {**values, "plan_id": plan_id, "result": m.result.strip(), "uid_key": key, "now": ts(now)},
     )
     history.record(db, now=now, actor=actor, action="create", task_id=task_id, plan_id=plan_id)
-    return Change("new", m.number, m.title, task_id)
+    return Change("new", m.number, m.title, task_id, measure=m)
 
 
 def _keep_edits(values: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
@@ -438,7 +437,7 @@ def _update(
     if result != old["result"]:
         changed.append("result")
     if not (changed or items_changed or old["cancelled_at"] is not None or edited != (old["edited"] or "{}")):
-        return Change("unchanged", m.number, m.title, task_id)
+        return Change("unchanged", m.number, m.title, task_id, measure=m)
     db.execute(
         "UPDATE tasks SET " + ", ".join(f"{f} = :{f}" for f in _FIELDS) + ", result = :result,"
         " edited = :edited, cancelled_at = NULL, sequence = sequence + 1, updated_at = :now WHERE id = :id",
@@ -454,7 +453,7 @@ def _update(
         fields=changed + (["items"] if items_changed else []),
         changes={k: list(v) for k, v in diffs.items()},
     )
-    return Change("updated", m.number, m.title, task_id, diffs)
+    return Change("updated", m.number, m.title, task_id, diffs, measure=m)
 
 
 def _cancel(db: Database, row: dict[str, Any], now: datetime, actor: str) -> None:
