@@ -101,13 +101,15 @@ _TAGS = re.compile(r"<[^>]*>")
 _LEADING_NUMBER = re.compile(
     r"^\s*(?:มาตรการที่|มาตรการ|ข้อ)?\s*[(\[]?\s*\d+(?:\s*[.)\]:-]\s*\d+)*\s*[.)\]:-]?\s*"
 )
-_IGNORED = re.compile(r"[\s\d.,:;()\[\]\"'“”‘’\-–—/]+")
+# Spacing and punctuation, which retyping changes; digits inside the title stay
+# (as Arabic digits): "ประชุมครั้งที่ 1" and "ประชุมครั้งที่ 2" are two measures.
+_IGNORED = re.compile(r"[\s.,:;()\[\]\"'“”‘’\-–—/]+")
 
 
 def match_key(title: str) -> str:
-    """A title as matching sees it: HTML, the leading number, spaces, digits
-    and punctuation removed, so "1. จัดทำ<b>คู่มือ</b>" and "๒.  จัดทำคู่มือ"
-    are the same measure."""
+    """A title as matching sees it: HTML, the leading number, spaces and
+    punctuation removed, digits made Arabic, so "1. จัดทำ<b>คู่มือ</b> ๒๕๖๖"
+    and "๒.  จัดทำคู่มือ 2566" are the same measure."""
     s = _TAGS.sub(" ", html.unescape(title))
     s = thai.normalize(s)
     s = _LEADING_NUMBER.sub("", s, count=1)
