@@ -220,3 +220,17 @@ def test_show_json_has_the_document_keys(run: Any, first: dict[str, Any]) -> Non
         "outcome",
     ):
         assert key in task
+
+
+def test_the_import_summary_lists_the_periods_to_set() -> None:
+    from conftest import at
+
+    from tracker.app import App
+    from tracker.cli.setup import import_lines
+    from tracker.services.importing import Change, ImportSummary
+
+    summary = ImportSummary(unchanged=["2"], unclear=["1"])
+    summary.changes = [Change("new", "1", A, 7, unclear=True), Change("unchanged", "2", B, 8)]
+    lines = import_lines(App(now=at("2023-02-01T09:00")), summary)
+    assert f"  ต้องระบุช่วงเวลา: #7 1. {A} — tracker edit 7 --period …" in lines
+    assert "  ไม่เปลี่ยน: 1 มาตรการ" in lines

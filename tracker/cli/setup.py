@@ -128,11 +128,10 @@ def import_lines(app: App, summary: ImportSummary) -> list[str]:
             out += _diff_lines(app, c)
     unchanged = len(summary.unchanged)
     out.append(f"  {'ไม่เปลี่ยน' if th else 'unchanged'}: {unchanged} {'มาตรการ' if th else 'measures'}")
-    if summary.unclear:
-        out.append(
-            f"  {'ต้องระบุช่วงเวลา' if th else 'period needs fixing'} (tracker edit ID --period …): "
-            + ", ".join(summary.unclear)
-        )
+    mark = "ต้องระบุช่วงเวลา" if th else "period needs fixing"
+    for c in summary.changes:
+        if c.unclear:
+            out.append(f"  {mark}: #{c.task_id} {c.number}. {c.title} — tracker edit {c.task_id} --period …")
     return out
 
 

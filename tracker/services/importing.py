@@ -77,6 +77,7 @@ class Change:
     # "owners" (lists of names), "window" ((start, end) ISO pairs).
     diffs: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     measure: Measure | None = None  # what the document says (None for a cancelled task)
+    unclear: bool = False  # its window is only the fiscal year: the period needs `tracker edit`
 
 
 @dataclass
@@ -267,6 +268,7 @@ def import_plan(db: Database, plan: Plan, *, source: str, now: datetime, actor: 
         _sync_items(db, change.task_id or 0, m)
         _record(summary, change)
         if values["period_unclear"]:  # after _update, a corrected period stays corrected
+            change.unclear = True
             summary.unclear.append(m.number)
 
     kept = {r["id"] for r in matched.values()}
