@@ -7,6 +7,7 @@ import click
 from tracker import thai
 from tracker.app import App
 from tracker.cli import params
+from tracker.cli.show import fmt_date
 from tracker.cli.work import by_option
 
 pass_app = click.make_pass_decorator(App)
@@ -75,8 +76,25 @@ def edit(
         return
     click.echo(f"งาน {tid}: แก้ไขแล้ว" if th else f"task {tid}: corrected")
     for column, (old, new) in changes.items():
-        click.echo(f"  {column}: {_text(old)} → {_text(new)}")
+        th_name, en_name = _NAMES.get(column, (column, column))
+        click.echo(f"  {th_name if th else en_name}: {_text(app, column, old)} → {_text(app, column, new)}")
 
 
-def _text(value: object) -> str:
-    return ", ".join(value) if isinstance(value, list) else "-" if value is None else str(value)
+_NAMES = {
+    "title": ("ชื่อมาตรการ", "title"),
+    "owners": ("ผู้รับผิดชอบ", "owners"),
+    "period_text": ("ระยะเวลาดำเนินการ", "period"),
+    "starts_on": ("วันเริ่ม", "start"),
+    "ends_on": ("วันสิ้นสุด", "end"),
+    "meeting_id": ("การประชุมติดตามผล", "meeting"),
+}
+
+
+def _text(app: App, column: str, value: object) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if value is None:
+        return "-"
+    if column in ("starts_on", "ends_on"):
+        return fmt_date(app, str(value))  # BE in Thai, as everywhere a date is shown
+    return f"#{value}" if column == "meeting_id" else str(value)
