@@ -245,3 +245,32 @@ def test_match_key_is_stable(text: str) -> None:
 def test_digits_inside_a_title_tell_measures_apart() -> None:
     one, two = (importing.match_key(f"๑. จัดประชุมครั้งที่ {n} ปี ๒๕๖๖") for n in ("๑", "2"))
     assert one != two and one == importing.match_key("1) จัดประชุม ครั้งที่ 1 ปี 2566")
+
+
+def test_a_calendar_exported_before_the_renumbering_still_reaches_its_measure(
+    db: Database, tmp_path: Any
+) -> None:
+    """Someone ticks the to-do in the calendar they imported before the plan
+    was edited: the tick lands on that measure, not on the one now numbered 1."""
+    from tracker.calendar import import_calendar, read_calendar
+
+    ids = {t["title"]: t["id"] for t in tasks.list_tasks(db, now=NOW)}
+    cal = icalendar.Calendar.from_ical(export_calendar(db, now=NOW))
+    for todo in cal.walk("VTODO"):
+        if str(todo["UID"]) == task_uid(ORG, 2566, "1", "todo"):
+            for name in ("STATUS", "PERCENT-COMPLETE"):
+                todo.pop(name, None)
+            todo.add("STATUS", "COMPLETED")
+            todo.add("PERCENT-COMPLETE", 100)
+            todo.add("COMPLETED", at("2023-02-10T10:00"))
+    path = tmp_path / "old.ics"
+    path.write_bytes(cal.to_ical())
+    edited = small_plan(measure("1", NEW, owners=("กองคลัง",)), measure("2", A), measure("3", B, items=3))
+    with db.transaction():
+        importing.import_plan(db, edited, source="t2", now=NOW, actor="clerk")
+    later = at("2023-02-15T09:00")
+    with db.transaction():
+        import_calendar(db, read_calendar(path), now=later, actor="somjai", source=path.name)
+    status = {t["title"]: t["status"] for t in tasks.list_tasks(db, now=later)}
+    assert status[A] == "done" and status[NEW] != "done" and status[B] != "done"
+    assert tasks.get_task(db, ids[A], now=later)["number"] == "2"
