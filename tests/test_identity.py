@@ -130,6 +130,12 @@ def test_a_renamed_measure_is_found_by_number_and_owner(db: Database) -> None:
     with db.transaction():
         summary = importing.import_plan(db, moved, source="t3", now=NOW, actor="c")
     assert summary.created == ["1"] and summary.cancelled == ["1"]
+    # a cancelled task is not brought back by the number and owner it once had
+    again = small_plan(measure("1", "อีกมาตรการหนึ่ง"), measure("2", B, items=3))
+    with db.transaction():
+        summary = importing.import_plan(db, again, source="t4", now=NOW, actor="c")
+    assert summary.created == ["1"]
+    assert tasks.get_task(db, ids["1"], now=NOW)["status"] == "cancelled"
 
 
 def test_an_ambiguous_plan_is_refused_and_nothing_is_written(db: Database) -> None:

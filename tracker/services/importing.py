@@ -211,7 +211,9 @@ def match(measures: tuple[Measure, ...], rows: list[dict[str, Any]]) -> dict[int
         if id(m) not in matched:
             by_slot_m[(m.number, json.dumps(list(m.owners), ensure_ascii=False))].append(m)
     for r in rows:
-        if r["id"] not in taken:
+        # A cancelled task comes back for its own title only: a number and
+        # owner it once had say little once the measure has left the plan.
+        if r["id"] not in taken and r["cancelled_at"] is None:
             by_slot_r[(r["number"], _doc_owners(r))].append(r)
     for slot, group in by_slot_m.items():
         if slot in by_slot_r:
