@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE
 
+from tracker.db import SCHEMA_REVISION
+
 NOW = "2023-02-01T09:00"
 
 
@@ -90,7 +92,7 @@ def test_not_a_database_is_refused(tmp_path: Path) -> None:
 
 def test_init_upgrades_with_a_backup_and_is_idempotent(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'tracker.db'}"
-    assert "0001" in tracker(url, "init").stdout
+    assert SCHEMA_REVISION in tracker(url, "init").stdout
     assert tracker(url, "init").returncode == 0
     assert tracker(url, "init").returncode == 0
     assert not list(tmp_path.glob("*.bak"))  # nothing to upgrade, nothing copied

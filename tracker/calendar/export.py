@@ -46,7 +46,7 @@ from icalendar import (
 )
 
 from tracker.calendar import fold, source, text
-from tracker.calendar.uids import file_name, meeting_uid, task_uid
+from tracker.calendar.uids import file_name, key_uid, meeting_uid, number_key
 from tracker.clock import BANGKOK
 from tracker.db.connection import Database
 from tracker.files import new_file_mode
@@ -151,13 +151,17 @@ def _revision(component: Any, *, uid: str, sequence: int, updated_at: datetime, 
     _put(component, "dtstamp", _utc(now))
 
 
+def _task_uid(org: str, fy: int, entry: source.TaskEntry, part: str) -> str:
+    return key_uid(org, fy, entry.uid_key or number_key(entry.task["number"]), part)
+
+
 def window_event(org: str, fy: int, entry: source.TaskEntry, *, now: datetime, lang: str) -> Event:
     task, owners = entry.task, source.owners(entry.task)
     span = window_span(task)
     ev = Event()
     _revision(
         ev,
-        uid=task_uid(org, fy, task["number"], "window"),
+        uid=_task_uid(org, fy, entry, "window"),
         sequence=entry.sequence,
         updated_at=entry.updated_at,
         now=now,
@@ -196,7 +200,7 @@ def task_todo(org: str, fy: int, entry: source.TaskEntry, *, now: datetime, lang
     td = Todo()
     _revision(
         td,
-        uid=task_uid(org, fy, task["number"], "todo"),
+        uid=_task_uid(org, fy, entry, "todo"),
         sequence=entry.sequence,
         updated_at=entry.updated_at,
         now=now,

@@ -26,7 +26,7 @@ from typing import Any
 
 from tracker.calendar import guard
 from tracker.calendar.export import Span, meeting_span, window_span
-from tracker.calendar.uids import meeting_uid, org_key, parse_uid, task_uid
+from tracker.calendar.uids import key_uid, meeting_uid, org_key, parse_uid
 from tracker.clock import BANGKOK
 from tracker.db.connection import Database, from_ts
 from tracker.errors import CalendarError
@@ -246,11 +246,11 @@ def _index(db: Database, uids: list[str]) -> dict[str, _Known]:
                 continue
             for t in db.query(
                 "SELECT id, number, title, progress, started_at, done_at, cancelled_at, starts_on,"
-                " ends_on, sequence, updated_at FROM tasks WHERE plan_id = :p",
+                " ends_on, sequence, updated_at, uid_key FROM tasks WHERE plan_id = :p",
                 {"p": plan["id"]},
             ):
                 for part in ("window", "todo"):
-                    known[task_uid(plan["name"], fy, t["number"], part)] = _Known(part, t)
+                    known[key_uid(plan["name"], fy, t["uid_key"], part)] = _Known(part, t)
             keys = {
                 r["id"]: r
                 for r in db.query(

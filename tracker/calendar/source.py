@@ -23,6 +23,9 @@ class TaskEntry:
     started: bool
     done_at: datetime | None
     cancelled: bool
+    # The task's stored calendar key (uids.py); "" for an entry built without
+    # a database, which then keys by the number as before.
+    uid_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ def load(
     revisions = {
         r["id"]: r
         for r in db.query(
-            "SELECT id, sequence, updated_at, started_at, done_at, cancelled_at FROM tasks"
+            "SELECT id, sequence, updated_at, started_at, done_at, cancelled_at, uid_key FROM tasks"
             " WHERE plan_id = :p",
             {"p": pid},
         )
@@ -82,6 +85,7 @@ def load(
                 started=r["started_at"] is not None,
                 done_at=from_ts(r["done_at"]) if r["done_at"] else None,
                 cancelled=r["cancelled_at"] is not None,
+                uid_key=r["uid_key"],
             )
         )
     meeting_rows = {

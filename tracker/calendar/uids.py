@@ -2,10 +2,15 @@
 database ids, so a re-export (even from a database rebuilt from the same plan
 document) updates the items already in a calendar instead of duplicating them.
 
-    ita2566-<org>-m<number>-window@ita-tracker.invalid   a measure's window (VEVENT)
-    ita2566-<org>-m<number>-todo@ita-tracker.invalid     the same measure (VTODO)
+    ita2566-<org>-<key>-window@ita-tracker.invalid   a measure's window (VEVENT)
+    ita2566-<org>-<key>-todo@ita-tracker.invalid     the same measure (VTODO)
     ita2566-<org>-meeting-2023-04-<key>@ita-tracker.invalid   a follow-up meeting
 
+<key> is the task's `uid_key`, fixed when the task was created: "m<number>"
+with the number the measure had then (so a fresh import gives the UIDs every
+earlier version gave), or "t<hash of the title>" when that number was taken
+by a task already in the plan (a measure inserted into an edited plan). A
+later renumbering changes neither.
 <org> is a short hash of the organisation's name (Thai names make poor UIDs),
 <key> a short hash of the meeting's import key (month + normalised title).
 The domain is under .invalid (RFC 2606) so it can never collide with a real
@@ -23,7 +28,7 @@ DOMAIN = "ita-tracker.invalid"
 
 _UID = re.compile(
     r"^ita(?P<fy>\d{4})-(?P<org>[0-9a-f]{10})-"
-    r"(?:m(?P<number>[0-9A-Za-z._]+)-(?P<part>window|todo)|meeting-(?P<month>\d{4}-\d{2})-(?P<key>[0-9a-f]{8}))"
+    r"(?:(?P<task>[mt][0-9A-Za-z._]+)-(?P<part>window|todo)|meeting-(?P<month>\d{4}-\d{2})-(?P<key>[0-9a-f]{8}))"
     r"@" + re.escape(DOMAIN) + r"$"
 )
 
@@ -43,9 +48,30 @@ def _number(number: str) -> str:
     return re.sub(r"[^0-9A-Za-z.]", lambda m: f"_{ord(m.group()):x}", number)
 
 
+def number_key(number: str) -> str:
+    """The uid_key of a task created as measure `number`."""
+    return f"m{_number(number)}"
+
+
+def title_key(title: str, taken: set[str]) -> str:
+    """A uid_key from the title, for a new measure whose number's key is taken."""
+    base = f"t{_digest(title, 10)}"
+    key, n = base, 1
+    while key in taken:  # the same title twice in one plan
+        n += 1
+        key = f"{base}.{n}"
+    return key
+
+
+def key_uid(organisation: str, fiscal_year: int, key: str, part: str) -> str:
+    """The UID of a task by its stored uid_key; `part` is "window" (the
+    all-day VEVENT) or "todo" (the VTODO)."""
+    return f"ita{fiscal_year}-{org_key(organisation)}-{key}-{part}@{DOMAIN}"
+
+
 def task_uid(organisation: str, fiscal_year: int, number: str, part: str) -> str:
-    """`part` is "window" (the all-day VEVENT) or "todo" (the VTODO)."""
-    return f"ita{fiscal_year}-{org_key(organisation)}-m{_number(number)}-{part}@{DOMAIN}"
+    """The UID of a task created as measure `number` (and never re-keyed)."""
+    return key_uid(organisation, fiscal_year, number_key(number), part)
 
 
 def meeting_uid(organisation: str, fiscal_year: int, month: str, key: str) -> str:

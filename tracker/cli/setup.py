@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -12,6 +12,9 @@ from tracker.app import App
 from tracker.cli import params
 from tracker.cli.output import emit_json, table
 from tracker.cli.show import fmt_date
+
+if TYPE_CHECKING:
+    from tracker.services.importing import Change, ImportSummary
 
 pass_app = click.make_pass_decorator(App)
 
@@ -101,28 +104,58 @@ def import_(app: App, file: Path, dry_run: bool) -> None:
         if th
         else f"{head}{plan.organisation}, fiscal year {plan.fiscal_year}"
     )
-    verb = {
-        "created": ("สร้างใหม่", "new"),
-        "updated": ("ปรับปรุง", "updated"),
-        "unchanged": ("ไม่เปลี่ยน", "unchanged"),
-        "cancelled": ("ยกเลิก (ไม่อยู่ในแผนแล้ว)", "cancelled"),
-    }
-    by_number = {m.number: m for m in plan.measures}
-    for key, (th_word, en_word) in verb.items():
-        for number in getattr(summary, key):
-            m = by_number.get(number)
-            what = (
-                (
-                    f"{m.title} — {', '.join(m.owners)} — {fmt_date(app, m.start.isoformat())} – "
-                    f"{fmt_date(app, m.end.isoformat())}"
-                )
-                if m
-                else ""
-            )
-            click.echo(f"  {th_word if th else en_word}: {number}. {what}")
+    for line in import_lines(app, summary):
+        click.echo(line)
     for ref in {m.meeting for m in plan.measures if m.meeting is not None}:
         when = thai.format_month(ref.year, ref.month, lang=app.lang)
         click.echo(f"  {'ติดตามผล' if th else 'follow-up'}: {ref.title} ({when})")
+
+
+def import_lines(app: App, summary: ImportSummary) -> list[str]:
+    """The import's changes, one diff line each (what `--dry-run` is for):
+    new, renamed, renumbered, owner changed, window moved, cancelled, then how
+    many stayed as they were and which periods need `tracker edit`."""
+    th = app.lang == "th"
+    out: list[str] = []
+    for c in summary.changes:
+        if c.kind == "new" and (m := c.measure) is not None:
+            out.append(
+                f"  {'ใหม่' if th else 'new'}: {c.number}. {c.title} — {', '.join(m.owners)} — "
+                f"{fmt_date(app, m.start.isoformat())} – {fmt_date(app, m.end.isoformat())}"
+            )
+        elif c.kind == "cancelled":
+            out.append(f"  {'ยกเลิก (ไม่อยู่ในแผนแล้ว)' if th else 'cancelled'}: {c.number}. {c.title}")
+        elif c.kind == "updated":
+            out += _diff_lines(app, c)
+    unchanged = len(summary.unchanged)
+    out.append(f"  {'ไม่เปลี่ยน' if th else 'unchanged'}: {unchanged} {'มาตรการ' if th else 'measures'}")
+    mark = "ต้องระบุช่วงเวลา" if th else "period needs fixing"
+    for c in summary.changes:
+        if c.unclear:
+            out.append(f"  {mark}: #{c.task_id} {c.number}. {c.title} — tracker edit {c.task_id} --period …")
+    return out
+
+
+def _diff_lines(app: App, c: Change) -> list[str]:
+    th = app.lang == "th"
+    head = f"  #{c.task_id} {c.number}."
+    d = c.diffs
+    lines = []
+    if "title" in d:
+        lines.append(f"{head} {'เปลี่ยนชื่อ' if th else 'renamed'}: {d['title'][0]} → {d['title'][1]}")
+    if "number" in d:
+        lines.append(f"{head} {'เปลี่ยนลำดับ' if th else 'renumbered'}: {d['number'][0]} → {d['number'][1]}"
+                     f"  {c.title}")
+    if "owners" in d:
+        lines.append(f"{head} {'เปลี่ยนผู้รับผิดชอบ' if th else 'owner changed'}: "
+                     f"{', '.join(d['owners'][0])} → {', '.join(d['owners'][1])}")
+    if "window" in d:
+        (a, b), (x, y) = d["window"]
+        lines.append(f"{head} {'เลื่อนช่วงเวลา' if th else 'window moved'}: "
+                     f"{fmt_date(app, a)} – {fmt_date(app, b)} → {fmt_date(app, x)} – {fmt_date(app, y)}")
+    if not lines:
+        lines.append(f"{head} {'ปรับปรุงรายละเอียด' if th else 'details updated'}: {c.title}")
+    return lines
 
 
 @click.group()

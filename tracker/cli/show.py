@@ -46,6 +46,12 @@ def window(app: App, task: dict[str, Any]) -> str:
     return f"{fmt_date(app, task['start'])} – {fmt_date(app, task['end'])}"
 
 
+def unclear_mark(app: App) -> str:
+    """Beside a window that is only the whole fiscal year because the plan's
+    period was not understood (fix it with `tracker edit ID --period …`)."""
+    return "ต้องระบุช่วงเวลา" if app.lang == "th" else "period needs fixing"
+
+
 @click.command("list")
 @click.option("--json", "as_json", is_flag=True, help="ผลลัพธ์เป็น JSON (for scripts)")
 @click.option("--status", type=click.Choice(tasks.STATUSES), help="เฉพาะสถานะนี้ (only this status)")
@@ -80,13 +86,13 @@ def task_table(app: App, found: list[dict[str, Any]]) -> str:
     )
     # A plan's tasks share five statuses and a few dozen windows: format each once.
     statuses = {s: status_text(s, app.lang) for s in tasks.STATUSES}
-    windows: dict[tuple[str | None, str | None], str] = {}
+    windows: dict[tuple[str | None, str | None, bool], str] = {}
     rows = []
     for t in found:
-        span = (t["start"], t["end"])
+        span = (t["start"], t["end"], t.get("period_unclear", False))
         win = windows.get(span)
         if win is None:
-            win = windows[span] = window(app, t)
+            win = windows[span] = window(app, t) + (f" ({unclear_mark(app)})" if span[2] else "")
         rows.append(
             [
                 str(t["id"]),
@@ -148,9 +154,11 @@ def show(app: App, task: str, as_json: bool) -> None:
     out = [
         f"#{t['id']}  {labels[0]} {t['number']}. {t['title']}",
         f"{labels[1]}: {', '.join(t['owners'])}",
-        f"{labels[2]}: {window(app, t)}  ({t['period']})",
+        f"{labels[2]}: {window(app, t)}  ({t['period']})"
+        + (f"  [{unclear_mark(app)}: tracker edit {t['id']} --period …]" if t["period_unclear"] else ""),
         f"{labels[3]}: {status_text(t['status'], app.lang)}  {t['progress']}%",
     ]
+    out += _document_lines(app, t)
     if t["done_at"]:
         out.append(f"{labels[4]}: {fmt_when(app, t['done_at'])}")
     if t["meeting"]:
@@ -178,13 +186,39 @@ def show(app: App, task: str, as_json: bool) -> None:
     click.echo(shown("\n".join(out)))  # nothing typed or imported drives the terminal
 
 
+def _document_lines(app: App, t: dict[str, Any]) -> list[str]:
+    """The plan's other columns, those it filled in."""
+    th = app.lang == "th"
+    names = (
+        ("section", "ด้าน", "section"),
+        ("budget", "งบประมาณ", "budget"),
+        ("indicator", "ตัวชี้วัด", "indicator"),
+        ("target", "เป้าหมาย", "target"),
+        ("remarks", "หมายเหตุ", "remarks"),
+    )
+    out = [f"{th_name if th else en_name}: {t[key]}" for key, th_name, en_name in names if t[key]]
+    out += [f"{e['header']}: {e['text']}" for e in t["extra"] if e["text"]]
+    if t["checkpoints"]:
+        days = ", ".join(fmt_date(app, d) for d in t["checkpoints"])
+        out.append(f"{'กำหนดรายงานความคืบหน้า' if th else 'checkpoints'}: {days}")
+    return out
+
+
 def _describe(h: dict[str, Any]) -> str:
     d = h["detail"]
     bits = [h["action"]]
     for key in ("after", "note", "item", "ref", "done_at", "was_done_at", "reason"):
         if d.get(key) not in (None, ""):
             bits.append(f"{key}={d[key]}")
+    for key, (old, new) in (d.get("changes") or {}).items():  # edit, import: old → new
+        bits.append(f"{key}: {_plain(old)} → {_plain(new)}")
     return " ".join(str(b) for b in bits)
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, list):
+        return "/".join(_plain(v) for v in value)
+    return "-" if value is None else str(value)
 
 
 @click.command()

@@ -101,7 +101,27 @@ tasks = sa.Table(
     sa.Column("suggestions", sa.Text, nullable=False, server_default=""),
     sa.Column("sequence", sa.Integer, nullable=False, server_default="0"),
     sa.Column("updated_at", TS, nullable=False),
-    sa.UniqueConstraint("plan_id", "number"),
+    # What the document says beside the five classic columns (0002).
+    sa.Column("checkpoints", sa.Text, nullable=False, server_default="[]"),  # JSON list of ISO dates
+    # 0/1, not BOOLEAN: the same value on both backends, for copy-to and the
+    # sqlite3 fast path alike
+    sa.Column("period_unclear", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("section", sa.Text, nullable=False, server_default=""),
+    sa.Column("budget", sa.Text, nullable=False, server_default=""),
+    sa.Column("indicator", sa.Text, nullable=False, server_default=""),
+    sa.Column("target", sa.Text, nullable=False, server_default=""),
+    sa.Column("remarks", sa.Text, nullable=False, server_default=""),
+    sa.Column("extra", sa.Text, nullable=False, server_default="[]"),  # JSON list of [header, text]
+    # The calendar identity, fixed when the task is created ("m3" for the
+    # measure first imported as number 3): the number may change on a later
+    # import, the UID must not. Unique per plan; the number no longer is (an
+    # edited plan renumbers, a sectioned one restarts its numbering).
+    sa.Column("uid_key", sa.String(80), nullable=False),
+    # What `tracker edit` corrected, as {field: the document's value then}: a
+    # re-import of the same mistaken document keeps the correction; a document
+    # that now says something else wins again.
+    sa.Column("edited", sa.Text, nullable=False, server_default="{}"),
+    sa.UniqueConstraint("plan_id", "uid_key", name="uq_tasks_uid_key"),
     sa.CheckConstraint("progress BETWEEN 0 AND 100", name="progress_range"),
 )
 sa.Index("ix_tasks_ends_on", tasks.c.ends_on)

@@ -226,6 +226,12 @@ def _measure(task: Mapping[str, Any], indicators: list[dict[str, Any]]) -> dict[
         "start": task["start"],
         "end": task["end"],
         "period": task.get("period") or "",
+        # The plan document's own columns; a task read without them has none.
+        "period_unclear": bool(task.get("period_unclear")),
+        "section": task.get("section") or "",
+        "budget": task.get("budget") or "",
+        "indicator": task.get("indicator") or "",
+        "target": task.get("target") or "",
         "status": task["status"],
         "progress": int(task["progress"]),
         "done_at": done_at,

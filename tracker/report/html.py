@@ -89,6 +89,8 @@ def measures(
         items = m["items"]
         window_text = words.window(m["start"], m["end"])
         owners_text = ", ".join(m["owners"]) or none
+        if m.get("period_unclear"):
+            window_text += f" ⚠ {words('period_unclear')}"
         window, owners = esc[window_text], esc[owners_text]
         look_key = (m["status"], m["progress"])
         if look_key not in looks:
@@ -168,6 +170,9 @@ def _rest(v: Mapping[str, Any], L: Mapping[str, str], th: Mapping[str, str], esc
     m = v["m"]
     parts: list[str] = []
     add = parts.append
+    for key in ("section", "budget", "indicator", "target"):
+        if m.get(key):
+            add(_field(L[key], esc[m[key]]))
     if v["done"]:
         add(_field(L["done_on"], esc[v["done"]]))
     if v["items"]:

@@ -73,6 +73,10 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     return lines
 
 
+# The plan's own columns a measure's details show when the plan filled them in.
+DOCUMENT_KEYS = ("section", "budget", "indicator", "target")
+
+
 def _field(label: str, value: str, indent: int = 2) -> list[str]:
     head = " " * indent + label + ": "
     body = wrap(value, max(20, WIDTH - width(head)))
@@ -208,7 +212,11 @@ def _overview(report: Mapping[str, Any], words: Words) -> list[str]:
 def _details(m: Mapping[str, Any], words: Words) -> list[str]:
     out = [f"{words('measure')} {words.n(m['number'])}. {m['title']}"]
     out += _field(words("owners"), ", ".join(m["owners"]) or words("none"))
-    out += _field(words("window"), words.window(m["start"], m["end"]))
+    unclear = f"  ⚠ {words('period_unclear')}" if m.get("period_unclear") else ""
+    out += _field(words("window"), words.window(m["start"], m["end"]) + unclear)
+    for key in DOCUMENT_KEYS:
+        if m.get(key):
+            out += _field(words(key), m[key])
     status = f"{words.status(m['status'])}  {bar(m['progress'])} {words.pct(m['progress'])}"
     out += _field(words("status"), status)
     if m["done_on"]:

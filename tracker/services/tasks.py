@@ -34,14 +34,17 @@ _TASK_COLUMNS = (
     "t.id, t.plan_id, t.number, t.position, t.title, t.actions, t.owners, t.period_text,"
     " t.starts_on, t.ends_on, t.followup_text, t.meeting_id, t.progress, t.started_at,"
     " t.done_at, t.cancelled_at, t.result, t.problems, t.obstacles, t.suggestions,"
-    " t.sequence, t.updated_at, p.fiscal_year, o.name AS organisation, o.id AS organisation_id,"
+    " t.sequence, t.updated_at, t.checkpoints, t.period_unclear, t.section, t.budget, t.indicator,"
+    " t.target, t.remarks, t.extra, p.fiscal_year, o.name AS organisation, o.id AS organisation_id,"
     " m.title AS meeting_title, m.month AS meeting_month, m.held_on AS meeting_date"
 )
 # What a one-line listing needs; fetching fewer columns halves `tracker list`.
 _BRIEF_COLUMNS = (
     "t.id, t.number, t.title, t.owners, t.starts_on, t.ends_on, t.progress, t.started_at,"
-    " t.done_at, t.cancelled_at"
+    " t.done_at, t.cancelled_at, t.period_unclear"
 )
+# The document's other columns, as the JSON contract names them (DESIGN.md).
+DOCUMENT_FIELDS = ("section", "budget", "indicator", "target", "remarks")
 _TASK_FROM = (
     " FROM tasks t JOIN plans p ON p.id = t.plan_id"
     " JOIN organisations o ON o.id = p.organisation_id"
@@ -103,6 +106,25 @@ def _log(db: Database, *, now: datetime, actor: str, action: str, task_id: int, 
     from tracker.services import history
 
     history.record(db, now=now, actor=actor, action=action, task_id=task_id, **detail)
+
+
+def _json_list(stored: str) -> list[Any]:
+    # Most measures have no checkpoint and no unknown column: "[]" needs no json import.
+    if not stored or stored == "[]":
+        return []
+    import json
+
+    return list(json.loads(stored))
+
+
+def document_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """section, budget, indicator, target, remarks, extra, checkpoints and
+    period_unclear of a task row, as the JSON contract has them."""
+    out: dict[str, Any] = {f: row[f] for f in DOCUMENT_FIELDS}
+    out["extra"] = [{"header": h, "text": t} for h, t in _json_list(row["extra"])]
+    out["checkpoints"] = _json_list(row["checkpoints"])
+    out["period_unclear"] = bool(row["period_unclear"])
+    return out
 
 
 def local_iso(stored: str | None) -> str | None:
@@ -170,6 +192,7 @@ def to_json(row: dict[str, Any], today: date, items: list[Any], evidence: list[A
             "fiscal_year": row["fiscal_year"],
             "organisation": row["organisation"],
         },
+        **document_fields(row),
     }
 
 
@@ -227,6 +250,7 @@ def list_tasks(
                 "end": r["ends_on"],
                 "status": status_of(r, today),
                 "progress": r["progress"],
+                "period_unclear": bool(r["period_unclear"]),
             }
             for r in rows
         ]
@@ -239,14 +263,16 @@ def report_tasks(db: Database, *, now: datetime, plan_id: int, meeting_id: int) 
     """The tasks a meeting's report shows (those of the meeting, and those of
     the plan with no follow-up meeting), in plan order, with only the keys the
     report reads: id, number, title, actions, owners, period, start, end,
-    status, progress, done_at, items, evidence and outcome, as in `to_json`.
+    status, progress, done_at, items, evidence and outcome, and the document's
+    own columns (`document_fields`), as in `to_json`.
 
     The report's own read: rows as tuples, the children of the whole plan in
     one query each (a thousand measures made ~60 ms through `list_tasks`)."""
     params = {"p": plan_id, "m": meeting_id}
     rows = db.rows(
         "SELECT id, number, title, actions, owners, period_text, starts_on, ends_on, progress,"
-        " started_at, done_at, cancelled_at, result, problems, obstacles, suggestions"
+        " started_at, done_at, cancelled_at, result, problems, obstacles, suggestions,"
+        " section, budget, indicator, target, remarks, extra, checkpoints, period_unclear"
         " FROM tasks WHERE plan_id = :p AND (meeting_id IS NULL OR meeting_id = :m) ORDER BY position",
         params,
     )
@@ -269,7 +295,8 @@ def report_tasks(db: Database, *, now: datetime, plan_id: int, meeting_id: int) 
         evidence[task_id].append({"ref": ref, "title": title})
     out = []
     for (task_id, number, title, actions, owners, period, start, end, progress,
-         started_at, done_at, cancelled_at, result, problems, obstacles, suggestions) in rows:  # fmt: skip
+         started_at, done_at, cancelled_at, result, problems, obstacles, suggestions,
+         *document) in rows:  # fmt: skip
         out.append({
             "id": task_id,
             "number": number,
@@ -286,8 +313,12 @@ def report_tasks(db: Database, *, now: datetime, plan_id: int, meeting_id: int) 
             "evidence": evidence[task_id],
             "outcome": {"result": result, "problems": problems, "obstacles": obstacles,
                         "suggestions": suggestions},
+            **document_fields(dict(zip(_REPORT_DOCUMENT, document, strict=True))),
         })  # fmt: skip
     return out
+
+
+_REPORT_DOCUMENT = (*DOCUMENT_FIELDS, "extra", "checkpoints", "period_unclear")
 
 
 def get_task(db: Database, task_id: int, *, now: datetime) -> dict[str, Any]:
