@@ -19,7 +19,7 @@ from tracker.calendar import export_calendar
 from tracker.calendar.uids import task_uid
 from tracker.db import SCHEMA_REVISION
 from tracker.db.connection import open_database
-from tracker.db.migrate import MIGRATIONS, _sa_url, upgrade
+from tracker.db.migrate import MIGRATIONS, _engine, upgrade
 from tracker.errors import DatabaseError
 from tracker.services import tasks
 
@@ -31,7 +31,7 @@ STAMP = "2023-02-01T02:00:00.000000+00:00"
 def _at_0001(url: str) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    engine = sa.create_engine(_sa_url(url))
+    engine = _engine(url)
     with engine.connect() as conn, conn.begin():
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0001")
