@@ -109,7 +109,9 @@ CAUSES = {
                      " and TRACKER_SMTP_PASSWORD)",
     "tls_required": "เซิร์ฟเวอร์ต้องการ STARTTLS (the server wants TLS; set [mail] security)",
     "auth_refused": "เซิร์ฟเวอร์ไม่รับชื่อผู้ใช้หรือรหัสผ่าน (535: login refused)",
-    "auth_unusable": "ชื่อผู้ใช้หรือรหัสผ่านใช้กับ SMTP ไม่ได้ (login not possible)",
+    "auth_unusable": "ชื่อผู้ใช้หรือรหัสผ่านใช้กับ SMTP ไม่ได้ (must be ASCII for SMTP AUTH)",
+    "auth_unavailable": "เซิร์ฟเวอร์ไม่เปิดให้ยืนยันตัวตนบนการเชื่อมต่อนี้ (no AUTH offered: it may want"
+                        " STARTTLS first; set [mail] security)",
     "tls_unavailable": "เซิร์ฟเวอร์ไม่มี TLS (454 / no STARTTLS: TLS not available)",
     "tls_failed": "ตรวจสอบใบรับรอง TLS ไม่ผ่าน (TLS handshake or certificate failed)",
     "refused": "เซิร์ฟเวอร์ไม่รับการเชื่อมต่อ (connection refused)",
@@ -142,8 +144,8 @@ def _os_cause(exc: BaseException) -> str:
     """The cause of a connection that could not be made or broke."""
     if isinstance(exc, socket.gaierror):
         return "unknown_host"
-    if isinstance(exc, (TimeoutError, socket.timeout)):
-        return "timeout"
+    if isinstance(exc, (TimeoutError, socket.timeout)) or "timed out" in str(exc):
+        return "timeout"  # smtplib wraps a read timeout in SMTPServerDisconnected
     if isinstance(exc, ConnectionRefusedError):
         return "refused"
     if isinstance(exc, ssl.SSLError):
@@ -240,7 +242,7 @@ class SmtpTransport:
             _quit(conn)
             # STARTTLS asked of a server that does not offer it, or AUTH of
             # one that offers no mechanism (it may want TLS first)
-            cause = "tls_unavailable" if "STARTTLS" in str(exc) else "auth_unusable"
+            cause = "tls_unavailable" if "STARTTLS" in str(exc) else "auth_unavailable"
             raise SessionFailure(self._scrub(f"SMTP {where}: {exc}"), cause=cause) from None
         except smtplib.SMTPResponseException as exc:
             _quit(conn)

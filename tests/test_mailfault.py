@@ -1,0 +1,197 @@
+"""Faults on the sending path (issue 19): a server that refuses the session
+or the account keeps every message waiting; a run that outlasts its lease
+keeps or gives up its claim on the real clock; a failed mail can be queued
+again; `--status` shows what a dead sender holds."""
+
+from __future__ import annotations
+
+import json
+import os
+import smtplib
+import socket
+import ssl
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.factories import measure, small_plan
+from tests.mail_support import (
+    PASSWORD,
+    SENDER,
+    USER,
+    LoopbackController,
+    Recorder,
+    smtp_server,
+    smtp_settings,
+)
+from tracker.app import App
+from tracker.clock import BANGKOK, running
+from tracker.config import MailSettings, Settings
+from tracker.db.connection import Database
+from tracker.mail.transports import SessionFailure, SmtpTransport, _os_cause, session_cause
+from tracker.reminders import outbox, run
+from tracker.reminders.policy import Policy
+from tracker.services.importing import import_plan
+from tracker.services.units import set_unit
+
+T0 = datetime(2022, 12, 1, 9, 0, tzinfo=BANGKOK)
+NOW = datetime(2023, 1, 4, 9, 0, tzinfo=BANGKOK)  # every window_opens of the test plan is due
+POLICY = Policy()
+ADDRESS = "palad@bangchakreng.go.th"
+
+
+def seed(db_url: str, n: int) -> Database:
+    """n measures of one unit with an address, their window_opens queued."""
+    app = App(now=T0, db_url=db_url)
+    db = app.db
+    with db.transaction():
+        import_plan(db, small_plan(*[measure(str(i), f"มาตรการที่ {i}") for i in range(1, n + 1)]),
+                    source="t", now=T0, actor="t")
+        set_unit(db, "สำนักปลัดฯ", [ADDRESS], now=T0, actor="t")
+    return db
+
+
+def rows(db: Database) -> list[dict[str, Any]]:
+    with db.transaction():
+        return db.query("SELECT * FROM outbox ORDER BY id")
+
+
+def client_ctx(cafile: Path) -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=str(cafile))
+
+
+def send(db: Database, mail: MailSettings, ca: Path | None, **kw: Any) -> run.SendReport:
+    transport = SmtpTransport(mail, ssl_context=client_ctx(ca) if ca else None, timeout=1.0)
+    return run.send_due(db, Settings(mail=mail), POLICY, clock=running(NOW), worker="w",
+                        transport=transport, **kw)
+
+
+@contextmanager
+def plain_server() -> Iterator[tuple[Recorder, int]]:
+    """A server that offers no STARTTLS at all."""
+    rec = Recorder()
+    controller = LoopbackController(rec, hostname="127.0.0.1", port=0)
+    controller.start()
+    try:
+        yield rec, controller.port
+    finally:
+        controller.stop()
+
+
+@contextmanager
+def silent_port() -> Iterator[int]:
+    """A port that accepts connections and never says a word (a hung server)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(50)
+        yield s.getsockname()[1]
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+# ---------------------------------------------------------------- a refused session loses nothing
+
+FAULTS = {
+    # what the settings lack: the cause the run must report
+    "530 AUTH wanted, no user set": ("auth_required", {"user": None, "password": None}),
+    "530 STARTTLS wanted, security none": ("tls_required", {"security": "none", "user": None,
+                                                            "password": None}),
+    "AUTH only after STARTTLS, security none": ("auth_unavailable", {"security": "none"}),
+    "535 wrong password": ("auth_refused", {"password": "not-the-password"}),
+}
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_a_refused_session_or_account_keeps_every_message_waiting(
+    db_url: str, tmp_path: Path, fault: str
+) -> None:
+    """The fault season's first defect: one 530 failed all 676 messages for
+    good. Now the run stops at the first refusal, nothing is failed, no
+    attempt is burned, and fixing the settings sends each message once."""
+    n = 12
+    db = seed(db_url, n)
+    run.enqueue_due(db, POLICY, NOW)
+    cause, wrong = FAULTS[fault]
+    with smtp_server(tmp_path) as (rec, port, ca):
+        report = send(db, smtp_settings(port, **wrong), ca)
+        assert report.failed == [] and report.sent == [] and rec.arrivals == []
+        assert report.stopped is not None and report.stopped["cause"] == cause
+        assert report.stopped["waiting"] == n
+        assert report.connections <= 1  # one try for the whole run, not one per message
+        assert PASSWORD not in json.dumps(run.summary_json(report))
+        assert {(r["status"], r["attempts"], r["claimed_by"]) for r in rows(db)} == {("pending", 0, None)}
+        assert len(run.failure_lines(report)) == 1  # one cause, one line
+        fixed = send(db, smtp_settings(port), ca)
+        assert len(fixed.sent) == n and fixed.stopped is None
+    assert sorted(Counter(rec.sent_keys()).values()) == [1] * n
+    assert {r["status"] for r in rows(db)} == {"sent"}
+
+
+def test_no_tls_refused_connection_and_a_hung_server_keep_mail_waiting(db_url: str) -> None:
+    """STARTTLS asked of a server without TLS, nothing listening, a server
+    that never answers: each stops the run with its cause; nothing failed."""
+    db = seed(db_url, 3)
+    run.enqueue_due(db, POLICY, NOW)
+    with plain_server() as (rec, port):
+        r1 = send(db, smtp_settings(port, user=None, password=None), None)
+    r2 = send(db, smtp_settings(closed_port()), None)
+    with silent_port() as port:
+        r3 = send(db, smtp_settings(port), None)
+    assert [r.stopped["cause"] if r.stopped else None for r in (r1, r2, r3)] == [
+        "tls_unavailable", "refused", "timeout"]
+    assert {(r["status"], r["attempts"]) for r in rows(db)} == {("pending", 0)}
+    assert rec.arrivals == []
+
+
+def test_only_a_refused_recipient_fails_that_message(db_url: str, tmp_path: Path) -> None:
+    """550 on RCPT fails that message alone; the others go on the same connection."""
+    app = App(now=T0, db_url=db_url)
+    db = app.db
+    owners = ["สำนักปลัดฯ", "กองคลัง", "สำนักปลัดฯ", "กองคลัง"]
+    with db.transaction():
+        import_plan(db, small_plan(*[measure(str(i), f"มาตรการที่ {i}", owners=(o,))
+                                     for i, o in enumerate(owners, 1)]), source="t", now=T0, actor="t")
+        set_unit(db, "สำนักปลัดฯ", [ADDRESS], now=T0, actor="t")
+        set_unit(db, "กองคลัง", ["klang@bangchakreng.go.th"], now=T0, actor="t")
+    run.enqueue_due(db, POLICY, NOW)
+    with smtp_server(tmp_path) as (rec, port, ca):
+        rec.reject_rcpt[ADDRESS] = "550 5.1.1 no such user"
+        report = send(db, smtp_settings(port), ca)
+    assert (len(report.failed), len(report.sent), report.stopped, report.connections) == (2, 2, None, 1)
+    assert Counter(r["status"] for r in rows(db)) == {"failed": 2, "sent": 2}
+    assert [n for n, _ in run.failure_lines(report)] == [2]  # one line for the one cause
+
+
+@pytest.mark.parametrize(("code", "text", "cause"), [
+    (530, "5.7.0 Authentication required", "auth_required"),
+    (530, "Must issue a STARTTLS command first", "tls_required"),
+    (535, "5.7.8 Authentication credentials invalid", "auth_refused"),
+    (454, "4.7.0 TLS not available due to local problem", "tls_unavailable"),
+    (550, "5.1.1 no such user", None),
+    (553, "5.1.3 bad address", None),
+    (552, "5.3.4 message too big", None),
+    (554, "5.6.0 content rejected", None),
+    (451, "4.3.0 try again later", None),
+])
+def test_replies_are_sorted_by_what_they_concern(code: int, text: str, cause: str | None) -> None:
+    assert session_cause(code, text) == cause
+
+
+def test_connection_errors_have_a_cause() -> None:
+    assert _os_cause(socket.gaierror(-2, "Name or service not known")) == "unknown_host"
+    assert _os_cause(TimeoutError()) == "timeout"
+    assert _os_cause(ConnectionRefusedError()) == "refused"
+    assert _os_cause(smtplib.SMTPServerDisconnected()) == "disconnected"
+    assert issubclass(SessionFailure, Exception)
