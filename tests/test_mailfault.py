@@ -195,3 +195,77 @@ def test_connection_errors_have_a_cause() -> None:
     assert _os_cause(ConnectionRefusedError()) == "refused"
     assert _os_cause(smtplib.SMTPServerDisconnected()) == "disconnected"
     assert issubclass(SessionFailure, Exception)
+
+
+# ---------------------------------------------------------------- the command
+
+
+def mail_env(port: int, ca: Path, **over: str) -> dict[str, str]:
+    env = {
+        "TRACKER_MAIL_TRANSPORT": "smtp",
+        "TRACKER_SMTP_HOST": "127.0.0.1",
+        "TRACKER_SMTP_PORT": str(port),
+        "TRACKER_SMTP_SECURITY": "starttls",
+        "TRACKER_SMTP_USER": USER,
+        "TRACKER_SMTP_PASSWORD": PASSWORD,
+        "TRACKER_MAIL_FROM": SENDER,
+        "SSL_CERT_FILE": str(ca),
+    }
+    env.update(over)
+    return env
+
+
+def test_cli_530_then_fixed_settings_sends_each_once(run: Any, db_url: str, tmp_path: Path) -> None:
+    """`tracker remind` against a server that wants AUTH the settings lack:
+    exit 1 with ONE line that counts the messages, nothing failed; with the
+    user and password set the next run sends each message exactly once."""
+    n = 19
+    seed(db_url, n).close()
+    with smtp_server(tmp_path) as (rec, port, ca):
+        env = mail_env(port, ca, TRACKER_SMTP_USER="")
+        env.pop("TRACKER_SMTP_PASSWORD")
+        r = run("remind", now="2023-01-04T09:00", env=env)
+        s = run("remind", "--status", "--json", now="2023-01-04T09:01", env=env)
+        assert r.code == 1, r.err
+        lines = [ln for ln in r.err.splitlines() if ln.strip()]
+        assert lines == [lines[0]] and lines[0].startswith(
+            f"error: ส่งไม่ได้ {n} ฉบับ: เซิร์ฟเวอร์ต้องการการยืนยันตัวตน (530")
+        counts = json.loads(s.out)["counts"]
+        assert (counts["pending"], counts["failed"]) == (n, 0)
+        ok = run("remind", now="2023-01-04T09:02", env=mail_env(port, ca))
+        assert ok.code == 0, ok.err
+        again = run("remind", now="2023-01-04T09:03", env=mail_env(port, ca))
+        assert again.code == 0, again.err
+    assert sorted(Counter(rec.sent_keys()).values()) == [1] * n
+    assert PASSWORD not in r.out + r.err + s.out + ok.out + ok.err
+
+
+def test_cli_retry_puts_failed_mail_back(run: Any, db_url: str, tmp_path: Path) -> None:
+    """A 550 fails a mail for good (exit 1: nothing went); `--retry ID` queues
+    it again, recorded in the history; the next run sends it."""
+    seed(db_url, 2).close()
+    with smtp_server(tmp_path) as (rec, port, ca):
+        env = mail_env(port, ca)
+        rec.reject_rcpt[ADDRESS] = "550 5.1.1 mailbox unavailable"
+        r = run("remind", now="2023-01-04T09:00", env=env)
+        assert r.code == 1
+        assert [ln for ln in r.err.splitlines() if "ฉบับ" in ln] == [
+            f"error: ส่งไม่ได้ 2 ฉบับ: ผู้รับหรือข้อความถูกปฏิเสธ (refused for good) 550: recipients refused:"
+            f" {ADDRESS}: 550 5.1.1 mailbox unavailable"]
+        failed = json.loads(run("remind", "--status", "--json", now="2023-01-04T09:01").out)["failed"]
+        ids = sorted(str(f["id"]) for f in failed)
+        assert len(ids) == 2
+        bad = run("remind", "--retry", "999", now="2023-01-04T09:02")
+        assert bad.code == 1 and bad.err.count("\n") == 1 and "999" in bad.err
+        del rec.reject_rcpt[ADDRESS]  # the mailbox is back
+        one = run("remind", "--retry", ids[0], now="2023-01-04T09:03")
+        assert one.code == 0, one.err
+        assert run("remind", now="2023-01-04T09:04", env=env).code == 0
+        assert len(rec.arrivals) == 1
+        every = run("remind", "--retry", "--all-failed", "--json", now="2023-01-04T09:05")
+        assert [str(x["id"]) for x in json.loads(every.out)["requeued"]] == ids[1:]
+        assert run("remind", now="2023-01-04T09:06", env=env).code == 0
+    assert sorted(Counter(rec.sent_keys()).values()) == [1, 1]
+    history = json.loads(run("history", "--json").out)
+    assert sorted(str(h["detail"]["outbox_id"]) for h in history if h["action"] == "mail_retry") == ids
+    assert run("remind", "--retry", now="2023-01-04T09:07").code == 2  # neither ids nor --all-failed

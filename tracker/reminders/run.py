@@ -247,7 +247,8 @@ def send_due(
     if report.stopped is not None:
         report.stopped["waiting"] = write(db, lambda: outbox.count_due(
             db, now=clock(), organisation_id=organisation_id))
-        log.error("stopped sending, %d message(s) wait: %s: %s", report.stopped["waiting"],
+        # info: `tracker remind` says it in one line of its own; the daemon logs it
+        log.info("stopped sending, %d message(s) wait: %s: %s", report.stopped["waiting"],
                   report.stopped["reason"], report.stopped["error"])
     return report
 
