@@ -269,3 +269,142 @@ def test_cli_retry_puts_failed_mail_back(run: Any, db_url: str, tmp_path: Path) 
     history = json.loads(run("history", "--json").out)
     assert sorted(str(h["detail"]["outbox_id"]) for h in history if h["action"] == "mail_retry") == ids
     assert run("remind", "--retry", now="2023-01-04T09:07").code == 2  # neither ids nor --all-failed
+
+
+# ---------------------------------------------------------------- a run longer than its lease
+
+
+def popen_remind(db_url: str, tmp_path: Path, env: dict[str, str], now: str,
+                 *args: str) -> subprocess.Popen[str]:
+    full = {**os.environ, "TRACKER_DB_URL": db_url, "TRACKER_HOME": str(tmp_path / "home"),
+            "NO_COLOR": "1", "TRACKER_NOW": now, **env}
+    return subprocess.Popen([sys.executable, "-m", "tracker", *args], env=full, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def wait_for(cond: Any, timeout: float = 60.0) -> None:
+    end = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > end:
+            raise AssertionError("timed out")
+        time.sleep(0.01)
+
+
+def test_a_run_longer_than_its_lease_keeps_its_claim(db_url: str, tmp_path: Path) -> None:
+    """Two cron runs of `tracker remind`, the second started after the first
+    one's lease would have ended, against a slow server: the first extends
+    its claim on the real clock (its own was frozen at start, and the second
+    took over its rows: 40 of 518 sent twice), so nothing goes twice."""
+    n, lease = 40, 3.0
+    seed(db_url, n).close()
+    config = tmp_path / "tracker.toml"
+    config.write_text(f"[reminders]\nlease_seconds = {lease}\n")
+    with smtp_server(tmp_path) as (rec, port, ca):
+        rec.delay = 0.1  # 40 messages take 4 s or more: longer than the lease
+        env = {**mail_env(port, ca), "TRACKER_CONFIG": str(config)}
+        started = time.monotonic()
+        a = popen_remind(db_url, tmp_path, env, "2023-01-04T09:00:00", "remind")
+        wait_for(lambda: len(rec.arrivals) >= 1)
+        # the next cron run, after the first one's lease; its --now is the
+        # first one's plus the real time gone by, as two runs on the system clock
+        time.sleep(max(0.0, lease + 0.5 - (time.monotonic() - started)))
+        gone = time.monotonic() - started
+        later = (NOW + timedelta(seconds=gone)).strftime("%Y-%m-%dT%H:%M:%S.%f")
+        b = popen_remind(db_url, tmp_path, env, later, "remind")
+        out_b, err_b = b.communicate(timeout=120)
+        out_a, err_a = a.communicate(timeout=120)
+    keys = Counter(rec.sent_keys())
+    assert len(keys) == n
+    assert sum(keys.values()) - n == 0, f"sent twice: {sum(keys.values()) - n}"
+    assert (a.returncode, b.returncode) == (0, 0), err_a + err_b
+    assert f"ส่งแล้ว {n}" in out_a and "ส่งแล้ว 0" in out_b
+
+
+# ---------------------------------------------------------------- SIGKILL at random points of a batch
+
+
+def kill_season(db_url: str, tmp_path: Path, *, kills: int, n: int, span: float,
+                delay: float = 0.0, seed_value: int = 19) -> dict[str, int]:
+    """`kills` runs of `tracker remind`, each killed (SIGKILL) at a random
+    moment while it sends, each next one after the lease of the last; then
+    one run to the end. {"kills", "duplicates", "lost", "messages"}."""
+    import random
+
+    rnd = random.Random(seed_value)
+    seed(db_url, n).close()
+    done = 0
+    with smtp_server(tmp_path) as (rec, port, ca):
+        rec.delay = delay
+        env = mail_env(port, ca)
+        for k in range(kills):
+            before = len(rec.arrivals)
+            p = popen_remind(db_url, tmp_path, env,
+                             (NOW + timedelta(minutes=6 * k)).isoformat(), "remind")
+            end = time.monotonic() + 60
+            while len(rec.arrivals) == before and p.poll() is None and time.monotonic() < end:
+                time.sleep(0.001)
+            if p.poll() is not None:  # nothing left to send
+                p.communicate()
+                break
+            time.sleep(rnd.uniform(0, span))
+            p.kill()
+            p.communicate(timeout=30)
+            done += 1
+        last = popen_remind(db_url, tmp_path, env, (NOW + timedelta(minutes=6 * kills + 6)).isoformat(),
+                            "remind")
+        last.communicate(timeout=300)
+        keys = Counter(rec.sent_keys())
+    return {"kills": done, "messages": n, "duplicates": sum(keys.values()) - len(keys),
+            "lost": n - len(keys)}
+
+
+def test_sigkill_at_random_points_of_a_batch_sends_almost_nothing_twice(
+    db_url: str, tmp_path: Path
+) -> None:
+    """At least 30 kills, nothing lost, at most one duplicate per 100 kills:
+    the message is marked sent right after the server's reply."""
+    got = kill_season(db_url, tmp_path, kills=int(os.environ.get("TRACKER_TEST_KILLS", "30")),
+                      n=500, span=0.05)
+    print(got)
+    assert got["kills"] >= 30 and got["lost"] == 0
+    assert got["duplicates"] <= got["kills"] // 100
+
+
+# ---------------------------------------------------------------- --status after a kill
+
+
+def test_status_shows_a_killed_senders_rows_and_a_daemon_from_its_start(
+    run: Any, db_url: str, tmp_path: Path
+) -> None:
+    """Right after `tracker remind` is killed mid-batch, --status names the
+    rows it holds, their owner and its last heartbeat; a daemon is listed
+    while its first sweep is still going."""
+    n = 30
+    seed(db_url, n).close()
+    with smtp_server(tmp_path) as (rec, port, ca):
+        rec.delay = 0.1
+        env = mail_env(port, ca)
+        p = popen_remind(db_url, tmp_path, env, "2023-01-04T09:00:00", "remind")
+        wait_for(lambda: len(rec.arrivals) >= 2)
+        p.kill()
+        p.communicate(timeout=30)
+        st = run("remind", "--status", "--json", now="2023-01-04T09:00:05")
+        text = run("remind", "--status", now="2023-01-04T09:00:05")
+        [claim] = json.loads(st.out)["claims"]
+        assert claim["owner"].startswith("remind:") and claim["owner"].endswith(f":{p.pid}")
+        assert claim["live"] and claim["last_beat"] and 0 < claim["rows"] < n
+        assert "กำลังส่ง (claimed):" in text.out and f":{p.pid}: {claim['rows']} ฉบับ" in text.out
+        # a daemon: listed from its start, before its first sweep (the killed
+        # run's rows: after their lease) has ended
+        d = popen_remind(db_url, tmp_path, env, "2023-01-04T09:06:00", "scheduler", "--name", "alpha",
+                         "--sweep-seconds", "60")
+        try:
+            got = len(rec.arrivals)
+            wait_for(lambda: len(rec.arrivals) > got)
+            beats = json.loads(run("remind", "--status", "--json", now="2023-01-04T09:06:01").out)
+            assert sorted((b["name"], b["state"]) for b in beats["schedulers"]) == [
+                ("alpha", "running"), (claim["owner"], "stale")]  # the killed run: silent since
+            assert len(rec.arrivals) < n + 2  # its first sweep is still going
+        finally:
+            d.kill()
+            d.communicate(timeout=30)
