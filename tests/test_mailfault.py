@@ -328,6 +328,19 @@ def test_a_run_longer_than_its_lease_keeps_its_claim(db_url: str, tmp_path: Path
         assert f"ส่งแล้ว {n}" in out_a
 
 
+def test_a_sender_extends_its_claim_on_the_running_clock(db_url: str, tmp_path: Path) -> None:
+    """A batch that takes longer than the lease extends its claim before each
+    message that would run past it, and keeps every row to the end."""
+    n = 8
+    db = seed(db_url, n)
+    run.enqueue_due(db, POLICY, NOW)
+    with smtp_server(tmp_path) as (rec, port, ca):
+        rec.delay = 0.1
+        report = send(db, smtp_settings(port), ca, lease=timedelta(seconds=0.5))
+    assert len(report.sent) == n and report.extended >= 1 and report.lost_lease == 0
+    assert sorted(Counter(rec.sent_keys()).values()) == [1] * n
+
+
 # ---------------------------------------------------------------- SIGKILL at random points of a batch
 
 
@@ -371,13 +384,15 @@ def test_sigkill_at_random_points_of_a_batch_loses_nothing(db_url: str, tmp_path
     nothing is lost, and each kill sends at most the one message in flight
     twice (the span from the server's acceptance to the "sent" commit).
 
-    Measured (SQLite and PostgreSQL alike, this loopback server, a shared
-    2-core machine): 9 duplicates in 30 kills, 30 % of kills; the span is the
-    server's own processing of the message after the final ".", its reply
-    and one commit, which on loopback is about a third of a message's whole
+    Measured (`pytest tests/test_mailfault.py -k sigkill -s`, loopback
+    aiosmtpd, a shared 2-core machine): SQLite 10 duplicates in 30 kills,
+    PostgreSQL 11 in 30, 0 lost (the code before: 11 in 28 on SQLite). The
+    span is the server's own processing of the message after the final ".",
+    its reply and one commit: on loopback about a third of a message's whole
     dialogue. SMTP gives no earlier moment to record (nor a way to ask the
     server afterwards), so the bound this test can keep is one per kill."""
     got = kill_season(db_url, tmp_path, kills=int(os.environ.get("TRACKER_TEST_KILLS", "30")),
-                      n=500, span=0.05)
+                      n=900, span=0.04)
+    print(f"SIGKILL season on {db_url.split(':')[0]}: {got}")  # the figure, with -s
     assert got["kills"] >= 30 and got["lost"] == 0, got
     assert got["duplicates"] <= got["kills"], got

@@ -120,6 +120,7 @@ CAUSES = {
     "disconnected": "เซิร์ฟเวอร์ตัดการเชื่อมต่อ (the server closed the connection)",
     "session_refused": "เซิร์ฟเวอร์ไม่รับการเชื่อมต่อนี้ (the server refused the session)",
     "unreachable": "เชื่อมต่อเซิร์ฟเวอร์ไม่ได้ (cannot connect)",
+    "transport": "ส่งผ่านช่องทางที่ตั้งไว้ไม่ได้ (the mail transport failed, e.g. a folder not writable)",
 }
 
 # Reply codes that refuse the session or the account, whatever command they

@@ -282,11 +282,12 @@ class _Lease:
         # row over while it is still being sent here.
         self.margin = min(lease * 0.2, timedelta(seconds=30))
 
-    def keep(self, ids: Sequence[int]) -> bool:
+    def keep(self, unsent: Callable[[], list[int]]) -> bool:
         t = self.clock()
         if t < self.until - self.margin:
             return True
         until = t + self.lease
+        ids = unsent()
 
         def extend() -> int:
             n = outbox.extend(self.db, ids, worker=self.worker, now=t, until=until)
@@ -346,7 +347,7 @@ def _send_batch(db: Database, settings: Settings, policy: Policy, rows: list[dic
     def keep_going() -> bool:
         if stop and stop.is_set():
             return False
-        return claim.keep([r["id"] for o in ready[handled:] for r in o.rows])
+        return claim.keep(lambda: [r["id"] for o in ready[handled:] for r in o.rows])
 
     refused: Exception | None = None  # the session or the account: everything waits
     try:
@@ -370,7 +371,7 @@ def _send_batch(db: Database, settings: Settings, policy: Policy, rows: list[dic
                     handled += 1
                     _retry(db, [out], worker, clock(), str(error), report)
                     if error.connection:  # e.g. a file that cannot be written: the rest waits
-                        refused = SessionFailure(str(error), cause="unreachable")
+                        refused = SessionFailure(str(error), cause="transport")
                 elif isinstance(error, PermanentFailure):
                     handled += 1
                     settle(lambda ids=ids, e=str(error): outbox.mark_failed(  # type: ignore[misc]
@@ -385,7 +386,7 @@ def _send_batch(db: Database, settings: Settings, policy: Policy, rows: list[dic
     except SessionFailure as exc:
         refused = exc
     except TemporaryFailure as exc:  # the session itself could not start
-        refused = SessionFailure(str(exc), cause="unreachable")
+        refused = SessionFailure(str(exc), cause="transport")
     finally:
         rest = [r["id"] for o in ready[handled:] + broken for r in o.rows]
         if refused is not None:
