@@ -434,7 +434,7 @@ def requeue_failed(db: Database, ids: Sequence[int] | None, *, now: datetime, ac
     for r in found:
         record(db, now=now, actor=actor, action="mail_retry", task_id=r["task_id"],
                meeting_id=r["meeting_id"], plan_id=r["plan_id"], outbox_id=int(r["id"]),
-               key=r["key"], error=r["last_error"], attempts=int(r["attempts"]))
+               key=r["key"], reason=r["last_error"], attempts=int(r["attempts"]))
     return found
 
 
