@@ -122,6 +122,11 @@ def serve(app: App, *, clock: run.Clock, name: str, sweep_seconds: float | None 
         except DatabaseError as exc:  # housekeeping only: a busy database must not stop the start
             log.warning("could not prune old heartbeats: %s", exc)
             app.close()
+        try:  # --status shows the daemon from its start, not after its first sweep
+            jobs.beat()
+        except DatabaseError as exc:
+            log.warning("could not record the start: %s", exc)
+            app.close()
         log.info("scheduler %s started: daily at %s, sweep every %gs", name,
                  policy.hour.strftime("%H:%M"), policy.sweep_seconds)
         guarded(jobs.sweep)()  # type: ignore[operator]

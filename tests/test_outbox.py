@@ -152,8 +152,9 @@ def window_opens_queued(db_url: str, tmp_path: Path, n: int) -> tuple[Database, 
 
 
 def test_a_mail_that_cannot_be_rendered_gives_the_rest_back(db_url: str, tmp_path: Path) -> None:
-    """Messages are rendered one by one as they go out: a template that fails
-    on the third leaves the first two sent and the rest queued untouched."""
+    """Every message of a batch is rendered before the SMTP dialogue: a
+    template that fails on the third leaves it queued untouched, the others
+    go, and the error is reported."""
     db, now, body, policy = window_opens_queued(db_url, tmp_path, 4)
     body.write_text("{% if task.number == '3' %}{{ no_such_value }}{% endif %}ok\n")
     with pytest.raises(Exception, match="no_such_value"):
@@ -163,8 +164,8 @@ def test_a_mail_that_cannot_be_rendered_gives_the_rest_back(db_url: str, tmp_pat
         numbers = {int(t["id"]): t["number"] for t in db.query("SELECT id, number FROM tasks")}
     status = {numbers[t]: (r["status"], r["attempts"], r["claimed_by"]) for t, r in by_task.items()}
     assert status == {"1": ("sent", 1, None), "2": ("sent", 1, None),
-                      "3": ("pending", 0, None), "4": ("pending", 0, None)}
-    assert len(list((tmp_path / "mail").iterdir())) == 2
+                      "3": ("pending", 0, None), "4": ("sent", 1, None)}
+    assert len(list((tmp_path / "mail").iterdir())) == 3
 
 
 def test_an_edited_template_is_used_from_the_next_batch(db_url: str, tmp_path: Path) -> None:

@@ -30,18 +30,17 @@ def _logging(verbose: int) -> None:
 
 
 def _clock(app: App) -> Any:
-    """The daemon's clock: the system clock, or --now moving forward in real time."""
-    import time
+    """A sender's clock: the command's "now" (the system time, or --now) moving
+    forward in real time, so that its leases end when they really do."""
+    from tracker.clock import running
 
-    from tracker.clock import system_now
+    return running(app.now)
 
-    root = click.get_current_context().find_root()
-    if not root.params.get("now"):
-        return system_now
-    start, t0 = app.now, time.monotonic()
-    from datetime import timedelta
 
-    return lambda: start + timedelta(seconds=time.monotonic() - t0)
+def _outbox_id(text: str) -> int:
+    from tracker import thai
+
+    return thai.parse_int(text.lstrip("#"), what="outbox id (หมายเลขอีเมล)")
 
 
 def _when(iso: str | None) -> str:
@@ -60,10 +59,15 @@ def _when(iso: str | None) -> str:
 @click.option("--status", is_flag=True,
               help="สถานะคิวอีเมลและตัวจัดตาราง (outbox counts, failures, scheduler heartbeats)")
 @click.option("--org", metavar="NAME", help="เฉพาะองค์กรนี้ (only this organisation)")
+@click.option("--retry", is_flag=True,
+              help="นำอีเมลที่ส่งไม่สำเร็จ (หมายเลข ID…) กลับเข้าคิว (put failed mail ID… back in the queue)")
+@click.option("--all-failed", is_flag=True,
+              help="กับ --retry: ทุกฉบับที่ส่งไม่สำเร็จ (with --retry: every failed mail)")
 @click.option("-v", "--verbose", count=True, help="บันทึกการทำงานละเอียด (log more; -vv for debug)")
+@click.argument("ids", nargs=-1, metavar="[ID]...")
 @pass_app
 def remind(app: App, dry_run: bool, as_json: bool, preview: tuple[str, str] | None, status: bool,
-           org: str | None, verbose: int) -> None:
+           org: str | None, retry: bool, all_failed: bool, verbose: int, ids: tuple[str, ...]) -> None:
     """ส่งอีเมลแจ้งเตือนที่ถึงกำหนด ณ เวลานี้ (send every reminder due now).
 
     ใช้กับ cron หรือ systemd timer ได้ เรียกซ้ำได้โดยไม่ส่งซ้ำ
@@ -74,13 +78,22 @@ def remind(app: App, dry_run: bool, as_json: bool, preview: tuple[str, str] | No
       tracker remind --dry-run
       tracker remind --preview 2023-01-01 2023-04-30
       tracker remind --status
+      tracker remind --retry 12 13        (อีเมลหมายเลข 12, 13 จาก --status)
+      tracker remind --retry --all-failed
       tracker --now "2023-03-29 08:30" remind
     """
-    if sum(map(bool, (dry_run, preview, status))) > 1:
-        raise click.UsageError("use only one of --dry-run, --preview, --status")
+    if sum(map(bool, (dry_run, preview, status, retry))) > 1:
+        raise click.UsageError("use only one of --dry-run, --preview, --status, --retry")
+    if retry and bool(ids) == all_failed:
+        raise click.UsageError("--retry needs outbox IDs or --all-failed (one of them)")
+    if (ids or all_failed) and not retry:
+        raise click.UsageError("outbox IDs and --all-failed go with --retry")
     _logging(verbose)
     from tracker.reminders import run
 
+    if retry:
+        _retry(app, None if all_failed else [_outbox_id(i) for i in ids], as_json)
+        return
     policy = run.load_policy(app.settings)
     if preview:
         _preview(app, policy, preview, org, as_json)
@@ -160,36 +173,64 @@ def _org_id(app: App, org: str | None) -> int | None:
 
 
 def _send(app: App, policy: Any, org: str | None, as_json: bool) -> None:
-    from tracker.reminders import outbox, run
+    from tracker.errors import MailError
+    from tracker.reminders import heartbeat, outbox, run
 
     org_id = _org_id(app, org)
     enq = run.enqueue_due(app.db, policy, app.now, organisation=org)
     with app.db.transaction():
         outbox.wake_held(app.db, now=app.now)
-    report = run.send_due(app.db, app.settings, policy, clock=lambda: app.now,
-                          worker=run.worker_name("remind"), organisation_id=org_id)
+    worker = run.worker_name("remind")
+    report = run.send_due(app.db, app.settings, policy, clock=_clock(app), worker=worker,
+                          organisation_id=org_id)
+    run.write(app.db, lambda: heartbeat.forget(app.db, worker))  # a clean end: nothing to watch
     if as_json:
         emit_json({"now": app.now.isoformat(), "queued": [r.key for r in enq.added],
                    **run.summary_json(report)})
     else:
-        th = app.lang == "th"
-        if report.not_working_day:
-            click.echo(f"วันนี้ไม่ใช่วันทำการ ({report.not_working_day}): ยังไม่ส่ง" if th
-                       else f"not a working day ({report.not_working_day}): nothing sent")
-        for s in report.sent:
-            click.echo(f"{'ส่งแล้ว' if th else 'sent'}: {s['kind']} "
-                       f"{'task ' + str(s['task_id']) if s['task_id'] else 'meeting ' + str(s['meeting_id'])}"
-                       f" → {', '.join(s['to'])}")
-        click.echo(f"คิวใหม่ {len(enq.added)} · ส่งแล้ว {len(report.sent)} · รอส่งใหม่ {len(report.retrying)}"
-                   f" · ล้มเหลว {len(report.failed)} · ระงับ {len(report.held)}" if th else
-                   f"queued {len(enq.added)} · sent {len(report.sent)} · to retry {len(report.retrying)}"
-                   f" · failed {len(report.failed)} · held {len(report.held)}")
+        _print_sent(app, enq, report)
     for h in report.held:
         click.echo(f"warning: {h['reason']}", err=True)
-    for f in report.failed:
-        click.echo(f"warning: {f['kind']} {f['key']}: {f['error']}", err=True)
-    for r in report.retrying[:5]:
-        click.echo(f"warning: will retry {r['key']}: {r['error']}", err=True)
+    lines = run.failure_lines(report)
+    if report.stopped is None and (report.sent or not lines):
+        for n, cause in lines:  # some went out: the rest is a warning, the run succeeded
+            click.echo(f"warning: ส่งไม่ได้ {n} ฉบับ: {cause}", err=True)
+        return
+    # nothing could be sent, or the server refused the connection or the
+    # account: one line per cause, and a non-zero exit for cron to see
+    texts = [f"ส่งไม่ได้ {n} ฉบับ: {cause}" for n, cause in lines]
+    for text in texts[:-1]:
+        click.echo(f"error: {text}", err=True)
+    raise MailError(texts[-1])
+
+
+def _print_sent(app: App, enq: Any, report: Any) -> None:
+    th = app.lang == "th"
+    if report.not_working_day:
+        click.echo(f"วันนี้ไม่ใช่วันทำการ ({report.not_working_day}): ยังไม่ส่ง" if th
+                   else f"not a working day ({report.not_working_day}): nothing sent")
+    for s in report.sent:
+        click.echo(f"{'ส่งแล้ว' if th else 'sent'}: {s['kind']} "
+                   f"{'task ' + str(s['task_id']) if s['task_id'] else 'meeting ' + str(s['meeting_id'])}"
+                   f" → {', '.join(s['to'])}")
+    waiting = report.stopped["waiting"] if report.stopped else 0
+    click.echo(f"คิวใหม่ {len(enq.added)} · ส่งแล้ว {len(report.sent)} · รอส่งใหม่ {len(report.retrying)}"
+               f" · ล้มเหลว {len(report.failed)} · ระงับ {len(report.held)} · ค้างในคิว {waiting}" if th else
+               f"queued {len(enq.added)} · sent {len(report.sent)} · to retry {len(report.retrying)}"
+               f" · failed {len(report.failed)} · held {len(report.held)} · waiting {waiting}")
+
+
+def _retry(app: App, ids: list[int] | None, as_json: bool) -> None:
+    from tracker.reminders import run
+
+    with app.db.transaction():
+        rows = run.requeue_failed(app.db, ids, now=app.now, actor=app.actor)
+    if as_json:
+        emit_json({"requeued": [{"id": r["id"], "key": r["key"], "error": r["last_error"]} for r in rows]})
+        return
+    th = app.lang == "th"
+    click.echo(f"นำกลับเข้าคิว {len(rows)} ฉบับ จะส่งในรอบถัดไป" if th
+               else f"{len(rows)} mail(s) back in the queue, sent on the next run")
 
 
 def _status(app: App, policy: Any, as_json: bool) -> None:
@@ -201,8 +242,12 @@ def _status(app: App, policy: Any, as_json: bool) -> None:
         info = outbox.summary(app.db, now=app.now)
         beats = heartbeat.listing(app.db, now=app.now,
                                   stale_after=timedelta(seconds=max(3 * policy.sweep_seconds, 180)))
+        owners = outbox.claims(app.db, now=app.now)
+        last = heartbeat.last_beats(app.db, [o["owner"] for o in owners])
+    for o in owners:
+        o["last_beat"] = last.get(o["owner"])
     if as_json:
-        emit_json({**info, "schedulers": beats})
+        emit_json({**info, "schedulers": beats, "claims": owners})
         return
     th = app.lang == "th"
     c = info["counts"]
@@ -220,12 +265,28 @@ def _status(app: App, policy: Any, as_json: bool) -> None:
         click.echo(table(["id", "kind", "task/meeting", "unit", "attempts", "error"], [
             [str(r["id"]), r["kind"], str(r["task_id"] or f"m{r['meeting_id']}"), r["unit"] or "-",
              str(r["attempts"]), r["last_error"] or "-"] for r in rows], shrink=5))
+    _print_claims(th, owners)
     click.echo("\n" + ("ตัวจัดตาราง (schedulers):" if th else "schedulers:"))
     if not beats:
         click.echo("  ไม่มี (none has run)" if th else "  none has run")
     for b in beats:
         click.echo(f"  {b['name']}: {b['state']}, last beat {_when(b['beat_at'])}"
                    f", started {_when(b['started_at'])}, sent {b['detail'].get('sent', 0)}")
+
+
+def _print_claims(th: bool, owners: list[dict[str, Any]]) -> None:
+    """Rows a sender holds: a live lease, or a dead sender's until it ends."""
+    if not owners:
+        return
+    from tracker.db.connection import from_ts
+
+    click.echo("\n" + ("กำลังส่ง (claimed):" if th else "claimed:"))
+    for o in owners:
+        until = _when(from_ts(o["until"]).isoformat())
+        state = ("ถือสิทธิ์ถึง" if th else "lease until") if o["live"] else (
+            "สิทธิ์หมดแล้ว ผู้ส่งอื่นรับต่อได้ (lease ended at)" if th else "lease ended at")
+        click.echo(f"  {o['owner']}: {o['rows']} {'ฉบับ' if th else 'row(s)'}, {state} {until}"
+                   f", last beat {_when(o['last_beat'])}")
 
 
 @click.command()

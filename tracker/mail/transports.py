@@ -4,9 +4,12 @@
 out a *session* for one batch: SMTP opens ONE connection on the first message
 and reuses it for the whole batch.
 
-Errors are sorted for the outbox: `TemporaryFailure` (try again later: SMTP
-4xx, refused connection, timeout, a login the server refuses) and
-`PermanentFailure` (SMTP 5xx for this message). Their text never contains the
+Errors are sorted for the outbox by what they concern: `SessionFailure` (the
+connection or the account: 530/535/454 whatever command they answer, TLS,
+refused connection, unknown host, timeout, a dropped connection; the batch
+stops and every message waits), `TemporaryFailure` (this message, for now:
+SMTP 4xx) and `PermanentFailure` (this recipient or message, for good: 550/553
+on RCPT, 552/554 on DATA). Their text never contains the
 password: smtplib's debug output (which would print the AUTH exchange) is
 never switched on, and every error text is scrubbed of the password before
 it is raised.
@@ -52,15 +55,6 @@ def _same(mail: Mail) -> Mail:
     return mail
 
 
-def _take(source: Iterator[T], mail_of: Callable[[T], Mail],
-          keep_going: Callable[[], bool]) -> tuple[T, Mail] | None:
-    """The next item and its mail, or None when there is none or we stop."""
-    if keep_going():
-        for item in source:
-            return item, mail_of(item)
-    return None
-
-
 def _reason(exc: BaseException) -> str:
     """What went wrong with a connection, in a few words."""
     return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
@@ -96,6 +90,70 @@ class TemporaryFailure(Exception):
     def __init__(self, message: str, *, connection: bool = False) -> None:
         super().__init__(message)
         self.connection = connection
+
+
+class SessionFailure(TemporaryFailure):
+    """The connection or the account is refused (login, TLS, host, timeout):
+    no message of the batch can go until the settings or the server change,
+    so the sender stops and keeps every message waiting. `cause` names the
+    reason (a key of CAUSES) so that a run reports one line per cause."""
+
+    def __init__(self, message: str, *, cause: str) -> None:
+        super().__init__(message, connection=True)
+        self.cause = cause
+
+
+# Why a session was refused, as a person reads it (Thai first, English gloss).
+CAUSES = {
+    "auth_required": "เซิร์ฟเวอร์ต้องการการยืนยันตัวตน (530: the server wants AUTH; set [mail] user"
+                     " and TRACKER_SMTP_PASSWORD)",
+    "tls_required": "เซิร์ฟเวอร์ต้องการ STARTTLS (the server wants TLS; set [mail] security)",
+    "auth_refused": "เซิร์ฟเวอร์ไม่รับชื่อผู้ใช้หรือรหัสผ่าน (535: login refused)",
+    "auth_unusable": "ชื่อผู้ใช้หรือรหัสผ่านใช้กับ SMTP ไม่ได้ (must be ASCII for SMTP AUTH)",
+    "auth_unavailable": "เซิร์ฟเวอร์ไม่เปิดให้ยืนยันตัวตนบนการเชื่อมต่อนี้ (no AUTH offered: it may want"
+                        " STARTTLS first; set [mail] security)",
+    "tls_unavailable": "เซิร์ฟเวอร์ไม่มี TLS (454 / no STARTTLS: TLS not available)",
+    "tls_failed": "ตรวจสอบใบรับรอง TLS ไม่ผ่าน (TLS handshake or certificate failed)",
+    "refused": "เซิร์ฟเวอร์ไม่รับการเชื่อมต่อ (connection refused)",
+    "unknown_host": "ไม่รู้จักชื่อเครื่องเซิร์ฟเวอร์ (unknown host)",
+    "timeout": "เซิร์ฟเวอร์ไม่ตอบภายในเวลา (timeout)",
+    "disconnected": "เซิร์ฟเวอร์ตัดการเชื่อมต่อ (the server closed the connection)",
+    "session_refused": "เซิร์ฟเวอร์ไม่รับการเชื่อมต่อนี้ (the server refused the session)",
+    "unreachable": "เชื่อมต่อเซิร์ฟเวอร์ไม่ได้ (cannot connect)",
+    "transport": "ส่งผ่านช่องทางที่ตั้งไว้ไม่ได้ (the mail transport failed, e.g. a folder not writable)",
+}
+
+# Reply codes that refuse the session or the account, whatever command they
+# answer: 530 authentication/TLS required, 534/538 mechanism or encryption
+# needed, 535 credentials invalid, 454 TLS (or AUTH) not available for now.
+SESSION_CODES = {530: "auth_required", 534: "auth_refused", 535: "auth_refused",
+                 538: "tls_required", 454: "tls_unavailable"}
+
+
+def session_cause(code: int, text: str) -> str | None:
+    """The cause of a reply that refuses the session, or None for one that
+    concerns a message or a recipient."""
+    cause = SESSION_CODES.get(code)
+    if cause == "auth_required" and "tls" in text.lower():
+        return "tls_required"  # "530 Must issue a STARTTLS command first"
+    if cause == "tls_unavailable" and "auth" in text.lower():
+        return "auth_refused"  # "454 Temporary authentication failure"
+    return cause
+
+
+def _os_cause(exc: BaseException) -> str:
+    """The cause of a connection that could not be made or broke."""
+    if isinstance(exc, socket.gaierror):
+        return "unknown_host"
+    if isinstance(exc, (TimeoutError, socket.timeout)) or "timed out" in str(exc):
+        return "timeout"  # smtplib wraps a read timeout in SMTPServerDisconnected
+    if isinstance(exc, ConnectionRefusedError):
+        return "refused"
+    if isinstance(exc, ssl.SSLError):
+        return "tls_failed"
+    if isinstance(exc, (smtplib.SMTPServerDisconnected, ConnectionResetError, BrokenPipeError)):
+        return "disconnected"
+    return "unreachable"
 
 
 class PermanentFailure(Exception):
@@ -169,32 +227,36 @@ class SmtpTransport:
         except smtplib.SMTPAuthenticationError as exc:
             _quit(conn)
             # A refused login is a setting to fix, not a reason to drop mail:
-            # keep retrying (shown by --status) until it works.
-            raise TemporaryFailure(
+            # every message stays waiting (shown by --status) until it works.
+            raise SessionFailure(
                 self._scrub(f"SMTP login refused by {where} ({exc.smtp_code} {_text(exc.smtp_error)})"),
-                connection=True,
+                cause="auth_refused",
             ) from None
         except UnicodeEncodeError:
             _quit(conn)
             # smtplib encodes AUTH as ASCII; say so without echoing anything.
-            raise TemporaryFailure(
+            raise SessionFailure(
                 f"SMTP login to {where}: user name and password must be ASCII for SMTP AUTH",
-                connection=True,
+                cause="auth_unusable",
             ) from None
         except smtplib.SMTPNotSupportedError as exc:
             _quit(conn)
-            raise TemporaryFailure(self._scrub(f"SMTP {where}: {exc}"), connection=True) from None
+            # STARTTLS asked of a server that does not offer it, or AUTH of
+            # one that offers no mechanism (it may want TLS first)
+            cause = "tls_unavailable" if "STARTTLS" in str(exc) else "auth_unavailable"
+            raise SessionFailure(self._scrub(f"SMTP {where}: {exc}"), cause=cause) from None
         except smtplib.SMTPResponseException as exc:
             _quit(conn)
-            raise TemporaryFailure(
-                self._scrub(f"SMTP {where} refused the session ({exc.smtp_code} {_text(exc.smtp_error)})"),
-                connection=True,
+            text = _text(exc.smtp_error)
+            raise SessionFailure(
+                self._scrub(f"SMTP {where} refused the session ({exc.smtp_code} {text})"),
+                cause=session_cause(exc.smtp_code, text) or "session_refused",
             ) from None
         except (OSError, smtplib.SMTPException) as exc:
             _quit(conn)
             reason = _reason(exc)
-            raise TemporaryFailure(
-                self._scrub(f"cannot connect to SMTP {where}: {reason}"), connection=True
+            raise SessionFailure(
+                self._scrub(f"cannot connect to SMTP {where}: {reason}"), cause=_os_cause(exc)
             ) from None
 
     @contextmanager
@@ -208,16 +270,14 @@ class SmtpTransport:
 
 class SmtpSession:
     """One connection for a batch, the plain SMTP dialogue (one command, one
-    reply; no PIPELINING), with our own work slotted into the server's:
+    reply; no PIPELINING).
 
-    - while the server takes in a message (after the final "."), the next
-      message is rendered;
-    - once it has answered 250, the next MAIL FROM goes out at once, and the
-      caller records the message as sent while the server answers that.
-
-    A sender that dies between the 250 and its record sends that one message
-    again on the next run: the same window as without the overlap (see
-    tracker/reminders/outbox.py).
+    Nothing of ours runs between the final "." and the caller's record of
+    the reply: the message is made before its MAIL FROM, the server's answer
+    is read at once and handed to the caller, which marks the message sent
+    before the next one starts. A sender killed in that short span (the
+    server's reply and one commit) sends that one message again on the next
+    run; see tracker/reminders/outbox.py.
     """
 
     def __init__(self, transport: SmtpTransport) -> None:
@@ -225,8 +285,6 @@ class SmtpSession:
         self.conn: smtplib.SMTP | None = None
         self.sent = 0
         self.connections = 0
-        self._open = False  # a MAIL FROM went out whose reply is not read yet
-        self._lost: str | None = None  # the connection broke after the last message
 
     def send(self, mail: Mail) -> None:
         for _mail, error in self.deliver([mail], _same):
@@ -237,32 +295,18 @@ class SmtpSession:
                 keep_going: Callable[[], bool] = _always) -> Iterator[tuple[T, Exception | None]]:
         """Send each item's mail; yield (item, None) or (item, the failure).
 
-        `mail_of` makes an item's mail (its errors propagate, after the
-        message in flight is settled); `keep_going` is asked before each new
-        message. After a failure of the connection itself nothing more is
-        sent: the items not yielded were not sent.
+        `mail_of` makes an item's mail before anything of it is sent (its
+        errors propagate); `keep_going` is asked before each message. After
+        a failure of the connection itself (a `TemporaryFailure` with
+        `connection`, a `SessionFailure` when the session or the account is
+        refused) nothing more is sent: the items not yielded were not sent.
         """
-        source = iter(items)
-        ahead: tuple[T, Mail] | None = None  # the next message, made (and maybe opened)
-        while True:
-            if ahead is None:
-                ahead = _take(source, mail_of, keep_going)
-                if ahead is None:
-                    return
-            item, mail = ahead
-            ahead = None
-            made: BaseException | None = None
+        for item in items:
+            if not keep_going():
+                return
+            mail = mail_of(item)
             try:
                 refused = self._transfer(mail)
-                # The server is taking the message in: make the next one meanwhile.
-                try:
-                    ahead = _take(source, mail_of, keep_going)
-                except Exception as exc:
-                    made = exc
-                assert self.conn is not None
-                code, reply = self.conn.getreply()
-                if code != 250:
-                    raise smtplib.SMTPDataError(code, reply)
             except TemporaryFailure as exc:  # could not connect
                 yield item, exc
                 return
@@ -273,8 +317,6 @@ class SmtpSession:
                     self._drop()
                     failure = exc
                 yield item, failure
-                if made is not None:
-                    raise made from None
                 if isinstance(failure, TemporaryFailure) and failure.connection:
                     return
                 continue
@@ -283,24 +325,15 @@ class SmtpSession:
                 # Accepted for some recipients: sending again would duplicate it
                 # for them, so it counts as sent; the refused ones are logged.
                 log.warning("some recipients refused: %s", ", ".join(sorted(refused)))
-            if ahead is not None:
-                self._open_next(ahead[1])
             yield item, None
-            if made is not None:
-                raise made
 
     def _transfer(self, mail: Mail) -> dict[str, tuple[int, bytes]]:
-        """MAIL, RCPT, DATA and the message; the caller reads the final reply."""
-        if self._lost is not None:
-            lost, self._lost = self._lost, None
-            raise smtplib.SMTPServerDisconnected(lost)
+        """MAIL, RCPT, DATA, the message and its final reply."""
         if self.conn is None:
             self.conn = self.t._connect()
             self.connections += 1
         conn = self.conn
-        if not self._open:
-            conn.putcmd("mail", f"FROM:<{mail.envelope_from}>")
-        self._open = False
+        conn.putcmd("mail", f"FROM:<{mail.envelope_from}>")
         code, reply = conn.getreply()
         if code != 250:
             raise smtplib.SMTPSenderRefused(code, reply, mail.envelope_from)
@@ -318,40 +351,50 @@ class SmtpSession:
             raise smtplib.SMTPDataError(code, reply)
         # the message ends with CRLF; a line that starts with "." gets another
         conn.send(_LEADING_DOT.sub(b"..", mail.data) + b".\r\n")
+        code, reply = conn.getreply()
+        if code != 250:
+            raise smtplib.SMTPDataError(code, reply)
         return refused
 
-    def _open_next(self, mail: Mail) -> None:
-        assert self.conn is not None
-        try:
-            self.conn.putcmd("mail", f"FROM:<{mail.envelope_from}>")
-            self._open = True
-        except OSError as exc:
-            self._drop()
-            self._lost = _reason(exc)
-
     def _failure(self, exc: OSError | smtplib.SMTPException) -> TemporaryFailure | PermanentFailure:
-        """What a failed exchange means for the outbox (and the connection)."""
+        """What a failed exchange means for the outbox (and the connection).
+
+        A reply that refuses the session or the account (530 authentication
+        required, 535, 454 …), whatever command it answers, is a
+        `SessionFailure`: every other message would get the same answer.
+        Only a refusal of this recipient or this message fails it for good."""
         scrub = self.t._scrub
         if isinstance(exc, smtplib.SMTPRecipientsRefused):
             codes = [code for code, _ in exc.recipients.values()]
             detail = "; ".join(f"{r}: {c} {_text(m)}" for r, (c, m) in exc.recipients.items())
+            causes = {session_cause(c, _text(m)) for c, m in exc.recipients.values()}
+            if None not in causes:
+                self._drop()
+                return SessionFailure(scrub(f"recipients refused: {detail}"), cause=sorted(
+                    c for c in causes if c)[0])
             self._reset()
             if all(500 <= c < 600 for c in codes):
                 return PermanentFailure(scrub(f"recipients refused: {detail}"))
             return TemporaryFailure(scrub(f"recipients refused for now: {detail}"))
         if isinstance(exc, smtplib.SMTPServerDisconnected):
             self._drop()
-            return TemporaryFailure(scrub(f"SMTP server disconnected: {exc}"), connection=True)
+            return SessionFailure(scrub(f"SMTP server disconnected: {exc}"), cause="disconnected")
         if isinstance(exc, smtplib.SMTPResponseException):
             code = exc.smtp_code
-            self._reset()
             text = scrub(f"SMTP {code} {_text(exc.smtp_error)}")
+            if cause := session_cause(code, _text(exc.smtp_error)):
+                self._drop()
+                return SessionFailure(text, cause=cause)
+            if code == 421:  # the server is closing the connection
+                self._drop()
+                return SessionFailure(text, cause="disconnected")
+            self._reset()
             if 500 <= code < 600:
                 return PermanentFailure(text)
-            return TemporaryFailure(text, connection=code == 421)
+            return TemporaryFailure(text)
         self._drop()
         reason = _reason(exc)
-        return TemporaryFailure(scrub(f"SMTP connection failed: {reason}"), connection=True)
+        return SessionFailure(scrub(f"SMTP connection failed: {reason}"), cause=_os_cause(exc))
 
     def _reset(self) -> None:
         if self.conn is not None:
@@ -362,18 +405,12 @@ class SmtpSession:
 
     def _drop(self) -> None:
         conn, self.conn = self.conn, None
-        self._open = False
         if conn is not None:
             with suppress(OSError):
                 conn.close()
 
     def close(self) -> None:
-        # QUIT ends an opened MAIL transaction too: nothing was sent for it
         conn, self.conn = self.conn, None
-        if conn is not None and self._open:
-            with suppress(OSError, smtplib.SMTPException):
-                conn.getreply()
-        self._open = False
         _quit(conn)
 
 

@@ -1,5 +1,6 @@
-"""Scheduler heartbeats: one row per daemon, so `tracker remind --status` can
-say which schedulers are alive and when they last swept the outbox."""
+"""Sender heartbeats: one row per daemon (and per `tracker remind` while it
+sends), so `tracker remind --status` can say which senders are alive, when
+they last swept the outbox, and whose claimed rows belong to a dead one."""
 
 from __future__ import annotations
 
@@ -22,6 +23,33 @@ def beat(
         {"name": name, "started": ts(started), "now": ts(now),
          "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True)},
     )
+
+
+def touch(db: Database, name: str, *, now: datetime) -> None:
+    """A sender is alive (each claim and lease extension): the beat only, the
+    detail a daemon keeps is left as it is (call inside a transaction)."""
+    db.execute(
+        "INSERT INTO heartbeats (name, started_at, beat_at, stopped_at, detail)"
+        " VALUES (:name, :now, :now, NULL, '{}')"
+        " ON CONFLICT (name) DO UPDATE SET beat_at = excluded.beat_at, stopped_at = NULL",
+        {"name": name, "now": ts(now)},
+    )
+
+
+def forget(db: Database, name: str) -> None:
+    """A `tracker remind` that ended cleanly leaves no row (cron runs often)."""
+    db.execute("DELETE FROM heartbeats WHERE name = :name", {"name": name})
+
+
+def last_beats(db: Database, names: list[str]) -> dict[str, str]:
+    """name → its last beat (ISO), for the names that have one."""
+    if not names:
+        return {}
+    from tracker.reminders.outbox import member
+
+    where, params = member(db, "name", names, "n")
+    return {str(r["name"]): from_ts(r["beat_at"]).isoformat()
+            for r in db.query(f"SELECT name, beat_at FROM heartbeats WHERE {where}", params)}
 
 
 def stopped(db: Database, name: str, *, now: datetime) -> None:

@@ -2,12 +2,19 @@
 
 A row per reason to write (its `key`, unique). Rows move:
 
-    pending ──claim──▶ (claimed: claimed_by + claimed_until, a lease)
-       ▲                 │ sent                → sent
+    pending ──claim──▶ (claimed: claimed_by + claimed_until, a lease, extended
+       ▲                 │                      while the sender is still at it)
+       │                 │ sent                → sent
+       │                 │ session refused     → pending, attempts unchanged, the run
+       │                 │   (530, 535, 454, TLS, stops; every message of the batch
+       │                 │    refused connection, waits for the next run or sweep
+       │                 │    unknown host, timeout)
        │                 │ temporary failure   → pending, attempts+1, next_attempt_at
-       │                 │   (SMTP 4xx, refused  = now + 1, 2, 4 … 60 minutes
-       │                 │    connection, timeout)
-       │                 │ permanent failure   → failed (SMTP 5xx), shown by --status
+       │                 │   (SMTP 4xx for this  = now + 1, 2, 4 … 60 minutes
+       │                 │    message)
+       │                 │ permanent failure   → failed (550/553 on RCPT, 552/554 on
+       │                 │                       DATA), shown by --status;
+       │                 │                       `tracker remind --retry` queues it again
        │                 │ unit has no address → held, looked at again hourly and on
        │                 │                       every `tracker remind`
        │                 │ task done/cancelled,
@@ -26,10 +33,10 @@ a sender that lost its lease cannot overwrite the new owner's result. The
 claim query reads only rows due now through the (status, next_attempt_at)
 index: its cost follows the number of due rows, not the number of tasks.
 
-Delivery guarantee — at-least-once, with one narrow window: a message is
-marked sent in its own transaction right after the server accepted it (the
-SMTP session has only sent the next MAIL FROM meanwhile, which delivers
-nothing). If the sender dies between the server's "250 OK" and that commit
+Delivery guarantee — at-least-once, with one narrow window: every message
+of a batch is rendered before the SMTP dialogue starts, and each is marked
+sent in its own transaction right after the server's final reply, before
+anything else is done. If the sender dies between the server's "250 OK" and that commit
 (well under a millisecond on SQLite, one round trip on PostgreSQL), the row's
 lease runs out and that one message is sent again by the next sender;
 receivers see the same Message-ID (derived from the key) both times, so mail
@@ -245,6 +252,85 @@ def mark_cancelled(db: Database, row_id: int, *, worker: str, now: datetime, rea
     )
 
 
+def postpone(db: Database, ids: Sequence[int], *, worker: str, now: datetime, error: str) -> int:
+    """Give claimed rows back, still pending and with no attempt counted, with
+    the reason they wait: the connection or the account was refused, which
+    says nothing about these messages (the next run or sweep tries again)."""
+    if not ids:
+        return 0
+    where, params = member(db, "id", [int(i) for i in ids], "i")
+    return db.execute(
+        f"UPDATE outbox SET claimed_by = NULL, claimed_until = NULL, last_error = :error,"
+        f" updated_at = :now WHERE {where} AND claimed_by = :me",
+        {**params, "error": error, "now": ts(now), "me": worker},
+    )
+
+
+def extend(db: Database, ids: Sequence[int], *, worker: str, now: datetime, until: datetime) -> int:
+    """Keep the claim on rows still being sent until `until`; the number of rows
+    still ours (a row another sender took over is not extended)."""
+    if not ids:
+        return 0
+    where, params = member(db, "id", [int(i) for i in ids], "i")
+    return db.execute(
+        f"UPDATE outbox SET claimed_until = :until, updated_at = :now"
+        f" WHERE {where} AND claimed_by = :me AND status IN ('pending', 'held')",
+        {**params, "until": ts(until), "now": ts(now), "me": worker},
+    )
+
+
+def failed_rows(db: Database, ids: Sequence[int] | None) -> list[Row]:
+    """Failed rows: these ids, or all of them (None)."""
+    cols = "o.id, o.key, o.kind, o.task_id, o.meeting_id, o.last_error, o.attempts, t.plan_id"
+    base = f"SELECT {cols} FROM outbox o LEFT JOIN tasks t ON t.id = o.task_id WHERE o.status = 'failed'"
+    if ids is None:
+        return db.query(base + " ORDER BY o.id")
+    found: list[Row] = []
+    wanted = [int(i) for i in ids]
+    for i in range(0, len(wanted), 500):
+        where, params = member(db, "o.id", wanted[i : i + 500], "i")
+        found += db.query(f"{base} AND {where} ORDER BY o.id", params)
+    return found
+
+
+def requeue(db: Database, ids: Sequence[int], *, now: datetime) -> int:
+    """Failed rows back to pending, due now, with their attempts counted afresh."""
+    n = 0
+    for i in range(0, len(ids), 500):
+        where, params = member(db, "id", [int(x) for x in ids[i : i + 500]], "i")
+        n += db.execute(
+            f"UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = :now,"
+            f" claimed_by = NULL, claimed_until = NULL, updated_at = :now"
+            f" WHERE {where} AND status = 'failed'",
+            {**params, "now": ts(now)},
+        )
+    return n
+
+
+def count_due(db: Database, *, now: datetime, organisation_id: int | None = None) -> int:
+    """How many rows are waiting to go now (claimed or not)."""
+    only = "" if organisation_id is None else " AND organisation_id = :org"
+    [r] = db.query(
+        f"SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending' AND next_attempt_at <= :now{only}",
+        {"now": ts(now), "org": organisation_id},
+    )
+    return int(r["n"])
+
+
+def claims(db: Database, *, now: datetime) -> list[dict[str, Any]]:
+    """Who holds rows, how many and until when, with `live` False once the
+    lease has ended (its sender was killed: any sender takes them over)."""
+    out = []
+    for r in db.query(
+        "SELECT claimed_by, COUNT(*) AS n, MAX(claimed_until) AS until FROM outbox"
+        " WHERE status IN ('pending', 'held') AND claimed_by IS NOT NULL"
+        " GROUP BY claimed_by ORDER BY claimed_by"
+    ):
+        out.append({"owner": str(r["claimed_by"]), "rows": int(r["n"]), "until": str(r["until"]),
+                    "live": str(r["until"]) > ts(now)})
+    return out
+
+
 def release(db: Database, ids: Sequence[int], *, worker: str, now: datetime) -> int:
     """Give claimed rows back untouched (a clean stop, a lease about to end)."""
     if not ids:
@@ -318,7 +404,9 @@ def summary(db: Database, *, now: datetime, limit: int = 50) -> dict[str, Any]:
         "failed": rows("status = 'failed'"),
         "held": rows("status = 'held'"),
         "retrying": rows("status = 'pending' AND attempts > 0"),
-        "claimed": rows("status IN ('pending', 'held') AND claimed_until > :now"),
+        # held by a sender, live or with its lease ended (killed): shown with
+        # its owner so that nothing waiting is hidden from --status
+        "claimed": rows("status IN ('pending', 'held') AND claimed_by IS NOT NULL"),
         # gave up because it went stale while the server kept refusing
         "expired": rows("status = 'cancelled' AND attempts > 0"),
     }

@@ -21,9 +21,9 @@ from typing import Any
 
 from tracker.clock import BANGKOK
 from tracker.config import Settings
-from tracker.db.connection import Database, from_ts
+from tracker.db.connection import Database, Row, from_ts
 from tracker.errors import DatabaseError
-from tracker.reminders import outbox
+from tracker.reminders import heartbeat, outbox
 from tracker.reminders.policy import Policy, Reminder, due
 
 log = logging.getLogger(__name__)
@@ -181,6 +181,11 @@ class SendReport:
     lost_lease: int = 0
     not_working_day: str | None = None  # the reason nothing was sent today
     connections: int = 0
+    # The connection or the account was refused: the run stopped and every
+    # message waits. {"cause": a key of transports.CAUSES, "reason": its words,
+    # "error": the server's, "waiting": messages due now and not sent}
+    stopped: dict[str, Any] | None = None
+    extended: int = 0  # times the claim was extended while a batch went on
 
 
 def _row_info(row: dict[str, Any], **more: Any) -> dict[str, Any]:
@@ -201,8 +206,12 @@ def send_due(
     lease: timedelta | None = None,
     organisation_id: int | None = None,
 ) -> SendReport:
-    """Claim due outbox rows batch by batch and send them, until none is due
-    (or `stop` is set). Nothing goes out on a non-working day.
+    """Claim due outbox rows batch by batch and send them, until none is due,
+    `stop` is set, or the server refuses the connection or the account (then
+    everything waits: `report.stopped`). Nothing goes out on a non-working day.
+
+    `clock` must run (tracker.clock.running): claims are extended, or the
+    batch stopped, by it before their lease ends.
     `organisation_id`: only that organisation's reminders."""
     report = SendReport()
     now = clock()
@@ -221,29 +230,87 @@ def send_due(
         # per commit; what a power cut could undo is a "sent" mark, and the
         # outbox then sends that mail again (at-least-once), never loses one.
         db.execute("PRAGMA synchronous = NORMAL")
-    while not (stop and stop.is_set()):
+    while not (stop and stop.is_set()) and report.stopped is None:
         def take() -> list[dict[str, Any]]:
-            return outbox.claim(db, worker=worker, now=clock(), lease=lease, limit=limit,
-                                organisation_id=organisation_id)
+            t = clock()
+            got = outbox.claim(db, worker=worker, now=t, lease=lease, limit=limit,
+                               organisation_id=organisation_id)
+            if got:  # --status names the owner of claimed rows and its last sign of life
+                heartbeat.touch(db, worker, now=t)
+            return got
 
         rows: list[dict[str, Any]] = write(db, take)
         if not rows:
             break
         _send_batch(db, settings, policy, rows, clock=clock, worker=worker, transport=transport,
                     stop=stop, lease=lease, report=report)
+    if report.stopped is not None:
+        report.stopped["waiting"] = write(db, lambda: outbox.count_due(
+            db, now=clock(), organisation_id=organisation_id))
+        # info: `tracker remind` says it in one line of its own; the daemon logs it
+        log.info("stopped sending, %d message(s) wait: %s: %s", report.stopped["waiting"],
+                  report.stopped["reason"], report.stopped["error"])
     return report
+
+
+def _render(outgoing: Sequence[Any]) -> tuple[list[Any], list[Any], Exception | None]:
+    """Make every message before the dialogue starts, so that nothing but the
+    server's reply and the "sent" commit lie between a message's final "."
+    and the next. (ready, the ones that could not be made, the first error)."""
+    ready, broken, first = [], [], None
+    for out in outgoing:
+        try:
+            out.mail()
+        except Exception as exc:
+            broken.append(out)
+            first = first or exc
+            continue
+        ready.append(out)
+    return ready, broken, first
+
+
+class _Lease:
+    """The claim on a batch, kept while the batch goes on: before each message,
+    when less than `margin` is left, it is extended by a whole lease (only the
+    rows still ours; if one was taken over, the batch stops)."""
+
+    def __init__(self, db: Database, rows: Sequence[Row], *, worker: str, clock: Clock,
+                 lease: timedelta, report: SendReport) -> None:
+        self.db, self.worker, self.clock, self.lease, self.report = db, worker, clock, lease, report
+        self.until = from_ts(rows[0]["claimed_until"])
+        # What one message may take at most, so that no other sender can take a
+        # row over while it is still being sent here.
+        self.margin = min(lease * 0.2, timedelta(seconds=30))
+
+    def keep(self, unsent: Callable[[], list[int]]) -> bool:
+        t = self.clock()
+        if t < self.until - self.margin:
+            return True
+        until = t + self.lease
+        ids = unsent()
+
+        def extend() -> int:
+            n = outbox.extend(self.db, ids, worker=self.worker, now=t, until=until)
+            heartbeat.touch(self.db, self.worker, now=t)
+            return n
+
+        if write(self.db, extend) < len(ids):
+            self.report.lost_lease += 1
+            log.warning("another sender took rows of this batch over: stopping the batch")
+            return False
+        self.until = until
+        self.report.extended += 1
+        return True
 
 
 def _send_batch(db: Database, settings: Settings, policy: Policy, rows: list[dict[str, Any]], *,
                 clock: Clock, worker: str, transport: Any, stop: threading.Event | None,
                 lease: timedelta, report: SendReport) -> None:
-    from tracker.mail.transports import PermanentFailure, TemporaryFailure
+    from tracker.mail.transports import PermanentFailure, SessionFailure, TemporaryFailure
     from tracker.reminders.compose import Composer, Outgoing
 
     now = clock()
-    # Stop sending a little before the lease ends, so no other sender can
-    # take a row over while it is still being sent here.
-    deadline = from_ts(rows[0]["claimed_until"]) - min(lease * 0.2, timedelta(seconds=30))
+    claim = _Lease(db, rows, worker=worker, clock=clock, lease=lease, report=report)
     try:
         # Only reads: on SQLite outside BEGIN IMMEDIATE, so rendering (and the
         # first import of the template engine) never holds the write lock
@@ -252,6 +319,7 @@ def _send_batch(db: Database, settings: Settings, policy: Policy, rows: list[dic
         with reading:
             composer = Composer(db, settings, policy, now)
             outgoing, skips = composer.compose(rows)
+        ready, broken, render_error = _render(outgoing)
     except BaseException:
         # Bad settings or a broken template: give the rows back before failing.
         write(db, lambda: outbox.release(db, [r["id"] for r in rows], worker=worker, now=clock()))
@@ -274,45 +342,67 @@ def _send_batch(db: Database, settings: Settings, policy: Policy, rows: list[dic
             report.lost_lease += 1
             log.warning("lost the claim on a row while sending (another sender took it over)")
 
-    def keep_going() -> bool:
-        return not (stop and stop.is_set()) and clock() < deadline
+    handled = 0  # ready[:handled] went out or were settled
 
-    handled = 0  # outgoing[:handled] went out or were settled
-    connection_lost: str | None = None
+    def keep_going() -> bool:
+        if stop and stop.is_set():
+            return False
+        return claim.keep(lambda: [r["id"] for o in ready[handled:] for r in o.rows])
+
+    refused: Exception | None = None  # the session or the account: everything waits
     try:
         with transport.session() as session:
-            for out, error in session.deliver(outgoing, Outgoing.mail, keep_going):
-                handled += 1
+            for out, error in session.deliver(ready, Outgoing.mail, keep_going):
                 ids = [r["id"] for r in out.rows]
-                if isinstance(error, TemporaryFailure):
+                if error is None:
+                    # First of all, before anything else is done: the shorter the
+                    # span from the server's reply to this commit, the fewer
+                    # messages a killed sender sends twice.
+                    settle(lambda ids=ids, o=out: outbox.mark_sent(  # type: ignore[misc]
+                        db, ids, worker=worker, now=clock(), recipients=o.to, message_id=o.msg_id,
+                        subject=o.subject), len(ids))
+                    handled += 1
+                    report.sent += [_row_info(r, to=out.to, subject=out.subject, message_id=out.msg_id)
+                                    for r in out.rows]
+                    log.info("sent %s to %s", ",".join(out.keys), ", ".join(out.to))
+                elif isinstance(error, SessionFailure):
+                    refused = error  # this one was not sent either: it waits with the rest
+                elif isinstance(error, TemporaryFailure):
+                    handled += 1
                     _retry(db, [out], worker, clock(), str(error), report)
-                    if error.connection:
-                        connection_lost = str(error)
+                    if error.connection:  # e.g. a file that cannot be written: the rest waits
+                        refused = SessionFailure(str(error), cause="transport")
                 elif isinstance(error, PermanentFailure):
+                    handled += 1
                     settle(lambda ids=ids, e=str(error): outbox.mark_failed(  # type: ignore[misc]
                         db, ids, worker=worker, now=clock(), error=e), len(ids))
                     report.failed += [_row_info(r, error=str(error), to=out.to) for r in out.rows]
                     log.error("failed for good %s: %s", out.keys, error)
-                elif error is not None:  # a bug or an odd server: retry later, keep going
+                else:  # a bug or an odd server: retry later, keep going
+                    handled += 1
                     log.error("unexpected error sending %s", out.keys, exc_info=error)
                     _retry(db, [out], worker, clock(), f"{type(error).__name__}: {error}", report)
-                else:
-                    settle(lambda ids=ids, o=out: outbox.mark_sent(  # type: ignore[misc]
-                        db, ids, worker=worker, now=clock(), recipients=o.to, message_id=o.msg_id,
-                        subject=o.subject), len(ids))
-                    report.sent += [_row_info(r, to=out.to, subject=out.subject, message_id=out.msg_id)
-                                    for r in out.rows]
-                    log.info("sent %s to %s", ",".join(out.keys), ", ".join(out.to))
             report.connections += int(getattr(session, "connections", 1))
+    except SessionFailure as exc:
+        refused = exc
     except TemporaryFailure as exc:  # the session itself could not start
-        connection_lost = str(exc)
+        refused = SessionFailure(str(exc), cause="transport")
     finally:
-        rest = outgoing[handled:]
-        if rest and connection_lost is not None:  # the rest would fail the same way: later
-            _retry(db, rest, worker, clock(), connection_lost, report)
+        rest = [r["id"] for o in ready[handled:] + broken for r in o.rows]
+        if refused is not None:
+            write(db, lambda: outbox.postpone(db, rest, worker=worker, now=clock(), error=str(refused)))
+            report.stopped = _stopped(refused)
         elif rest:  # stopped, out of lease, or a message could not be made: hand back untouched
-            ids = [r["id"] for o in rest for r in o.rows]
-            report.released += write(db, lambda: outbox.release(db, ids, worker=worker, now=clock()))
+            report.released += write(db, lambda: outbox.release(db, rest, worker=worker, now=clock()))
+    if render_error is not None:
+        raise render_error
+
+
+def _stopped(error: Exception) -> dict[str, Any]:
+    from tracker.mail.transports import CAUSES
+
+    cause = str(getattr(error, "cause", "unreachable"))
+    return {"cause": cause, "reason": CAUSES.get(cause, cause), "error": str(error), "waiting": 0}
 
 
 def _retry(db: Database, outs: Sequence[Any], worker: str, now: datetime, error: str,
@@ -325,6 +415,46 @@ def _retry(db: Database, outs: Sequence[Any], worker: str, now: datetime, error:
     write(db, marks)
     report.retrying += [_row_info(r, error=error) for out in outs for r in out.rows]
     log.warning("will retry %d message(s): %s", len(outs), error)
+
+
+def requeue_failed(db: Database, ids: Sequence[int] | None, *, now: datetime, actor: str) -> list[Row]:
+    """Failed rows (these ids, or all: None) back in the queue, due now, each
+    recorded in the history; the rows requeued. All or nothing: an id that
+    is not a failed mail is refused (call inside a transaction)."""
+    from tracker.errors import InvalidInput
+    from tracker.services.history import record
+
+    found = outbox.failed_rows(db, ids)
+    if ids is not None:
+        missing = sorted(set(ids) - {int(r["id"]) for r in found})
+        if missing:
+            raise InvalidInput("ไม่มีอีเมลที่ส่งไม่สำเร็จหมายเลข " + ", ".join(map(str, missing))
+                               + " (not a failed mail; see `tracker remind --status`)")
+    outbox.requeue(db, [int(r["id"]) for r in found], now=now)
+    for r in found:
+        record(db, now=now, actor=actor, action="mail_retry", task_id=r["task_id"],
+               meeting_id=r["meeting_id"], plan_id=r["plan_id"], outbox_id=int(r["id"]),
+               key=r["key"], reason=r["last_error"], attempts=int(r["attempts"]))
+    return found
+
+
+def failure_lines(report: SendReport) -> list[tuple[int, str]]:
+    """What could not be sent, one (count, cause) per cause, not per message."""
+    import re
+
+    out: list[tuple[int, str]] = []
+    if report.stopped is not None:
+        st = report.stopped
+        out.append((int(st["waiting"]), f"{st['reason']}: {st['error']}"))
+    groups: dict[str, list[str]] = {}
+    for label, items in (("ผู้รับหรือข้อความถูกปฏิเสธ (refused for good)", report.failed),
+                         ("จะลองใหม่ภายหลัง (will retry)", report.retrying)):
+        for item in items:
+            code = re.search(r"\b[45]\d\d\b", str(item["error"]))
+            groups.setdefault(f"{label} {code.group(0) if code else ''}".rstrip(), []).append(
+                str(item["error"]))
+    out += [(len(errors), f"{cause}: {errors[0]}") for cause, errors in groups.items()]
+    return out
 
 
 def summary_json(report: SendReport) -> dict[str, Any]:
