@@ -109,7 +109,7 @@ def rows(orgs: int, measures: int, fiscal_year: int, first_org: int = 0) -> dict
                 "\n".join(f"{i}) ดำเนินการขั้นตอนที่ {i} ของมาตรการ" for i in range(1, 4)),
                 json.dumps([rnd.choice(UNITS)], ensure_ascii=False), "",
                 date(y1, m1, 1).isoformat(), end.isoformat(), "รายงานผลในการประชุมประจำเดือน",
-                meeting_ids[report_month], 0, STAMP))
+                meeting_ids[report_month], 0, STAMP, f"m{n}"))
             for i in range(1, 4):
                 out["task_items"].append((tid * 10 + i, tid, str(i), i - 1,
                                           f"ดำเนินการขั้นตอนที่ {i} ของมาตรการ"))
@@ -124,7 +124,7 @@ COLUMNS = {
     "ita_indicators": "id, plan_id, no, name, grp, score",
     "meetings": "id, plan_id, key, title, month, held_on, held_at, place, attendees, sequence, updated_at",
     "tasks": "id, plan_id, number, position, title, actions, owners, period_text, starts_on, ends_on,"
-             " followup_text, meeting_id, progress, updated_at",
+             " followup_text, meeting_id, progress, updated_at, uid_key",
     "task_items": "id, task_id, no, position, text",
     "units": "id, organisation_id, name, emails, updated_at",
 }
