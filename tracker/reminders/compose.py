@@ -52,10 +52,11 @@ Ready = tuple[Row, dict[str, Any], list[str]]
 class Outgoing:
     """One message and the outbox rows it settles.
 
-    The message is rendered on first use (`mail()`), not when the batch is
-    composed: the sender renders the next message while the SMTP server is
-    still busy with the one before (see `SmtpSession.deliver`). Everything
-    that needs the database was decided when the batch was composed."""
+    The message is rendered on first use (`mail()`): the sender renders every
+    message of a claimed batch before the SMTP dialogue, so that nothing but
+    the server's reply stands between a message and its sent mark (see
+    `reminders.run`). Everything that needs the database was decided when
+    the batch was composed."""
 
     rows: list[Row]
     to: list[str]
