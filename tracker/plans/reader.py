@@ -36,7 +36,7 @@ def decode(data: bytes, *, source: str = "<bytes>") -> str:
     Raises PlanError for empty, binary or undecodable input.
     """
     if not data.strip():
-        raise PlanError("the file is empty", source=source)
+        raise PlanError("ไฟล์ว่างเปล่า (the file is empty)", source=source)
     for magic, what in _BINARY:
         if data.startswith(magic):
             raise PlanError(what, source=source)
@@ -51,10 +51,13 @@ def decode(data: bytes, *, source: str = "<bytes>") -> str:
         # accident, while TIS-620 bytes are almost never valid UTF-8.
         text = _try(data, "utf-8") or _try(data, "cp874")
     if text is None:
-        raise PlanError("cannot read the text: save the plan as UTF-8 (or TIS-620) text", source=source)
+        raise PlanError((
+            "อ่านตัวอักษรไม่ได้: บันทึกแผนเป็นข้อความ UTF-8 (หรือ TIS-620) "
+            "(cannot read the text: save it as UTF-8 text)"
+        ), source=source)
     control = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\t\n\r\x0b\x0c")
     if "\x00" in text or control > len(text[:4096]) // 100:
-        raise PlanError("this is a binary file, not a plan document", source=source)
+        raise PlanError("ไฟล์นี้ไม่ใช่เอกสารแผน (a binary file, not a plan document)", source=source)
     return text.removeprefix("\ufeff")
 
 
@@ -177,9 +180,11 @@ def read_plan(path: Path) -> Plan:
             # (or holding) a huge file.
             data = f.read(MAX_BYTES + 1)
     except IsADirectoryError:
-        raise PlanError("is a directory, not a plan document", source=source) from None
+        raise PlanError(
+            "เป็นโฟลเดอร์ ไม่ใช่เอกสารแผน (is a directory, not a plan document)", source=source
+        ) from None
     except OSError as e:
-        raise PlanError(f"cannot read the file: {e.strerror or e}", source=source) from None
+        raise PlanError(f"เปิดไฟล์ไม่ได้ (cannot read the file: {e.strerror or e})", source=source) from None
     if len(data) > MAX_BYTES:
         raise PlanError(
             f"ไฟล์ใหญ่เกิน {MAX_BYTES // (1024 * 1024)} MB ไม่ใช่แผนตามปกติ (the file is larger "
