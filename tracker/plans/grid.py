@@ -44,8 +44,6 @@ class Paragraph:
 @dataclass
 class Document:
     blocks: list[Table | Paragraph] = field(default_factory=list)
-    # Said once per document by a reader that had to guess ("read from a PDF").
-    warnings: list[str] = field(default_factory=list)
 
 
 def checked_cell(text: str, *, line: int, source: str) -> Cell:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from tracker.errors import InvalidInput, PlanError
 from tracker.plans.baseline import read_baseline
-from tracker.plans.columns import column_kind, header_kinds
+from tracker.plans.columns import header_kinds
 from tracker.plans.grid import EMPTY, Cell, Document, Paragraph, Table, row_text
 from tracker.plans.head import read_head
 from tracker.plans.html import cell_text
@@ -162,7 +162,7 @@ def read_document(doc: Document, *, source: str) -> Plan:
     if start is None:
         raise PlanError(NO_MEASURE, source=source)
 
-    problems: list[Problem] = [Problem(1, w) for w in doc.warnings]
+    problems: list[Problem] = []
     head_lines = [
         (line, text if row is None else row_text(row))
         for line, row, text, *_ in rows[:start]
@@ -328,6 +328,3 @@ def _fiscal_year_from_periods(periods: list[str]) -> int | None:
         if a == b:  # the year is written, so the guess did not matter
             return fiscal_year_of(a[0])
     return None
-
-
-__all__ = ["NO_MEASURE", "column_kind", "read_document"]

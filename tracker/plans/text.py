@@ -24,8 +24,6 @@ from tracker.plans.layout import NO_MEASURE, is_group, read_document
 from tracker.plans.model import Plan
 from tracker.thai import to_arabic_digits
 
-__all__ = ["column_kind", "has_measure_header", "parse_text"]
-
 
 def _split_rows(lines: list[str], start: int) -> list[tuple[int, list[str]]]:
     """(line, cells) of the table rows from line index `start` on, header rows included.
