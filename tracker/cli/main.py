@@ -174,6 +174,9 @@ def main() -> None:
     # The scheduler, which runs for months, and a sending run turn it back on.
     gc.freeze()
     gc.disable()
+    from tracker.cli import streams
+
+    streams.prepare()
     try:
         cli.main(prog_name="tracker", standalone_mode=False)
     except TrackerError as exc:

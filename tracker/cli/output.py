@@ -22,7 +22,9 @@ def use_colour() -> bool:
 def emit_json(value: Any) -> None:
     import json  # only here: its import costs a tenth of a bare start-up, and a table needs none
 
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+    from tracker.cli.streams import write_utf8
+
+    write_utf8(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
 def status_text(status: str, lang: str) -> str:

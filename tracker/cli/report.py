@@ -77,6 +77,7 @@ def report(
               tracker --now 2023-04-03 report --format html -o report.html
     """
     from tracker.cli.outfile import is_stdout, protected_files, write_output
+    from tracker.cli.streams import write_document
     from tracker.report.render import load_report, render, warnings
 
     if is_stdout(output):
@@ -94,9 +95,7 @@ def report(
     )
     data = render(value, fmt=fmt, lang=language, digits=digits, settings=app.settings)
     if output is None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        write_document(data, textual=fmt in ("text", "md"))
     else:
         write_output(output, data, protected=protected_files(app), force=force)
         click.echo(f"เขียนรายงานแล้ว: {output}" if language == "th" else f"report written: {output}")
