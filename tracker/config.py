@@ -164,10 +164,16 @@ def load_settings(path: Path | None, environ: dict[str, str] | None = None) -> S
             mail[key] = env[var]
     transport = str(mail.get("transport", "file"))
     if transport not in ("smtp", "file", "console"):
-        raise InvalidInput(f"mail transport must be smtp, file or console, not {transport!r}")
+        raise InvalidInput(
+            "วิธีส่งอีเมลต้องเป็น smtp, file หรือ console "
+            f"(mail transport must be smtp, file or console, not {transport!r})"
+        )
     security = str(mail.get("security", "none"))
     if security not in ("starttls", "ssl", "none"):
-        raise InvalidInput(f"mail security must be starttls, ssl or none, not {security!r}")
+        raise InvalidInput(
+            "การเข้ารหัสต้องเป็น starttls, ssl หรือ none "
+            f"(mail security must be starttls, ssl or none, not {security!r})"
+        )
     try:
         port = int(mail.get("port", 465 if security == "ssl" else 587 if security == "starttls" else 25))
     except ValueError:

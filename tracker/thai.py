@@ -59,7 +59,7 @@ def parse_int(text: str, *, what: str = "number") -> int:
     """An integer a person typed, in Thai, Arabic or mixed digits."""
     s = to_arabic_digits(text.strip())
     if not s.isascii() or not s.lstrip("-").isdigit() or len(s) > 18:
-        raise InvalidInput(f"not a {what}: {text!r}")
+        raise InvalidInput(f"ตัวเลขไม่ถูกต้อง (not a {what}: {text!r})")
     return int(s)
 
 
@@ -125,17 +125,17 @@ def _year_to_ce(digits: str, era: str | None, source: str) -> int:
     else:
         ce = n - BE_OFFSET if n >= 2400 else n
     if not 1 <= ce <= 9999:
-        raise InvalidInput(f"year out of range in {source!r}")
+        raise InvalidInput(f"ปีไม่ถูกต้อง (year out of range in {source!r})")
     return ce
 
 
 def _fiscal_month_year(month: int, fiscal_year: int | None, source: str) -> int:
     """The Gregorian year of `month` inside BE fiscal year `fiscal_year`."""
     if fiscal_year is None:
-        raise InvalidInput(f"no year in {source!r}: write it, e.g. '5 เม.ย. 2566'")
+        raise InvalidInput(f"วันที่ไม่มีปี เช่น '5 เม.ย. 2566' (no year in {source!r})")
     ce = fiscal_year - BE_OFFSET
     if not 2 <= ce <= 9999:
-        raise InvalidInput(f"fiscal year out of range: {fiscal_year}")
+        raise InvalidInput(f"ปีงบประมาณไม่ถูกต้อง (fiscal year out of range: {fiscal_year})")
     return ce - 1 if month >= 10 else ce
 
 
@@ -143,7 +143,7 @@ def _make_date(y: int, m: int, d: int, source: str) -> date:
     try:
         return date(y, m, d)
     except ValueError:
-        raise InvalidInput(f"no such date: {source!r}") from None
+        raise InvalidInput(f"ไม่มีวันที่นี้ในปฏิทิน (no such date: {source!r})") from None
 
 
 def _last_day(y: int, m: int) -> int:
@@ -238,11 +238,11 @@ def parse_date(text: str, *, fiscal_year: int | None = None) -> date:
     year before). Raises InvalidInput for anything else.
     """
     if not isinstance(text, str) or len(text) > 200:
-        raise InvalidInput(f"not a date: {str(text)[:40]!r}")
+        raise InvalidInput(f"วันที่ไม่ถูกต้อง (not a date: {str(text)[:40]!r})")
     d = _date_or_none(_clean(text), fiscal_year, text)
     if d is None:
         raise InvalidInput(
-            f"not a date: {text!r} (write e.g. 2023-04-05, 2566-04-05 or 5 เม.ย. 2566)"
+            f"วันที่ไม่ถูกต้อง เขียนเช่น 2023-04-05, 2566-04-05 หรือ 5 เม.ย. 2566 (not a date: {text!r})"
         )
     return d
 
@@ -269,17 +269,17 @@ def _make_time(h: str, m: str | None, s: str | None, frac: str | None, source: s
         micro = int((frac or "0").ljust(6, "0"))
         return time(int(h), int(m or 0), int(s or 0), micro)
     except ValueError:
-        raise InvalidInput(f"no such time: {source!r}") from None
+        raise InvalidInput(f"ไม่มีเวลานี้ (no such time: {source!r})") from None
 
 
 def parse_time(text: str) -> time:
     """A time of day: "08:30", "8.30 น.", "๘.๓๐", "08:30:15"."""
     if not isinstance(text, str) or len(text) > 60:
-        raise InvalidInput(f"not a time: {str(text)[:40]!r}")
+        raise InvalidInput(f"เวลาไม่ถูกต้อง (not a time: {str(text)[:40]!r})")
     alone, _ = _time_patterns()
     m = alone.fullmatch(normalize(text))
     if m is None:
-        raise InvalidInput(f"not a time: {text!r} (write e.g. 08:30 or 8.30 น.)")
+        raise InvalidInput(f"เวลาไม่ถูกต้อง เขียนเช่น 08:30 หรือ 8.30 น. (not a time: {text!r})")
     return _make_time(m[1], m[2], m[3], m[4], text)
 
 
@@ -317,7 +317,7 @@ def parse_datetime(text: str) -> datetime:
     with an offset is converted to Bangkok time (the same instant).
     """
     if not isinstance(text, str) or len(text) > 200:
-        raise InvalidInput(f"not a date-time: {str(text)[:40]!r}")
+        raise InvalidInput(f"วันเวลาไม่ถูกต้อง (not a date-time: {str(text)[:40]!r})")
     iso = _plain_iso_date(text)
     if iso is not None:
         return datetime.combine(iso, time(0), BANGKOK)
@@ -332,11 +332,11 @@ def parse_datetime(text: str) -> datetime:
             try:
                 return datetime.combine(day, t, zone).astimezone(BANGKOK)
             except (OverflowError, ValueError):
-                raise InvalidInput(f"date-time out of range: {text!r}") from None
+                raise InvalidInput(f"วันเวลาเกินขอบเขต (date-time out of range: {text!r})") from None
     day = _date_or_none(_clean(s), None, text)
     if day is None:
         raise InvalidInput(
-            f"not a date-time: {text!r} (write e.g. 2023-04-05 08:30 or 5 เม.ย. 2566 8.30 น.)"
+            f"วันเวลาไม่ถูกต้อง เขียนเช่น 2023-04-05 08:30 หรือ 5 เม.ย. 2566 8.30 น. (not a date-time: {text!r})"
         )
     return datetime.combine(day, time(0), BANGKOK)
 
@@ -397,7 +397,7 @@ def fiscal_year_bounds(be: int) -> tuple[date, date]:
     """First and last day of BE fiscal year `be`: 2566 -> 2022-10-01, 2023-09-30."""
     ce = be - BE_OFFSET
     if not 2 <= ce <= 9999:
-        raise InvalidInput(f"fiscal year out of range: {be}")
+        raise InvalidInput(f"ปีงบประมาณไม่ถูกต้อง (fiscal year out of range: {be})")
     return date(ce - 1, 10, 1), date(ce, 9, 30)
 
 
@@ -559,7 +559,7 @@ def parse_period(text: str, *, fiscal_year: int) -> tuple[date, date]:
     "และ" or commas give the span from the first start to the last end.
     """
     if not isinstance(text, str) or len(text) > 300:
-        raise InvalidInput(f"not a period: {str(text)[:40]!r}")
+        raise InvalidInput(f"ระยะเวลาไม่ถูกต้อง (not a period: {str(text)[:40]!r})")
     s = _clean(text)
     found = _period_or_none(s, fiscal_year, text)
     if found is None:
@@ -570,11 +570,11 @@ def parse_period(text: str, *, fiscal_year: int) -> tuple[date, date]:
                 found = (min(sp[0] for sp in spans if sp), max(sp[1] for sp in spans if sp))
     if found is None:
         raise InvalidInput(
-            f"period not understood: {text!r} "
-            "(write e.g. 'ม.ค. - มี.ค. 2566', 'เมษายน 2566', 'ไตรมาสที่ 2', 'ตลอดปีงบประมาณ')"
+            f"ไม่เข้าใจระยะเวลา (period not understood: {text!r}; "
+            "write e.g. 'ม.ค. - มี.ค. 2566', 'เมษายน 2566', 'ไตรมาสที่ 2', 'ตลอดปีงบประมาณ')"
         )
     if found[0] > found[1]:
-        raise InvalidInput(f"period ends before it starts: {text!r}")
+        raise InvalidInput(f"ระยะเวลาสิ้นสุดก่อนเริ่ม (period ends before it starts: {text!r})")
     return found
 
 
