@@ -130,7 +130,7 @@ def _print_rows(app: App, rows: list[dict[str, Any]]) -> None:
     headers = (["เวลา", "ประเภท", "งาน", "ถึง", "เรื่อง"] if th
                else ["at", "kind", "task", "to", "subject"])
     click.echo(table(headers, [
-        [_when(r["at"]), r["kind"], str(r["task_id"] or f"m{r['meeting_id']}"),
+        [_when(r["at"]), _kind(r["kind"], app.lang), str(r["task_id"] or f"m{r['meeting_id']}"),
          ", ".join(r["to"]) or ("(ไม่มีอีเมล)" if th else "(no address)"), r["subject"]]
         for r in rows], shrink=4))
     click.echo(f"{len(rows)} ฉบับ" if th else f"{len(rows)} message(s)")
@@ -210,14 +210,26 @@ def _print_sent(app: App, enq: Any, report: Any) -> None:
         click.echo(f"วันนี้ไม่ใช่วันทำการ ({report.not_working_day}): ยังไม่ส่ง" if th
                    else f"not a working day ({report.not_working_day}): nothing sent")
     for s in report.sent:
-        click.echo(f"{'ส่งแล้ว' if th else 'sent'}: {s['kind']} "
-                   f"{'task ' + str(s['task_id']) if s['task_id'] else 'meeting ' + str(s['meeting_id'])}"
+        click.echo(f"{'ส่งแล้ว' if th else 'sent'}: {_kind(s['kind'], app.lang)} {_subject(s, th)}"
                    f" → {', '.join(s['to'])}")
     waiting = report.stopped["waiting"] if report.stopped else 0
     click.echo(f"คิวใหม่ {len(enq.added)} · ส่งแล้ว {len(report.sent)} · รอส่งใหม่ {len(report.retrying)}"
                f" · ล้มเหลว {len(report.failed)} · ระงับ {len(report.held)} · ค้างในคิว {waiting}" if th else
                f"queued {len(enq.added)} · sent {len(report.sent)} · to retry {len(report.retrying)}"
                f" · failed {len(report.failed)} · held {len(report.held)} · waiting {waiting}")
+
+
+def _kind(code: str, lang: str) -> str:
+    from tracker.words import KIND, word
+
+    return word(KIND, code, lang)
+
+
+def _subject(s: dict[str, Any], th: bool) -> str:
+    """What a sent mail was about: "งาน 1" / "task 1", "การประชุม 2" / "meeting 2"."""
+    if s["task_id"]:
+        return f"{'งาน' if th else 'task'} {s['task_id']}"
+    return f"{'การประชุม' if th else 'meeting'} {s['meeting_id']}"
 
 
 def _retry(app: App, ids: list[int] | None, as_json: bool) -> None:
@@ -262,16 +274,24 @@ def _status(app: App, policy: Any, as_json: bool) -> None:
         if not rows:
             continue
         click.echo(f"\n{title_th if th else title_en}:")
-        click.echo(table(["id", "kind", "task/meeting", "unit", "attempts", "error"], [
-            [str(r["id"]), r["kind"], str(r["task_id"] or f"m{r['meeting_id']}"), r["unit"] or "-",
+        headers = (["id", "ประเภท", "งาน/การประชุม", "หน่วยงาน", "ครั้งที่ส่ง", "ข้อผิดพลาด"] if th
+                   else ["id", "kind", "task/meeting", "unit", "attempts", "error"])
+        click.echo(table(headers, [
+            [str(r["id"]), _kind(r["kind"], app.lang), str(r["task_id"] or f"m{r['meeting_id']}"),
+             r["unit"] or "-",
              str(r["attempts"]), r["last_error"] or "-"] for r in rows], shrink=5))
     _print_claims(th, owners)
     click.echo("\n" + ("ตัวจัดตาราง (schedulers):" if th else "schedulers:"))
     if not beats:
         click.echo("  ไม่มี (none has run)" if th else "  none has run")
     for b in beats:
-        click.echo(f"  {b['name']}: {b['state']}, last beat {_when(b['beat_at'])}"
-                   f", started {_when(b['started_at'])}, sent {b['detail'].get('sent', 0)}")
+        from tracker.words import SCHEDULER_STATE, word
+
+        sent, state = b["detail"].get("sent", 0), word(SCHEDULER_STATE, b["state"], app.lang)
+        click.echo(f"  {b['name']}: {state}, ทำงานล่าสุด {_when(b['beat_at'])}"
+                   f", เริ่ม {_when(b['started_at'])}, ส่งแล้ว {sent}" if th else
+                   f"  {b['name']}: {state}, last beat {_when(b['beat_at'])}"
+                   f", started {_when(b['started_at'])}, sent {sent}")
 
 
 def _print_claims(th: bool, owners: list[dict[str, Any]]) -> None:

@@ -25,6 +25,7 @@ from tracker.errors import NotFound
 from tracker.mail.message import Attachment, Mail, build, clean, message_id, parse_sender
 from tracker.reminders.policy import OUTCOME_FIELDS, Policy
 from tracker.textwidth import printable
+from tracker.words import STATUS
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +35,7 @@ FIELD_LABELS = {
     "en": {"result": "results", "problems": "problems", "obstacles": "obstacles",
            "suggestions": "suggestions"},
 }
-STATUS_LABELS = {
-    "th": {"not_started": "ยังไม่เริ่ม", "in_progress": "กำลังดำเนินการ", "done": "เสร็จแล้ว",
-           "overdue": "เกินกำหนด", "cancelled": "ยกเลิก"},
-    "en": {"not_started": "not started", "in_progress": "in progress", "done": "done",
-           "overdue": "overdue", "cancelled": "cancelled"},
-}
+STATUS_LABELS = STATUS  # named once, in tracker/words.py
 REPORT_TYPES = {"html": ("text", "html"), "pdf": ("application", "pdf"),
                 "md": ("text", "markdown"), "text": ("text", "plain")}
 

@@ -10,24 +10,10 @@ from typing import Any
 from tracker.clock import BANGKOK
 from tracker.db.connection import Database, from_ts, ts
 from tracker.errors import InvalidInput, NotFound
+from tracker.words import STATUS
 
 STATUSES = ("not_started", "in_progress", "done", "overdue", "cancelled")
-STATUS_LABELS = {
-    "th": {
-        "not_started": "ยังไม่เริ่ม",
-        "in_progress": "กำลังดำเนินการ",
-        "done": "เสร็จแล้ว",
-        "overdue": "เกินกำหนด",
-        "cancelled": "ยกเลิก",
-    },
-    "en": {
-        "not_started": "not started",
-        "in_progress": "in progress",
-        "done": "done",
-        "overdue": "overdue",
-        "cancelled": "cancelled",
-    },
-}
+STATUS_LABELS = STATUS  # named once, in tracker/words.py
 OUTCOME_FIELDS = ("result", "problems", "obstacles", "suggestions")
 
 _TASK_COLUMNS = (

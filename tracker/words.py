@@ -1,0 +1,132 @@
+"""The words people read for the codes the program stores.
+
+Each code (a status, a reminder kind, a history action, a field of a history
+entry) is named here once, in Thai and English; tables, mails and reports
+look their words up here. `--json` keeps the codes themselves.
+"""
+
+from __future__ import annotations
+
+STATUS = {
+    "th": {
+        "not_started": "ยังไม่เริ่ม",
+        "in_progress": "กำลังดำเนินการ",
+        "done": "เสร็จแล้ว",
+        "overdue": "เกินกำหนด",
+        "cancelled": "ยกเลิก",
+    },
+    "en": {
+        "not_started": "not started",
+        "in_progress": "in progress",
+        "done": "done",
+        "overdue": "overdue",
+        "cancelled": "cancelled",
+    },
+}
+
+# reminders/policy.py's KINDS; a test checks every kind has its words.
+KIND = {
+    "th": {
+        "window_opens": "เริ่มช่วงดำเนินการ",
+        "nudge": "ยังไม่มีความคืบหน้า",
+        "closing_soon": "ใกล้ครบกำหนด",
+        "overdue": "เกินกำหนด",
+        "meeting_outcome_request": "ขอผลก่อนประชุม",
+        "meeting_tomorrow": "ประชุมพรุ่งนี้",
+    },
+    "en": {
+        "window_opens": "window opens",
+        "nudge": "nudge",
+        "closing_soon": "closing soon",
+        "overdue": "overdue",
+        "meeting_outcome_request": "outcome request",
+        "meeting_tomorrow": "meeting tomorrow",
+    },
+}
+
+# A scheduler's heartbeat state (reminders/heartbeat.py).
+SCHEDULER_STATE = {
+    "th": {"running": "กำลังทำงาน", "stale": "ขาดการติดต่อ", "stopped": "หยุดแล้ว"},
+    "en": {"running": "running", "stale": "stale", "stopped": "stopped"},
+}
+
+# history.action as the services record it.
+ACTION = {
+    "th": {
+        "create": "สร้าง",
+        "import": "นำเข้า",
+        "update": "ปรับตามแผน",
+        "start": "เริ่มดำเนินการ",
+        "progress": "ความคืบหน้า",
+        "note": "บันทึก",
+        "check": "ทำเครื่องหมาย",
+        "evidence": "แนบหลักฐาน",
+        "done": "เสร็จ",
+        "reopen": "ยกเลิกสถานะเสร็จ",
+        "outcome": "ผลการดำเนินงาน",
+        "edit": "แก้ไข",
+        "cancel": "ยกเลิก",
+        "unit": "หน่วยงาน",
+        "meeting": "การประชุม",
+        "mail_retry": "ส่งอีเมลใหม่",
+    },
+    "en": {
+        "create": "created",
+        "import": "imported",
+        "update": "updated from the plan",
+        "start": "started",
+        "progress": "progress",
+        "note": "note",
+        "check": "ticked",
+        "evidence": "evidence",
+        "done": "done",
+        "reopen": "reopened",
+        "outcome": "outcome",
+        "edit": "edited",
+        "cancel": "cancelled",
+        "unit": "unit",
+        "meeting": "meeting",
+        "mail_retry": "mail queued again",
+    },
+}
+
+# The keys of a history entry's detail, and of the changes it lists.
+FIELD = {
+    "th": {
+        "note": "หมายเหตุ",
+        "item": "ข้อ",
+        "ref": "หลักฐาน",
+        "done_at": "เสร็จเมื่อ",
+        "was_done_at": "เดิมเสร็จเมื่อ",
+        "reason": "เหตุผล",
+        "title": "ชื่อ",
+        "number": "ลำดับ",
+        "owners": "ผู้รับผิดชอบ",
+        "window": "ระยะเวลา",
+        "period_text": "ระยะเวลาตามแผน",
+        "starts_on": "เริ่ม",
+        "ends_on": "สิ้นสุด",
+        "meeting_id": "การประชุม",
+    },
+    "en": {
+        "note": "note",
+        "item": "item",
+        "ref": "ref",
+        "done_at": "done at",
+        "was_done_at": "was done at",
+        "reason": "reason",
+        "title": "title",
+        "number": "number",
+        "owners": "owners",
+        "window": "window",
+        "period_text": "period",
+        "starts_on": "start",
+        "ends_on": "end",
+        "meeting_id": "meeting",
+    },
+}
+
+
+def word(table: dict[str, dict[str, str]], code: str, lang: str) -> str:
+    """The word for `code`; a code this table does not know yet is shown as it is."""
+    return table.get(lang, table["en"]).get(code, code)
