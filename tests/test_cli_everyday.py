@@ -76,7 +76,7 @@ def test_a_season_of_work_in_thai_digits(sample) -> None:  # type: ignore[no-unt
     assert [h["action"] for h in t["history"]][-2:] == ["outcome", "reopen"]
     assert t["history"][-1]["actor"] == "หัวหน้าสำนักปลัด"
     text = sample("show", "1", now="2023-03-28").out
-    assert "กำลังดำเนินการ" in text and "reopen" in text
+    assert "กำลังดำเนินการ" in text and "ยกเลิกสถานะเสร็จ" in text  # the action in words, in Thai mode
     assert "หัวหน้าสำนักปลัด" in sample("history", now="2023-03-28").out
 
 

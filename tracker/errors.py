@@ -24,7 +24,14 @@ class InvalidInput(TrackerError):
 class PlanError(TrackerError):
     """A plan document that cannot be read; `line` is 1-based where known."""
 
+    LEAD = "อ่านแผนไม่ได้ (cannot read the plan): "
+
     def __init__(self, message: str, *, line: int | None = None, source: str | None = None):
+        # A reader that re-raises another PlanError's text with its own place
+        # would say the lead twice: keep only what follows the inner lead.
+        if self.LEAD in message:
+            message = message.split(self.LEAD, 1)[1]
+        self.detail = message
         self.line = line
         self.source = source
         where = ""
@@ -35,7 +42,7 @@ class PlanError(TrackerError):
         elif source:
             where = f"{source}: "
         # The reader's details are in English; the lead says in Thai what failed.
-        super().__init__(f"{where}อ่านแผนไม่ได้ (cannot read the plan): {message}")
+        super().__init__(f"{where}{self.LEAD}{message}")
 
 
 class DatabaseError(TrackerError):

@@ -133,7 +133,7 @@ def parse_text(text: str, *, source: str = "<text>") -> Plan:
     try:
         rows = _split_rows(lines, first_header)
     except PlanError as e:
-        raise PlanError(str(e).split(": ", 2)[-1], line=e.line, source=source) from None
+        raise PlanError(e.detail, line=e.line, source=source) from None
     doc = Document()
     doc.blocks += [Paragraph(line, n) for n, line in enumerate(lines[:first_header], 1) if line.strip()]
     table = Table(
