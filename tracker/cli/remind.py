@@ -83,11 +83,15 @@ def remind(app: App, dry_run: bool, as_json: bool, preview: tuple[str, str] | No
       tracker --now "2023-03-29 08:30" remind
     """
     if sum(map(bool, (dry_run, preview, status, retry))) > 1:
-        raise click.UsageError("use only one of --dry-run, --preview, --status, --retry")
+        raise click.UsageError("ใช้ได้ทีละอย่าง (use only one of --dry-run, --preview, --status, --retry)")
     if retry and bool(ids) == all_failed:
-        raise click.UsageError("--retry needs outbox IDs or --all-failed (one of them)")
+        raise click.UsageError(
+            "--retry ต้องระบุหมายเลขในคิวหรือ --all-failed (--retry needs outbox IDs or --all-failed)"
+        )
     if (ids or all_failed) and not retry:
-        raise click.UsageError("outbox IDs and --all-failed go with --retry")
+        raise click.UsageError(
+            "หมายเลขในคิวและ --all-failed ใช้กับ --retry (outbox IDs and --all-failed go with --retry)"
+        )
     _logging(verbose)
     from tracker.reminders import run
 
