@@ -182,7 +182,7 @@ def show(app: App, task: str, as_json: bool) -> None:
         out.append(f"{labels[8]}:")
         out += [f"  - {e['ref']}" + (f"  ({e['title']})" if e["title"] else "") for e in t["evidence"]]
     out.append(f"{labels[9]}:")
-    out += [f"  {fmt_when(app, h['at'])}  {h['actor']}  {_describe(h, app.lang)}" for h in t["history"]]
+    out += [f"  {fmt_when(app, h['at'])}  {h['actor']}  {_describe(h, app)}" for h in t["history"]]
     click.echo(shown("\n".join(out)))  # nothing typed or imported drives the terminal
 
 
@@ -204,19 +204,27 @@ def _document_lines(app: App, t: dict[str, Any]) -> list[str]:
     return out
 
 
-def _describe(h: dict[str, Any], lang: str) -> str:
+def _describe(h: dict[str, Any], app: App) -> str:
     """One history entry in words: the action and its details named in `lang`."""
     from tracker.words import ACTION, FIELD, word
 
-    d = h["detail"]
+    d, lang = h["detail"], app.lang
     bits = [word(ACTION, h["action"], lang)]
     for key in ("after", "note", "item", "ref", "done_at", "was_done_at", "reason"):
         if d.get(key) not in (None, ""):
             # progress: "ความคืบหน้า 30%" says it all; other details are named
-            bits.append(f"{d[key]}%" if key == "after" else f"{word(FIELD, key, lang)}: {d[key]}")
+            value = _when_text(app, d[key]) if key.endswith("done_at") else d[key]
+            bits.append(f"{d[key]}%" if key == "after" else f"{word(FIELD, key, lang)}: {value}")
     for key, (old, new) in (d.get("changes") or {}).items():  # edit, import: old → new
         bits.append(f"{word(FIELD, key, lang)}: {_plain(old)} → {_plain(new)}")
     return " ".join(str(b) for b in bits)
+
+
+def _when_text(app: App, iso: Any) -> str:
+    try:
+        return fmt_when(app, str(iso))
+    except ValueError:  # an entry written by an older version: show what it holds
+        return str(iso)
 
 
 def _plain(value: Any) -> str:
@@ -251,7 +259,7 @@ def history(app: App, task: str | None, as_json: bool) -> None:
     click.echo(
         table(
             headers,
-            [[fmt_when(app, r["at"]), r["actor"], str(r["task_id"] or "-"), _describe(r, app.lang)]
+            [[fmt_when(app, r["at"]), r["actor"], str(r["task_id"] or "-"), _describe(r, app)]
              for r in rows],
             shrink=3,
         )
