@@ -310,7 +310,7 @@ def _print_claims(th: bool, owners: list[dict[str, Any]]) -> None:
         state = ("ถือสิทธิ์ถึง" if th else "lease until") if o["live"] else (
             "สิทธิ์หมดแล้ว ผู้ส่งอื่นรับต่อได้ (lease ended at)" if th else "lease ended at")
         click.echo(f"  {o['owner']}: {o['rows']} {'ฉบับ' if th else 'row(s)'}, {state} {until}"
-                   f", last beat {_when(o['last_beat'])}")
+                   f", {'ทำงานล่าสุด' if th else 'last beat'} {_when(o['last_beat'])}")
 
 
 @click.command()
