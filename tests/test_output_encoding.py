@@ -5,6 +5,7 @@ no traceback; --json is UTF-8 whatever the encoding."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -13,6 +14,10 @@ from pathlib import Path
 
 import pytest
 from conftest import SAMPLE
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tracker.cli import streams
 
 COMMANDS = [
     ["list"],
@@ -85,3 +90,16 @@ def test_errors_are_readable_in_cp874(home: Path) -> None:
     assert r.returncode == 1
     line = r.stderr.decode("cp874")
     assert line.startswith("error: ") and b"Traceback" not in r.stderr
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",))))
+@pytest.mark.parametrize("encoding", ["cp874", "cp1252", "ascii", "tis-620", "utf-8"])
+def test_any_text_writes_to_any_stream(encoding: str, text: str) -> None:
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding=encoding)
+    streams.prepare_stream(stream)
+    stream.write(text + "│ทดสอบ→")
+    stream.flush()
+    written = raw.getvalue().decode(stream.encoding)
+    # Thai survives wherever it can: in the encoding itself or, lacking it, UTF-8
+    assert written.endswith("ทดสอบ->") or written.endswith("│ทดสอบ→")
