@@ -52,7 +52,8 @@ def test_mid_season_import_sends_no_stale_window_opened_or_old_nudge(midseason: 
     queued = {(r.kind, r.task_id) for r in report.added}
     assert "window_opens" not in {k for k, _ in queued}
     # a nudge only from the current period, and none beside a closing notice
-    assert all(now - r.at < timedelta(days=POLICY.nudge_every_days) for r in report.added if r.kind == "nudge")
+    period = timedelta(days=POLICY.nudge_every_days)
+    assert all(now - r.at < period for r in report.added if r.kind == "nudge")
     assert ("nudge", 2) not in queued
     # task 2 closes on 31 March: its 14-working-days notice is current
     assert ("closing_soon", 2) in queued
