@@ -10,8 +10,8 @@ import warnings
 
 import click
 import pytest
-
 from conftest import ROOT
+
 from tracker.cli.main import cli
 
 GUIDE = ROOT / "docs" / "guide-th.md"
