@@ -130,3 +130,15 @@ def test_status_shows_skipped(sample: Database, run: Any, db_url: str, tmp_path:
     assert {x["kind"] for x in info["skipped"]} >= {"window_opens", "nudge"}
     r = run("--lang", "en", "remind", "--status", now="2023-03-29T08:41")
     assert "skipped (stale)" in r.out
+
+
+def test_held_window_opened_is_skipped_once_stale(sample: Database) -> None:
+    """Queued while young but held (no address yet): when it goes stale it
+    is skipped, not sent weeks late when the address finally comes."""
+    opened = datetime(2023, 1, 4, 8, 30, tzinfo=BANGKOK)
+    run.enqueue_due(sample, POLICY, opened)
+    with sample.transaction():
+        sample.execute("UPDATE outbox SET status = 'held' WHERE kind = 'window_opens'")
+    run.enqueue_due(sample, POLICY, datetime(2023, 2, 1, 8, 30, tzinfo=BANGKOK))
+    opened_rows = [r for r in rows(sample) if r["kind"] == "window_opens"]
+    assert opened_rows and all(r["status"] == "skipped" for r in opened_rows)

@@ -153,9 +153,18 @@ def skip(
     rows = {r.key: (r, why) for r, why in stale}
     known = existing_keys(db, list(rows))
     new = [(r, why) for key, (r, why) in rows.items() if key not in known]
+    stamp = ts(now)
+    if known:
+        # queued while current but still unsent (held for an address, waiting
+        # on a refusing server): once stale it is skipped, not sent late
+        db.executemany(
+            "UPDATE outbox SET status = 'skipped', last_error = :why, updated_at = :now"
+            " WHERE key = :key AND status IN ('pending', 'held')"
+            " AND (claimed_until IS NULL OR claimed_until <= :now)",
+            [{"key": k, "why": rows[k][1], "now": stamp} for k in sorted(known)],
+        )
     if not new:
         return 0
-    stamp = ts(now)
     db.executemany(
         "INSERT INTO outbox (key, thread, kind, organisation_id, task_id, meeting_id, unit,"
         " detail, due_at, expires_at, status, attempts, next_attempt_at, last_error,"
