@@ -226,7 +226,10 @@ def test_done_task_cancels_its_queue(db_url: str, tmp_path: Path) -> None:
     with db.transaction():
         task_service.mark_done(db, 2, now=at("2023-01-16T09:10"), actor="t")
     rep = run.enqueue_due(db, POLICY, at("2023-01-16T09:20"))
-    assert rep.cancelled == 2  # its held window_opens and its pending nudge
+    # its pending nudge; its held window_opens had gone stale at 09:00 (more
+    # than 5 working days after the window opened) and was skipped then
+    assert rep.cancelled == 1
+    assert {r["status"] for r in rows(db) if r["task_id"] == 2 and r["kind"] == "window_opens"} == {"skipped"}
     assert not [r for r in rows(db) if r["status"] in ("pending", "held")]
 
 

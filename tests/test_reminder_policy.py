@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from tracker.clock import BANGKOK
 from tracker.errors import InvalidInput
-from tracker.reminders.policy import Policy, due, meeting_day, meeting_schedule, task_schedule
+from tracker.reminders.policy import Policy, due, due_and_stale, meeting_day, meeting_schedule, task_schedule
 from tracker.reminders.preview import simulate
 
 POLICY = Policy()
@@ -97,13 +97,17 @@ def test_unknown_meeting_day_is_the_15th_or_next_working_day() -> None:
 
 
 def test_catch_up_is_one_per_kind() -> None:
-    """Down from 20 to 28 March: on the 29th only the latest of each kind."""
-    got = due([task()], [MEETING], POLICY, at("2023-03-29T08:30"))
+    """Down from 20 to 28 March: on the 29th only the latest of each kind, and
+    only what is still useful: the January window-opened mail and the
+    month-old nudge are stale (recorded as skipped, not sent)."""
+    got, stale = due_and_stale([task()], [MEETING], POLICY, at("2023-03-29T08:30"))
     assert [(r.kind, r.on.isoformat()) for r in got] == [
-        ("window_opens", "2023-01-04"),
-        ("nudge", "2023-02-27"),
         ("closing_soon", "2023-03-28"),
         ("meeting_outcome_request", "2023-03-29"),
+    ]
+    assert [(r.kind, r.on.isoformat()) for r, _why in stale] == [
+        ("window_opens", "2023-01-04"),
+        ("nudge", "2023-02-27"),
     ]
     # after the window, what only made sense inside it is gone
     later = due([task()], [MEETING], POLICY, at("2023-04-04T08:30"))

@@ -220,7 +220,7 @@ def test_three_daemons_a_season_of_many_organisations_one_killed(
     now = START.replace(year=2023, month=1, day=16)  # a Monday of the season
     seed_season(db_url, 30, 10)
     expected = expected_message_ids(db_url, now)
-    assert len(expected) >= 200  # hundreds, not a handful
+    assert len(expected) >= 100  # hundreds, not a handful (stale catch-up mail is skipped)
     config = tmp_path / "tracker.toml"
     config.write_text("[reminders]\nlease_seconds = 3\n", encoding="utf-8")
     logs: list[Path] = []

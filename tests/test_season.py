@@ -310,7 +310,9 @@ def test_cli_days_match(season: Season, run: Any, db_url: str, tmp_path: Path) -
             ("2023-01-04", "window_opens", "t2"),
             *[
                 ("2023-03-29", k, t)
-                for k in ("nudge", "closing_soon", "meeting_outcome_request")
+                # the 27 February nudge is a month old by then and a closing
+                # notice supersedes it: recorded as skipped, not sent
+                for k in ("closing_soon", "meeting_outcome_request")
                 for t in ("t1", "t2")
             ],
             ("2023-04-18", "overdue", "t1"),

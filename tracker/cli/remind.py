@@ -268,9 +268,11 @@ def _status(app: App, policy: Any, as_json: bool) -> None:
     th = app.lang == "th"
     c = info["counts"]
     click.echo((f"รอส่ง {c['pending']} · ระงับ (ไม่มีอีเมล) {c['held']} · ส่งแล้ว {c['sent']}"
-                f" · ล้มเหลว {c['failed']} · ยกเลิก {c['cancelled']}") if th else
+                f" · ล้มเหลว {c['failed']} · ยกเลิก {c['cancelled']}"
+                f" · ข้าม (ล้าสมัย) {c['skipped']}") if th else
                (f"pending {c['pending']} · held (no address) {c['held']} · sent {c['sent']}"
-                f" · failed {c['failed']} · cancelled {c['cancelled']}"))
+                f" · failed {c['failed']} · cancelled {c['cancelled']}"
+                f" · skipped (stale) {c['skipped']}"))
     for title_th, title_en, key in (("ล้มเหลว", "failed", "failed"), ("ระงับ", "held", "held"),
                                     ("กำลังลองใหม่", "retrying", "retrying"),
                                     ("หมดเวลาหลังส่งไม่สำเร็จ", "expired after failures", "expired")):

@@ -56,7 +56,7 @@ from typing import Any
 from tracker.db.connection import Database, Row, ts
 from tracker.reminders.policy import Reminder
 
-STATUSES = ("pending", "held", "sent", "failed", "cancelled")
+STATUSES = ("pending", "held", "sent", "failed", "cancelled", "skipped")
 RETRY_FIRST = timedelta(minutes=1)
 RETRY_MAX = timedelta(hours=1)
 HELD_RECHECK = timedelta(hours=1)
@@ -142,6 +142,58 @@ def enqueue(
             {**params, "now": stamp},
         )
     return added
+
+
+def skip(
+    db: Database, stale: Iterable[tuple[Reminder, str]], *, org_ids: Mapping[str, int], now: datetime
+) -> int:
+    """Record reminders that went stale unsent as 'skipped' (never sent later:
+    the key now exists, so no later run can queue it); older unsent rows of
+    the same thread are cancelled as `enqueue` does. The number recorded."""
+    rows = {r.key: (r, why) for r, why in stale}
+    known = existing_keys(db, list(rows))
+    new = [(r, why) for key, (r, why) in rows.items() if key not in known]
+    stamp = ts(now)
+    if known:
+        # queued while current but still unsent (held for an address, waiting
+        # on a refusing server): once stale it is skipped, not sent late
+        db.executemany(
+            "UPDATE outbox SET status = 'skipped', last_error = :why, updated_at = :now"
+            " WHERE key = :key AND status IN ('pending', 'held')"
+            " AND (claimed_until IS NULL OR claimed_until <= :now)",
+            [{"key": k, "why": rows[k][1], "now": stamp} for k in sorted(known)],
+        )
+    if not new:
+        return 0
+    db.executemany(
+        "INSERT INTO outbox (key, thread, kind, organisation_id, task_id, meeting_id, unit,"
+        " detail, due_at, expires_at, status, attempts, next_attempt_at, last_error,"
+        " created_at, updated_at)"
+        " VALUES (:key, :thread, :kind, :org, :task, :meeting, :unit, :detail, :due, :expires,"
+        " 'skipped', 0, :due, :why, :now, :now)"
+        " ON CONFLICT (key) DO NOTHING",
+        [
+            {
+                "key": r.key, "thread": r.thread, "kind": r.kind,
+                "org": org_ids.get(r.organisation), "task": r.task_id, "meeting": r.meeting_id,
+                "unit": r.unit, "detail": json.dumps(dict(r.detail), ensure_ascii=False),
+                "due": ts(r.at), "expires": ts(r.expires) if r.expires else None, "now": stamp,
+                "why": why,
+            }
+            for r, why in new
+        ],
+    )
+    threads = sorted({r.thread for r, _ in new})
+    for i in range(0, len(threads), 500):
+        where, params = member(db, "thread", threads[i : i + 500], "h")
+        db.execute(
+            "UPDATE outbox SET status = 'cancelled', updated_at = :now, last_error = 'stale'"
+            f" WHERE {where} AND status IN ('pending', 'held')"
+            " AND (claimed_until IS NULL OR claimed_until <= :now)"
+            " AND due_at < (SELECT MAX(n.due_at) FROM outbox n WHERE n.thread = outbox.thread)",
+            {**params, "now": stamp},
+        )
+    return len(new)
 
 
 def cancel_for_tasks(db: Database, task_ids: Sequence[int], *, now: datetime, reason: str) -> int:
@@ -409,4 +461,7 @@ def summary(db: Database, *, now: datetime, limit: int = 50) -> dict[str, Any]:
         "claimed": rows("status IN ('pending', 'held') AND claimed_by IS NOT NULL"),
         # gave up because it went stale while the server kept refusing
         "expired": rows("status = 'cancelled' AND attempts > 0"),
+        # went stale before it could be sent (catch-up after downtime or a
+        # mid-season import): recorded, never sent
+        "skipped": rows("status = 'skipped'"),
     }

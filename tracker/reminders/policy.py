@@ -50,6 +50,15 @@ Rules that hold for every reminder:
   per kind, not the whole missed series. Validity: window_opens, nudge and
   closing_soon end when the window ends; meeting reminders end when the
   meeting's day begins; overdue does not end while the task is open.
+- Catch-up sends only what is still useful (`due_and_stale`): a window_opens
+  mail only while the window is young (before WINDOW_YOUNG_WORKING_DAYS
+  working days after it opened and before a third of the window has passed,
+  whichever comes first: later, the closing reminders carry the message and
+  "the window has opened" months after the fact misleads the unit); a nudge
+  only until its next step would have come (a "nothing in 14 days" mail a
+  month late is wrong) and only while no closing_soon / overdue of the same
+  task and unit is current (that newer mail says more). Stale reminders are
+  returned apart so the caller records them as skipped, never sent later.
 """
 
 from __future__ import annotations
@@ -270,7 +279,8 @@ def task_schedule(
 
     opens = cal.next_working_day(start)
     if policy.window_opens and opens <= end:
-        add("window_opens", opens, window_end, start=start.isoformat(), end=end.isoformat())
+        add("window_opens", opens, window_end, start=start.isoformat(), end=end.isoformat(),
+            young_until=window_young_until(opens, start, end, policy).isoformat())
 
     closing = sorted({cal.working_days_before(end, n): n for n in policy.before_close}.items())
     closing = [(d, n) for d, n in closing if opens < d <= end]
@@ -351,8 +361,21 @@ def due(
     *,
     activity: Mapping[int, datetime] | None = None,
 ) -> list[Reminder]:
-    """The reminders due at `now`: the latest of each thread, still valid, for
-    tasks not done by `now`. Sorted by time, then key."""
+    """The reminders due at `now`: the latest of each thread, still valid and
+    still useful, for tasks not done by `now`. Sorted by time, then key."""
+    return due_and_stale(tasks, meetings, policy, now, activity=activity)[0]
+
+
+def due_and_stale(
+    tasks: Iterable[Mapping[str, Any]],
+    meetings: Iterable[Mapping[str, Any]],
+    policy: Policy,
+    now: datetime,
+    *,
+    activity: Mapping[int, datetime] | None = None,
+) -> tuple[list[Reminder], list[tuple[Reminder, str]]]:
+    """`due` and, apart, the latest reminders that went stale unsent, each with
+    its reason (to be recorded as skipped)."""
     today = now.astimezone(BANGKOK).date()
     candidates: list[Reminder] = []
     for task in tasks:
@@ -369,7 +392,45 @@ def due(
         held = latest.get(r.thread)
         if held is None or r.at > held.at:
             latest[r.thread] = r
-    return sorted(latest.values(), key=lambda r: (r.at, r.key))
+    ordered = sorted(latest.values(), key=lambda r: (r.at, r.key))
+    current: list[Reminder] = []
+    stale: list[tuple[Reminder, str]] = []
+    for r in ordered:
+        why = stale_reason(r, ordered, policy, now)
+        if why is None:
+            current.append(r)
+        else:
+            stale.append((r, why))
+    return current, stale
+
+
+WINDOW_YOUNG_WORKING_DAYS = 5
+SUPERSEDES_NUDGE = ("closing_soon", "overdue")
+
+
+def window_young_until(opens: date, start: date, end: date, policy: Policy) -> datetime:
+    """Until when a window-opened mail is still news (see the module docstring)."""
+    by_days = policy.calendar.working_days_after(opens, WINDOW_YOUNG_WORKING_DAYS)
+    by_third = start + timedelta(days=max(1, ((end - start).days + 1) // 3))
+    # never before the day after opening: a short window opening on a Monday
+    # after a weekend start still gets its one mail
+    return _midnight(max(min(by_days, by_third), opens + timedelta(days=1)))
+
+
+def stale_reason(r: Reminder, current: Sequence[Reminder], policy: Policy, now: datetime) -> str | None:
+    """Why a due reminder is no longer worth sending at `now`, or None."""
+    if r.kind == "window_opens":
+        young = r.detail.get("young_until")
+        if young and datetime.fromisoformat(str(young)) <= now:
+            return "stale: the window is no longer new"
+    if r.kind == "nudge":
+        if r.at + timedelta(days=policy.nudge_every_days) <= now:
+            return "stale: a newer nudge period has begun"
+        for c in current:
+            if (c.task_id == r.task_id and c.unit == r.unit and c.kind in SUPERSEDES_NUDGE
+                    and c.at >= r.at):
+                return f"superseded by {c.key}"
+    return None
 
 
 def describe(reminders: Sequence[Reminder]) -> list[dict[str, Any]]:

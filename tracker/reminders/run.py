@@ -24,7 +24,7 @@ from tracker.config import Settings
 from tracker.db.connection import Database, Row, from_ts
 from tracker.errors import DatabaseError
 from tracker.reminders import heartbeat, outbox
-from tracker.reminders.policy import Policy, Reminder, due
+from tracker.reminders.policy import Policy, Reminder, due_and_stale
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +86,7 @@ class Due:
 
     reminders: list[Reminder]
     closed_task_ids: list[int]  # done or cancelled: their queued rows are cancelled
+    stale: list[tuple[Reminder, str]] = field(default_factory=list)  # recorded as skipped
 
 
 PLANS_AT_A_TIME = 200
@@ -100,9 +101,9 @@ def plans_due(db: Database, policy: Policy, now: datetime, plan_ids: Sequence[in
     tasks = list_tasks(db, now=now, plan_ids=plan_ids, with_children=False)
     activity = last_activity(db, [t["id"] for t in tasks])
     meetings = list_meetings(db, plan_ids=plan_ids)
-    reminders = due(tasks, meetings, policy, now, activity=activity)
+    reminders, stale = due_and_stale(tasks, meetings, policy, now, activity=activity)
     closed = [int(t["id"]) for t in tasks if t["status"] in ("done", "cancelled")]
-    return Due(reminders, closed)
+    return Due(reminders, closed, stale)
 
 
 def plan_due(db: Database, policy: Policy, now: datetime, plan_id: int) -> Due:
@@ -151,6 +152,7 @@ def enqueue_due(db: Database, policy: Policy, now: datetime, *, organisation: st
                      ) -> tuple[Due, list[Reminder], int]:
                 d = plans_due(db, policy, now, ids)
                 added = outbox.enqueue(db, d.reminders, org_ids=org_ids, now=now)
+                outbox.skip(db, d.stale, org_ids=org_ids, now=now)
                 gone = outbox.cancel_for_tasks(
                     db, d.closed_task_ids, now=now, reason="งานเสร็จหรือถูกยกเลิก (task done or cancelled)")
                 return d, added, gone
