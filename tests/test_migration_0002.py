@@ -10,7 +10,6 @@ from typing import Any
 
 import icalendar
 import pytest
-import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from conftest import at
