@@ -122,3 +122,28 @@ def test_ics_dir_honours_the_umask(url: str, tmp_path: Path) -> None:
     assert tracker(url, "ics", "export", "--dir", str(folder), umask=0o077).returncode == 0
     modes = {stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()}
     assert modes == {0o600}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
+@pytest.mark.parametrize("command", COMMANDS)
+def test_output_into_a_pipe_or_device_is_written_into_not_replaced(
+    url: str, tmp_path: Path, command: list[str]
+) -> None:
+    # `-o /dev/null` (or NUL, or a pipe to another program) must stay what it
+    # is: renamed over as root, /dev/null would become a regular file.
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    r = tracker(url, *command, "-o", str(fifo))
+    reader.join(timeout=30)
+    assert r.returncode == 0, r.stderr
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert got and len(got[0]) > 100
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    r = tracker(url, *command, "-o", os.devnull)
+    assert r.returncode == 0, r.stderr
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)

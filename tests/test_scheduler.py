@@ -106,7 +106,8 @@ def test_sigterm_stops_cleanly(db_url: str, tmp_path: Path, daemon: Any, run: An
     assert "stopping" in err and "stopped" in err
     assert PASSWORD not in out + err
     status = run("remind", "--status", now="2023-01-04T09:02")
-    assert "alpha: stopped" in status.out
+    assert "alpha: หยุดแล้ว" in status.out  # the state word, Thai by default
+    assert "alpha: stopped" in run("--lang", "en", "remind", "--status", now="2023-01-04T09:02").out
     assert sorted(k.split(":")[0] for k in rec.sent_keys()) == ["window_opens", "window_opens"]
 
 
