@@ -315,3 +315,27 @@ def test_preview_dates(db_url: str) -> None:
     assert got[0]["at"] == "2023-01-04T08:30:00+07:00" and got[0]["to"] == ["palad@example.go.th"]
     assert not [g for g in got if "2023-04-13" <= g["at"][:10] <= "2023-04-17"]
     assert rows(db) == []
+
+
+def test_a_large_enqueue_refreshes_the_outbox_statistics(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # After a province's first day the claim's plan must not rest on the
+    # statistics of an empty table; the threshold is lowered to keep it small.
+    db = make_db(db_url, 3)
+    monkeypatch.setattr(outbox, "ANALYZE_AFTER", 3)
+
+    def analysed() -> bool:
+        if db.dialect == "sqlite":
+            has = db.scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            return bool(has) and bool(db.scalar("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'outbox'"))
+        return db.scalar(
+            "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables"
+            " WHERE relname = 'outbox' AND schemaname = current_schema()"
+        ) is True
+
+    assert not analysed()
+    with db.transaction():
+        added = run.enqueue_due(db, POLICY, at("2023-01-04T09:00"))
+    assert added.queued >= 3
+    assert analysed()

@@ -98,7 +98,7 @@ def rows(orgs: int, measures: int, fiscal_year: int, first_org: int = 0) -> dict
             out["units"].append((oid * 10 + u, oid, name,
                                  json.dumps([f"{UNIT_MAIL[u]}@{slug}.go.th"]), STAMP))
         for n in range(1, measures + 1):
-            tid = pid * 100 + n
+            tid = (pid - 1) * measures + n  # dense: any number of measures a plan
             first = rnd.randint(0, 8)
             last = min(11, first + rnd.randint(0, 3))
             (y1, m1), (y2, m2) = months[first], months[last]

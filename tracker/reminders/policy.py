@@ -247,8 +247,16 @@ def task_schedule(
     *,
     until: date,
     activity: datetime | None = None,
+    latest_only: bool = False,
 ) -> list[Reminder]:
-    """Every reminder the policy gives this task up to `until` (its done state aside)."""
+    """Every reminder the policy gives this task up to `until` (its done state aside).
+
+    `latest_only`: of each series (nudges, closing reminders, overdue repeats)
+    only its last step up to `until` — all `due` can use, since a newer step
+    replaces an older one of its thread. The daily run then builds a handful
+    of reminders a task whatever the day of the season, instead of the whole
+    history so far (which grew with every week a task is overdue).
+    """
     if task.get("status") == "cancelled":
         return []
     cal = policy.calendar
@@ -289,6 +297,7 @@ def task_schedule(
     if policy.nudge_every_days:
         step = timedelta(days=policy.nudge_every_days)
         base = start + step
+        nudges: list[date] = []
         while base <= end:
             on = cal.next_working_day(base)
             if on >= first_closing or on > until:
@@ -297,24 +306,39 @@ def task_schedule(
             # work recorded later does not undo a nudge already due.
             quiet_since = policy.at(on) - step
             if activity is None or activity <= quiet_since or activity > policy.at(on):
-                add("nudge", on, window_end, end=end.isoformat(), every=policy.nudge_every_days)
+                nudges.append(on)
             base += step
+        for on in nudges[-1:] if latest_only else nudges:
+            add("nudge", on, window_end, end=end.isoformat(), every=policy.nudge_every_days)
 
-    for on, n in closing:
+    reached = [(on, n) for on, n in closing if on <= until]
+    for on, n in reached[-1:] if latest_only else closing:
         add("closing_soon", on, window_end, days_left=n, end=end.isoformat())
 
     # Overdue repeats count from the day after the window, not from the moved
     # working day, so a holiday never shifts the rest of the series.
     first_base = end + timedelta(days=1)
     k = 0
+    if latest_only and policy.overdue_repeat_days and until > first_base:
+        # A step falls on or before `until` exactly when its base is on or
+        # before the last working day up to `until`: start at that step.
+        last_working = cal.previous_working_day(until, inclusive=True)
+        k = max(0, (last_working - first_base).days // policy.overdue_repeat_days)
+    last_overdue: tuple[date, int] | None = None
     while True:
         on = cal.next_working_day(first_base + timedelta(days=policy.overdue_repeat_days * k))
         if on > until:
             break
-        add("overdue", on, None, end=end.isoformat(), days_late=(on - end).days, first=k == 0)
+        if latest_only:
+            last_overdue = (on, k)
+        else:
+            add("overdue", on, None, end=end.isoformat(), days_late=(on - end).days, first=k == 0)
         if not policy.overdue_repeat_days:
             break
         k += 1
+    if last_overdue is not None:
+        on, k = last_overdue
+        add("overdue", on, None, end=end.isoformat(), days_late=(on - end).days, first=k == 0)
 
     meeting = task.get("meeting")
     if meeting and policy.before_meeting:
@@ -377,14 +401,18 @@ def due_and_stale(
     """`due` and, apart, the latest reminders that went stale unsent, each with
     its reason (to be recorded as skipped)."""
     today = now.astimezone(BANGKOK).date()
+    # The last day whose reminders have fallen due by `now`: with only the
+    # latest step of each series built, a step due later today must not hide
+    # yesterday's.
+    until = today if policy.at(today) <= now else today - timedelta(days=1)
     candidates: list[Reminder] = []
     for task in tasks:
         if _done_by(task, now):
             continue
         act = (activity or {}).get(int(task["id"]))
-        candidates += task_schedule(task, policy, until=today, activity=act)
+        candidates += task_schedule(task, policy, until=until, activity=act, latest_only=True)
     for meeting in meetings:
-        candidates += meeting_schedule(meeting, policy, until=today)
+        candidates += meeting_schedule(meeting, policy, until=until)
     latest: dict[str, Reminder] = {}
     for r in candidates:
         if r.at > now or (r.expires is not None and r.expires <= now):

@@ -1,0 +1,28 @@
+"""bench/load/generate.py builds plans of any size (ids once collided past 99
+measures a plan)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tracker.db.connection import open_database
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_plans_of_more_than_99_measures(db_url: str) -> None:
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "bench/load/generate.py"), "--db", db_url,
+         "--orgs", "3", "--measures", "150"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    db = open_database(db_url)
+    try:
+        per_plan = db.query("SELECT plan_id, COUNT(*) AS n FROM tasks GROUP BY plan_id ORDER BY plan_id")
+        assert [(row["plan_id"], row["n"]) for row in per_plan] == [(1, 150), (2, 150), (3, 150)]
+        assert db.scalar("SELECT COUNT(*) FROM task_items") == 450 * 3
+    finally:
+        db.close()

@@ -1,0 +1,98 @@
+"""The daily run builds only the latest step of each reminder series; what it
+decides must be exactly what the whole history would give (issue: a province's
+day costs what is due that day)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tracker.clock import BANGKOK
+from tracker.reminders.policy import Policy, Reminder, due_and_stale, task_schedule
+
+ORG = "เทศบาลตำบลบางจะเกร็ง"
+SEASON = date(2022, 10, 1)
+
+
+def make_task(tid: int, start: date, length: int, owners: int, meeting: date | None, done: datetime | None
+              ) -> dict[str, Any]:
+    return {
+        "id": tid, "number": str(tid), "title": f"มาตรการที่ {tid}",
+        "start": start.isoformat(), "end": (start + timedelta(days=length)).isoformat(),
+        "owners": [f"กอง {i}" for i in range(owners)], "status": "in_progress",
+        "done_at": done.isoformat() if done else None, "progress": 10,
+        "plan": {"organisation": ORG, "fiscal_year": 2566, "id": 1},
+        "meeting": {"id": 1, "title": "ประชุม", "month": "2023-09",
+                    "date": meeting.isoformat() if meeting else None},
+        "outcome": {"result": "", "problems": "", "obstacles": "", "suggestions": ""},
+    }
+
+
+def whole_history(tasks: list[dict[str, Any]], policy: Policy, now: datetime) -> set[str]:
+    """The rule stated plainly: of everything scheduled up to today, the latest
+    of each thread that has fallen due and not expired."""
+    latest: dict[str, Reminder] = {}
+    for t in tasks:
+        if t["done_at"] and datetime.fromisoformat(t["done_at"]) <= now:
+            continue
+        for r in task_schedule(t, policy, until=now.date()):
+            if r.at > now or (r.expires is not None and r.expires <= now):
+                continue
+            if r.thread not in latest or r.at > latest[r.thread].at:
+                latest[r.thread] = r
+    return {r.key for r in latest.values()}
+
+
+days = st.integers(min_value=0, max_value=420)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    specs=st.lists(
+        st.tuples(days, st.integers(0, 200), st.integers(1, 3), st.none() | days, st.none() | days),
+        min_size=1, max_size=4,
+    ),
+    today=days,
+    minute=st.integers(0, 24 * 60 - 1),
+    nudge=st.sampled_from([0, 7, 14]),
+    repeat=st.sampled_from([0, 1, 7, 14]),
+    before=st.sampled_from([(), (1,), (14, 7, 3, 1), (30, 2)]),
+)
+def test_latest_steps_decide_what_the_whole_history_decides(
+    specs: list[tuple[int, int, int, int | None, int | None]], today: int, minute: int,
+    nudge: int, repeat: int, before: tuple[int, ...],
+) -> None:
+    policy = Policy(nudge_every_days=nudge, overdue_repeat_days=repeat, before_close=before)
+    now = datetime.combine(SEASON + timedelta(days=today), time(0), BANGKOK) + timedelta(minutes=minute)
+    tasks = [
+        make_task(
+            i + 1, SEASON + timedelta(days=s), n, owners,
+            SEASON + timedelta(days=m) if m is not None else None,
+            datetime.combine(SEASON + timedelta(days=d), time(10), BANGKOK) if d is not None else None,
+        )
+        for i, (s, n, owners, m, d) in enumerate(specs)
+    ]
+    current, stale = due_and_stale(tasks, [], policy, now)
+    assert {r.key for r in current} | {r.key for r, _ in stale} == whole_history(tasks, policy, now)
+
+
+def test_a_task_overdue_all_season_builds_a_handful_of_reminders() -> None:
+    policy = Policy(overdue_repeat_days=1)
+    t = make_task(1, date(2022, 10, 1), 10, 1, None, None)
+    full = task_schedule(t, policy, until=date(2023, 9, 29))
+    latest = task_schedule(t, policy, until=date(2023, 9, 29), latest_only=True)
+    assert len(full) > 200  # every working day overdue since October
+    assert len(latest) <= 5
+    assert max(r.on for r in latest if r.kind == "overdue") == max(r.on for r in full if r.kind == "overdue")
+
+
+def test_a_step_later_today_does_not_hide_yesterdays() -> None:
+    # 07:00, before the 08:30 hour: yesterday's overdue is still the one due
+    policy = Policy(overdue_repeat_days=1)
+    t = make_task(1, date(2023, 1, 2), 10, 1, None, None)
+    morning = datetime(2023, 2, 7, 7, 0, tzinfo=BANGKOK)
+    current, _ = due_and_stale([t], [], policy, morning)
+    assert [r.on for r in current if r.kind == "overdue"] == [date(2023, 2, 6)]
