@@ -96,3 +96,12 @@ def test_a_step_later_today_does_not_hide_yesterdays() -> None:
     morning = datetime(2023, 2, 7, 7, 0, tzinfo=BANGKOK)
     current, _ = due_and_stale([t], [], policy, morning)
     assert [r.on for r in current if r.kind == "overdue"] == [date(2023, 2, 6)]
+
+
+def test_batches_follow_tasks_not_plans() -> None:
+    from tracker.reminders.run import batches
+
+    plans = [{"id": i, "n": n} for i, n in enumerate([3000, 1500, 1000, 9000, 10, 10])]
+    got = [[p["id"] for p in chunk] for chunk in batches(plans, 5000)]  # type: ignore[arg-type]
+    assert got == [[0, 1], [2], [3], [4, 5]]
+    assert [p["id"] for chunk in batches(plans, 5000) for p in chunk] == list(range(6))  # type: ignore[arg-type]

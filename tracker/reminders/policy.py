@@ -63,6 +63,7 @@ Rules that hold for every reminder:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -208,6 +209,7 @@ class Reminder:
         return ":".join([kind, scope, *rest])
 
 
+@functools.lru_cache(maxsize=4096)  # an organisation has a dozen units; keys are made per reminder
 def unit_tag(unit: str) -> str:
     """A short, ASCII, stable stand-in for a (Thai) unit name inside keys."""
     norm = " ".join(unit.split())
@@ -248,6 +250,7 @@ def task_schedule(
     until: date,
     activity: datetime | None = None,
     latest_only: bool = False,
+    valid_at: datetime | None = None,
 ) -> list[Reminder]:
     """Every reminder the policy gives this task up to `until` (its done state aside).
 
@@ -256,6 +259,7 @@ def task_schedule(
     replaces an older one of its thread. The daily run then builds a handful
     of reminders a task whatever the day of the season, instead of the whole
     history so far (which grew with every week a task is overdue).
+    `valid_at`: leave out what has expired by then (`due` would drop it).
     """
     if task.get("status") == "cancelled":
         return []
@@ -275,6 +279,8 @@ def task_schedule(
         # both move to Monday): one reminder, not two.
         if on > until or (kind, on) in seen_days:
             return
+        if valid_at is not None and expires is not None and expires <= valid_at:
+            return
         seen_days.add((kind, on))
         for unit in owners:
             out.append(
@@ -285,16 +291,18 @@ def task_schedule(
                 )
             )
 
+    window_live = valid_at is None or window_end > valid_at
     opens = cal.next_working_day(start)
-    if policy.window_opens and opens <= end:
+    if policy.window_opens and window_live and opens <= min(end, until):
         add("window_opens", opens, window_end, start=start.isoformat(), end=end.isoformat(),
             young_until=window_young_until(opens, start, end, policy).isoformat())
 
-    closing = sorted({cal.working_days_before(end, n): n for n in policy.before_close}.items())
+    before_close = policy.before_close if window_live else ()
+    closing = sorted({cal.working_days_before(end, n): n for n in before_close}.items())
     closing = [(d, n) for d, n in closing if opens < d <= end]
     first_closing = closing[0][0] if closing else end + timedelta(days=1)
 
-    if policy.nudge_every_days:
+    if policy.nudge_every_days and window_live:
         step = timedelta(days=policy.nudge_every_days)
         base = start + step
         nudges: list[date] = []
@@ -410,7 +418,7 @@ def due_and_stale(
         if _done_by(task, now):
             continue
         act = (activity or {}).get(int(task["id"]))
-        candidates += task_schedule(task, policy, until=until, activity=act, latest_only=True)
+        candidates += task_schedule(task, policy, until=until, activity=act, latest_only=True, valid_at=now)
     for meeting in meetings:
         candidates += meeting_schedule(meeting, policy, until=until)
     latest: dict[str, Reminder] = {}

@@ -13,7 +13,7 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -89,7 +89,7 @@ class Due:
     stale: list[tuple[Reminder, str]] = field(default_factory=list)  # recorded as skipped
 
 
-PLANS_AT_A_TIME = 200
+TASKS_AT_A_TIME = 5000  # a batch's memory follows its tasks (~2 KiB each as loaded), not its plans
 
 
 def plans_due(db: Database, policy: Policy, now: datetime, plan_ids: Sequence[int]) -> Due:
@@ -109,6 +109,18 @@ def plans_due(db: Database, policy: Policy, now: datetime, plan_ids: Sequence[in
 def plan_due(db: Database, policy: Policy, now: datetime, plan_id: int) -> Due:
     """What the policy says for one plan at `now`."""
     return plans_due(db, policy, now, [plan_id])
+
+
+def batches(plan_rows: Sequence[Row], tasks: int) -> Iterator[Sequence[Row]]:
+    """Consecutive plans holding about `tasks` tasks together (a larger plan alone)."""
+    start, held = 0, 0
+    for i, p in enumerate(plan_rows):
+        if held and held + int(p["n"]) > tasks:
+            yield plan_rows[start:i]
+            start, held = i, 0
+        held += int(p["n"])
+    if start < len(plan_rows):
+        yield plan_rows[start:]
 
 
 @dataclass
@@ -137,10 +149,10 @@ def enqueue_due(db: Database, policy: Policy, now: datetime, *, organisation: st
         where = " WHERE o.name = :org"
         params["org"] = organisation
     plan_rows = db.query(
-        "SELECT p.id, o.id AS org_id, o.name AS org FROM plans p"
+        "SELECT p.id, o.id AS org_id, o.name AS org,"
+        " (SELECT COUNT(*) FROM tasks t WHERE t.plan_id = p.id) AS n FROM plans p"
         " JOIN organisations o ON o.id = p.organisation_id" + where + " ORDER BY p.id", params)
-    for i in range(0, len(plan_rows), PLANS_AT_A_TIME):
-        chunk = plan_rows[i : i + PLANS_AT_A_TIME]
+    for chunk in batches(plan_rows, TASKS_AT_A_TIME):
         ids = [int(p["id"]) for p in chunk]
         org_ids = {str(p["org"]): int(p["org_id"]) for p in chunk}
         if dry_run:
