@@ -218,6 +218,19 @@ sa.Index("ix_outbox_waiting", outbox.c.next_attempt_at, outbox.c.id,
 sa.Index("ix_outbox_thread", outbox.c.thread)
 sa.Index("ix_outbox_task", outbox.c.task_id)
 
+# How far the daily reminder run has decided each plan: every reminder due up
+# to `through` was queued (or skipped) by the run at `run_at` under the policy
+# whose fingerprint is `policy`. The next run then looks again only at the
+# tasks that changed since, or that have a step after `through` (issue 20).
+reminder_marks = sa.Table(
+    "reminder_marks",
+    metadata,
+    sa.Column("plan_id", sa.ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("through", sa.Date, nullable=False),
+    sa.Column("run_at", TS, nullable=False),
+    sa.Column("policy", sa.String(64), nullable=False),
+)
+
 # One row per scheduler process (name = host:pid), updated every sweep.
 heartbeats = sa.Table(
     "heartbeats",

@@ -113,34 +113,10 @@ def enqueue(
     added = [r for r in todo if r.key not in known]
     if not added:
         return []
-    stamp = ts(now)
-    db.executemany(
-        "INSERT INTO outbox (key, thread, kind, organisation_id, task_id, meeting_id, unit,"
-        " detail, due_at, expires_at, status, attempts, next_attempt_at, created_at, updated_at)"
-        " VALUES (:key, :thread, :kind, :org, :task, :meeting, :unit, :detail, :due, :expires,"
-        " 'pending', 0, :due, :now, :now)"
-        " ON CONFLICT (key) DO NOTHING",
-        [
-            {
-                "key": r.key, "thread": r.thread, "kind": r.kind,
-                "org": org_ids.get(r.organisation), "task": r.task_id, "meeting": r.meeting_id,
-                "unit": r.unit, "detail": json.dumps(dict(r.detail), ensure_ascii=False),
-                "due": ts(r.at), "expires": ts(r.expires) if r.expires else None, "now": stamp,
-            }
-            for r in added
-        ],
-    )
-    threads = sorted({r.thread for r in added})
-    for i in range(0, len(threads), 500):
-        where, params = member(db, "thread", threads[i : i + 500], "h")
-        db.execute(
-            "UPDATE outbox SET status = 'cancelled', updated_at = :now, last_error = 'superseded by '"
-            " || (SELECT n.key FROM outbox n WHERE n.thread = outbox.thread ORDER BY n.due_at DESC LIMIT 1)"
-            f" WHERE {where} AND status IN ('pending', 'held')"
-            " AND (claimed_until IS NULL OR claimed_until <= :now)"
-            " AND due_at < (SELECT MAX(n.due_at) FROM outbox n WHERE n.thread = outbox.thread)",
-            {**params, "now": stamp},
-        )
+    _insert(db, [(r, "pending", None) for r in added], org_ids=org_ids, now=now)
+    _supersede(db, {r.thread for r in added}, now=now,
+               why="'superseded by ' || (SELECT n.key FROM outbox n WHERE n.thread = outbox.thread"
+                   " ORDER BY n.due_at DESC LIMIT 1)")
     if len(added) >= ANALYZE_AFTER:
         # The claim's plan depends on the outbox's statistics; after the first
         # day of a province's season (tens of thousands of new rows) they are
@@ -173,35 +149,66 @@ def skip(
         )
     if not new:
         return 0
-    db.executemany(
-        "INSERT INTO outbox (key, thread, kind, organisation_id, task_id, meeting_id, unit,"
-        " detail, due_at, expires_at, status, attempts, next_attempt_at, last_error,"
-        " created_at, updated_at)"
-        " VALUES (:key, :thread, :kind, :org, :task, :meeting, :unit, :detail, :due, :expires,"
-        " 'skipped', 0, :due, :why, :now, :now)"
-        " ON CONFLICT (key) DO NOTHING",
-        [
-            {
-                "key": r.key, "thread": r.thread, "kind": r.kind,
-                "org": org_ids.get(r.organisation), "task": r.task_id, "meeting": r.meeting_id,
-                "unit": r.unit, "detail": json.dumps(dict(r.detail), ensure_ascii=False),
-                "due": ts(r.at), "expires": ts(r.expires) if r.expires else None, "now": stamp,
-                "why": why,
-            }
-            for r, why in new
-        ],
-    )
-    threads = sorted({r.thread for r, _ in new})
-    for i in range(0, len(threads), 500):
-        where, params = member(db, "thread", threads[i : i + 500], "h")
+    _insert(db, [(r, "skipped", why) for r, why in new], org_ids=org_ids, now=now)
+    _supersede(db, {r.thread for r, _ in new}, now=now, why="'stale'")
+    return len(new)
+
+
+_INSERT = (
+    "INSERT INTO outbox (key, thread, kind, organisation_id, task_id, meeting_id, unit, detail,"
+    " due_at, expires_at, status, attempts, next_attempt_at, last_error, created_at, updated_at)"
+)
+
+
+def _insert(db: Database, rows: Sequence[tuple[Reminder, str, str | None]], *,
+            org_ids: Mapping[str, int], now: datetime) -> None:
+    """New outbox rows (reminder, status, last_error); a key stored meanwhile is left alone."""
+    stamp = ts(now)
+    values = [
+        {
+            "key": r.key, "thread": r.thread, "kind": r.kind,
+            "org": org_ids.get(r.organisation), "task": r.task_id, "meeting": r.meeting_id,
+            "unit": r.unit, "detail": json.dumps(dict(r.detail), ensure_ascii=False),
+            "due": ts(r.at), "expires": ts(r.expires) if r.expires else None,
+            "status": status, "why": why, "now": stamp,
+        }
+        for r, status, why in rows
+    ]
+    if db.dialect == "postgresql":
+        # One statement over arrays: the first day of a province's season
+        # stores ~80,000 rows, and one INSERT per row was most of that day.
+        columns = {"key": "text", "thread": "text", "kind": "text", "org": "int", "task": "int",
+                   "meeting": "int", "unit": "text", "detail": "text", "due": "timestamptz",
+                   "expires": "timestamptz", "status": "text", "why": "text"}
+        arrays = {c: [v[c] for v in values] for c in columns}
+        unnest = ", ".join(f"CAST(:{c} AS {t}[])" for c, t in columns.items())
         db.execute(
-            "UPDATE outbox SET status = 'cancelled', updated_at = :now, last_error = 'stale'"
+            _INSERT + " SELECT key, thread, kind, org, task, meeting, unit, detail, due, expires,"
+            " status, 0, due, why, CAST(:now AS timestamptz), CAST(:now AS timestamptz)"
+            f" FROM unnest({unnest}) AS v({', '.join(columns)})"
+            " ON CONFLICT (key) DO NOTHING",
+            {**arrays, "now": stamp},
+        )
+        return
+    db.executemany(
+        _INSERT + " VALUES (:key, :thread, :kind, :org, :task, :meeting, :unit, :detail, :due,"
+        " :expires, :status, 0, :due, :why, :now, :now) ON CONFLICT (key) DO NOTHING",
+        values,
+    )
+
+
+def _supersede(db: Database, threads: set[str], *, now: datetime, why: str) -> None:
+    """Cancel the older unsent rows of these threads (`why`: an SQL expression)."""
+    ordered = sorted(threads)
+    for i in range(0, len(ordered), 500):
+        where, params = member(db, "thread", ordered[i : i + 500], "h")
+        db.execute(
+            f"UPDATE outbox SET status = 'cancelled', updated_at = :now, last_error = {why}"
             f" WHERE {where} AND status IN ('pending', 'held')"
             " AND (claimed_until IS NULL OR claimed_until <= :now)"
             " AND due_at < (SELECT MAX(n.due_at) FROM outbox n WHERE n.thread = outbox.thread)",
-            {**params, "now": stamp},
+            {**params, "now": ts(now)},
         )
-    return len(new)
 
 
 def cancel_for_tasks(db: Database, task_ids: Sequence[int], *, now: datetime, reason: str) -> int:

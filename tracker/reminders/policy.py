@@ -243,6 +243,11 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), BANGKOK)
 
 
+@functools.lru_cache(maxsize=4096)  # a plan names its few units over and over
+def _clean_owners(owners: tuple[Any, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(" ".join(str(o).split()) for o in owners))
+
+
 def task_schedule(
     task: Mapping[str, Any],
     policy: Policy,
@@ -269,7 +274,7 @@ def task_schedule(
     tid = int(task["id"])
     scope = f"t{tid}"
     window_end = _midnight(end + timedelta(days=1))
-    owners = list(dict.fromkeys(" ".join(str(o).split()) for o in task.get("owners") or []))
+    owners = _clean_owners(tuple(task.get("owners") or ()))
     out: list[Reminder] = []
 
     seen_days: set[tuple[str, date]] = set()
@@ -292,7 +297,7 @@ def task_schedule(
             )
 
     window_live = valid_at is None or window_end > valid_at
-    opens = cal.next_working_day(start)
+    opens = cal.next_working_day(start) if window_live else start
     if policy.window_opens and window_live and opens <= min(end, until):
         add("window_opens", opens, window_end, start=start.isoformat(), end=end.isoformat(),
             young_until=window_young_until(opens, start, end, policy).isoformat())
@@ -351,6 +356,8 @@ def task_schedule(
     meeting = task.get("meeting")
     if meeting and policy.before_meeting:
         day, assumed = meeting_day(str(meeting["month"]), meeting.get("date"), policy)
+        if valid_at is not None and _midnight(day) <= valid_at:
+            return out  # the meeting is over: its requests have expired
         missing = [f for f in OUTCOME_FIELDS if not str((task.get("outcome") or {}).get(f) or "").strip()]
         if missing:
             for n in policy.before_meeting:
@@ -398,6 +405,14 @@ def due(
     return due_and_stale(tasks, meetings, policy, now, activity=activity)[0]
 
 
+def due_until(policy: Policy, now: datetime) -> date:
+    """The last day whose reminders have fallen due by `now`: with only the
+    latest step of each series built, a step due later today must not hide
+    yesterday's."""
+    today = now.astimezone(BANGKOK).date()
+    return today if policy.at(today) <= now else today - timedelta(days=1)
+
+
 def due_and_stale(
     tasks: Iterable[Mapping[str, Any]],
     meetings: Iterable[Mapping[str, Any]],
@@ -408,11 +423,7 @@ def due_and_stale(
 ) -> tuple[list[Reminder], list[tuple[Reminder, str]]]:
     """`due` and, apart, the latest reminders that went stale unsent, each with
     its reason (to be recorded as skipped)."""
-    today = now.astimezone(BANGKOK).date()
-    # The last day whose reminders have fallen due by `now`: with only the
-    # latest step of each series built, a step due later today must not hide
-    # yesterday's.
-    until = today if policy.at(today) <= now else today - timedelta(days=1)
+    until = due_until(policy, now)
     candidates: list[Reminder] = []
     for task in tasks:
         if _done_by(task, now):
@@ -429,10 +440,16 @@ def due_and_stale(
         if held is None or r.at > held.at:
             latest[r.thread] = r
     ordered = sorted(latest.values(), key=lambda r: (r.at, r.key))
+    # what may supersede a nudge, by task and unit: a scan of the whole batch
+    # for every nudge made October's run quadratic in the tasks of a batch
+    rivals: dict[tuple[int | None, str | None], list[Reminder]] = {}
+    for r in ordered:
+        if r.kind in SUPERSEDES_NUDGE:
+            rivals.setdefault((r.task_id, r.unit), []).append(r)
     current: list[Reminder] = []
     stale: list[tuple[Reminder, str]] = []
     for r in ordered:
-        why = stale_reason(r, ordered, policy, now)
+        why = stale_reason(r, rivals.get((r.task_id, r.unit), ()), policy, now)
         if why is None:
             current.append(r)
         else:
@@ -454,7 +471,8 @@ def window_young_until(opens: date, start: date, end: date, policy: Policy) -> d
 
 
 def stale_reason(r: Reminder, current: Sequence[Reminder], policy: Policy, now: datetime) -> str | None:
-    """Why a due reminder is no longer worth sending at `now`, or None."""
+    """Why a due reminder is no longer worth sending at `now`, or None
+    (`current`: the other due reminders, or at least those of its task and unit)."""
     if r.kind == "window_opens":
         young = r.detail.get("young_until")
         if young and datetime.fromisoformat(str(young)) <= now:

@@ -23,8 +23,8 @@ from tracker.clock import BANGKOK
 from tracker.config import Settings
 from tracker.db.connection import Database, Row, from_ts
 from tracker.errors import DatabaseError
-from tracker.reminders import heartbeat, outbox
-from tracker.reminders.policy import Policy, Reminder, due_and_stale
+from tracker.reminders import candidates, heartbeat, outbox
+from tracker.reminders.policy import Policy, Reminder, due_and_stale, due_until
 
 log = logging.getLogger(__name__)
 
@@ -92,17 +92,18 @@ class Due:
 TASKS_AT_A_TIME = 5000  # a batch's memory follows its tasks (~2 KiB each as loaded), not its plans
 
 
-def plans_due(db: Database, policy: Policy, now: datetime, plan_ids: Sequence[int]) -> Due:
-    """What the policy says for these plans at `now`: three queries whatever
-    their number (call with a bounded batch: memory follows the batch)."""
+def plans_due(db: Database, policy: Policy, now: datetime, plan_ids: Sequence[int],
+              *, use_marks: bool = False) -> Due:
+    """What the policy says for these plans at `now`: a handful of queries
+    whatever their number (call with a bounded batch: memory follows the batch).
+    `use_marks`: leave out what the last daily run decided (reminders.candidates)."""
     from tracker.services.meetings import list_meetings
-    from tracker.services.tasks import list_tasks
 
-    tasks = list_tasks(db, now=now, plan_ids=plan_ids, with_children=False)
+    tasks, closed = candidates.open_tasks(db, policy, plan_ids=plan_ids, now=now,
+                                          until=due_until(policy, now), use_marks=use_marks)
     activity = last_activity(db, [t["id"] for t in tasks])
     meetings = list_meetings(db, plan_ids=plan_ids)
     reminders, stale = due_and_stale(tasks, meetings, policy, now, activity=activity)
-    closed = [int(t["id"]) for t in tasks if t["status"] in ("done", "cancelled")]
     return Due(reminders, closed, stale)
 
 
@@ -156,17 +157,18 @@ def enqueue_due(db: Database, policy: Policy, now: datetime, *, organisation: st
         ids = [int(p["id"]) for p in chunk]
         org_ids = {str(p["org"]): int(p["org_id"]) for p in chunk}
         if dry_run:
-            d = plans_due(db, policy, now, ids)
+            d = plans_due(db, policy, now, ids, use_marks=True)
             known = outbox.existing_keys(db, [r.key for r in d.reminders])
             added = [r for r in d.reminders if r.key not in known]
         else:
             def step(ids: list[int] = ids, org_ids: dict[str, int] = org_ids
                      ) -> tuple[Due, list[Reminder], int]:
-                d = plans_due(db, policy, now, ids)
+                d = plans_due(db, policy, now, ids, use_marks=True)
                 added = outbox.enqueue(db, d.reminders, org_ids=org_ids, now=now)
                 outbox.skip(db, d.stale, org_ids=org_ids, now=now)
                 gone = outbox.cancel_for_tasks(
                     db, d.closed_task_ids, now=now, reason="งานเสร็จหรือถูกยกเลิก (task done or cancelled)")
+                candidates.mark(db, policy, ids, now=now, until=due_until(policy, now))
                 return d, added, gone
 
             d, added, gone = write(db, step)

@@ -41,6 +41,7 @@ class WorkCalendar:
         # tasks cheap. A season is a few hundred distinct days.
         self._before: dict[tuple[date, int], date] = {}
         self._next: dict[date, date] = {}
+        self._previous: dict[date, date] = {}
 
     def _holidays(self, year: int) -> dict[date, str]:
         found = self._years.get(year)
@@ -72,9 +73,13 @@ class WorkCalendar:
 
     def previous_working_day(self, day: date, *, inclusive: bool = False) -> date:
         d = day if inclusive else day - timedelta(days=1)
-        while not self.is_working_day(d):
-            d -= timedelta(days=1)
-        return d
+        found = self._previous.get(d)
+        if found is None:
+            found = d
+            while not self.is_working_day(found):
+                found -= timedelta(days=1)
+            self._previous[d] = found
+        return found
 
     def working_days_before(self, day: date, n: int) -> date:
         """The n-th working day strictly before `day` (n >= 1)."""
