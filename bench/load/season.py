@@ -34,6 +34,9 @@ from tracker.db.connection import open_database  # noqa: E402
 from tracker.reminders import run  # noqa: E402
 from tracker.reminders.policy import Policy  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scale import floor_ms  # noqa: E402  (bench/load/scale.py: the floor measured the same way)
+
 
 def one_day(url: str, day: date) -> dict[str, float]:
     """The daily job of `day` in this process: wall and CPU seconds, rows queued."""
@@ -55,12 +58,6 @@ def fresh(url: str, day: date) -> dict[str, float]:
     out = subprocess.run([sys.executable, __file__, "--db", url, "--one", day.isoformat()],
                          check=True, capture_output=True, text=True).stdout
     return dict(json.loads(out))
-
-
-def floor_ms() -> float:
-    t = time.perf_counter()
-    subprocess.run([sys.executable, "-I", "-c", "import sqlite3"], check=True)
-    return (time.perf_counter() - t) * 1000
 
 
 def main() -> None:
