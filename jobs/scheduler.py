@@ -16,7 +16,10 @@ SIGTERM / SIGINT: the sweep stops before its next message, hands back the
 rows it had claimed but not sent, the heartbeat is marked stopped, exit 0.
 
 The signals are blocked in every thread and taken by a small watcher thread
-with `signal.sigwait`, which shuts the scheduler down from outside. The old
+with `signal.sigwait`, which shuts the scheduler down from outside. Where
+there is no `sigwait` (Windows), a handler only records the signal (no lock
+taken) and the same watcher thread sees it within a tenth of a second; on
+Windows Ctrl+C, Ctrl+Break (SIGBREAK) and a console close come this way. The old
 way (a Python handler, and a job that shut the scheduler down from inside
 when the signal had come during it) failed in two rare ways, seen as flaky
 tests under load: a shutdown inside `_process_jobs` empties the job store
@@ -40,7 +43,33 @@ from tracker.errors import DatabaseError
 from tracker.reminders import heartbeat, run
 
 log = logging.getLogger("tracker.scheduler")
-SIGNALS = {signal.SIGTERM, signal.SIGINT}
+SIGNALS = {signal.SIGTERM, signal.SIGINT} | ({signal.SIGBREAK} if hasattr(signal, "SIGBREAK") else set())
+
+
+def signal_waiter(finished: threading.Event) -> Any:
+    """Return a function that blocks until one of SIGNALS arrives and returns
+    its number, or returns None once `finished` is set. Called before any
+    thread starts: on Unix it blocks the signals so only `sigwait` takes them."""
+    if hasattr(signal, "sigwait") and hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+        return lambda: signal.sigwait(SIGNALS)
+    received: list[int] = []
+
+    def note(signum: int, _frame: object) -> None:
+        # Runs in the main thread between two bytecodes: append takes no lock,
+        # unlike Event.set, which would deadlock if the main thread held it.
+        received.append(signum)
+
+    for signum in SIGNALS:
+        signal.signal(signum, note)
+
+    def wait() -> int | None:
+        while not received:
+            if finished.wait(0.1):
+                return None
+        return received[0]
+
+    return wait
 
 
 def _shutdown(sched: Any) -> None:
@@ -96,8 +125,12 @@ def serve(app: App, *, clock: run.Clock, name: str, sweep_seconds: float | None 
         job.__name__ = getattr(fn, "__name__", "job")
         return job
 
+    wait_for_signal = signal_waiter(finished)
+
     def watch() -> None:
-        signum = signal.sigwait(SIGNALS)
+        signum = wait_for_signal()
+        if signum is None:  # the scheduler ended on its own
+            return
         log.info("received %s: stopping", signal.Signals(signum).name)
         jobs.stop.set()
         # Shut the scheduler down from this thread (APScheduler's locks make
@@ -109,7 +142,6 @@ def serve(app: App, *, clock: run.Clock, name: str, sweep_seconds: float | None 
                 _shutdown(sched)
                 return
 
-    signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
     threading.Thread(target=watch, name="signals", daemon=True).start()
     try:
         sched.add_job(guarded(jobs.daily), CronTrigger(day_of_week="mon-fri", hour=policy.hour.hour,
