@@ -142,6 +142,51 @@ def _warn_if_readable(path: Path) -> None:
         )
 
 
+_REPORT_KEYS = ("reporter", "position", "executive", "executive_position", "templates")
+
+
+def _known_keys(table: str) -> tuple[str, ...] | None:
+    if table == "mail":
+        return tuple(_MAIL_ENV)
+    if table == "report":
+        return _REPORT_KEYS
+    if table == "reminders":
+        from tracker.reminders.policy import Policy  # only with a [reminders] table to check
+
+        return Policy.known_keys()
+    return None
+
+
+def _known_only(data: dict[str, Any], path: Path | None) -> dict[str, Any]:
+    """Drop the tables and keys tracker does not know, each named in a warning
+    with the nearest known name: a misspelt `[reminder]` would otherwise be
+    silently ignored, and the sending hour and local holidays with it."""
+    import difflib
+    import sys
+
+    def warn(what_th: str, what_en: str, name: str, known: tuple[str, ...]) -> None:
+        near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint_th = f" หมายถึง {near[0]} หรือไม่" if near else ""
+        hint_en = f"; did you mean {near[0]}?" if near else ""
+        sys.stderr.write(f"warning: {path}: ไม่รู้จัก{what_th} {name} จะไม่ใช้ค่านี้{hint_th} "
+                         f"(unknown {what_en} {name}, ignored{hint_en})\n")
+
+    tables = ("mail", "reminders", "report")
+    kept: dict[str, Any] = {}
+    for table, values in data.items():
+        known = _known_keys(table)
+        if known is None or not isinstance(values, dict):
+            warn("ตาราง", "table", f"[{table}]", tuple(f"[{t}]" for t in tables))
+            continue
+        kept[table] = {}
+        for key, value in values.items():
+            if key in known:
+                kept[table][key] = value
+            else:
+                warn(f"ค่า [{table}]", f"key in [{table}]:", key, known)
+    return kept
+
+
 def load_settings(path: Path | None, environ: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if environ is None else environ)
     data: dict[str, Any] = {}
@@ -149,13 +194,16 @@ def load_settings(path: Path | None, environ: dict[str, str] | None = None) -> S
         import tomllib  # only with a file to read: a tenth of a bare start-up
 
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            # utf-8-sig: Notepad saves UTF-8 with a byte-order mark
+            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
         except FileNotFoundError:
             raise InvalidInput(f"ไม่พบไฟล์ตั้งค่า (config file not found: {path})") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise InvalidInput(f"อ่านไฟล์ตั้งค่าไม่ได้ (cannot read config {path}: {exc})") from None
         except tomllib.TOMLDecodeError as exc:
             raise InvalidInput(f"ไฟล์ตั้งค่าผิดรูปแบบ (config {path} is not valid TOML: {exc})") from None
+    if data:
+        data = _known_only(data, path)
     mail = dict(data.get("mail", {}))
     if path is not None and mail.get("password"):
         _warn_if_readable(path)
@@ -177,7 +225,7 @@ def load_settings(path: Path | None, environ: dict[str, str] | None = None) -> S
     try:
         port = int(mail.get("port", 465 if security == "ssl" else 587 if security == "starttls" else 25))
     except ValueError:
-        raise InvalidInput(f"mail port must be a number, not {mail.get('port')!r}") from None
+        raise InvalidInput(f"พอร์ตอีเมลต้องเป็นตัวเลข ไม่ใช่ {mail.get('port')!r} (mail port must be a number)") from None
     settings_mail = MailSettings(
         transport=transport,
         host=str(mail.get("host", "localhost")),

@@ -146,7 +146,7 @@ def cli(
     app = App(
         now=resolve_now(now),
         db_url=db_url or default_url(),
-        config_path=_path(config_path),
+        config_path=_config_file(config_path),
         actor_override=actor,
         lang=lang,
     )
@@ -154,12 +154,23 @@ def cli(
     ctx.call_on_close(app.close)
 
 
-def _path(text: str | None) -> Path | None:
-    if not text:
-        return None
-    from pathlib import Path  # only when a config file is named: pathlib costs start-up time
+def _config_file(named: str | None) -> Path | None:
+    """The file named by --config / TRACKER_CONFIG, which must exist (for every
+    command, not only those that read it), else the platform's own if present."""
+    import os
 
-    return Path(text)
+    from tracker.folders import default_config_file
+
+    if named and not os.path.isfile(named):
+        from tracker.errors import InvalidInput
+
+        raise InvalidInput(f"ไม่พบไฟล์ตั้งค่า {named} (config file not found)")
+    path = named or default_config_file()
+    if not path:
+        return None
+    from pathlib import Path  # only when there is a config file: pathlib costs start-up time
+
+    return Path(path)
 
 
 def main() -> None:

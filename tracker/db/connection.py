@@ -297,14 +297,9 @@ def _safe_url(url: str) -> str:
 
 
 def _data_dir() -> str:
-    # os.path, not pathlib: this runs on every command's start-up
-    if env := os.environ.get("TRACKER_HOME"):
-        return env
-    if os.name == "nt":
-        base = os.environ.get("LOCALAPPDATA") or os.path.join(os.path.expanduser("~"), "AppData", "Local")
-        return os.path.join(base, "tracker")
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
-    return os.path.join(base, "tracker")
+    from tracker.folders import data_dir
+
+    return data_dir()
 
 
 def default_data_dir() -> Path:

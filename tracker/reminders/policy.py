@@ -118,12 +118,16 @@ class Policy:
         return datetime.combine(day, self.hour, BANGKOK)
 
     @classmethod
+    def known_keys(cls) -> tuple[str, ...]:
+        """The keys a `[reminders]` table may hold."""
+        return tuple(k for k in cls.__dataclass_fields__ if k != "calendar")
+
+    @classmethod
     def from_settings(cls, values: Mapping[str, Any]) -> Policy:
         """Read the `[reminders]` table; a bad value is an error that names its key."""
-        known = set(cls.__dataclass_fields__) - {"calendar"}
-        unknown = sorted(set(values) - known)
+        unknown = sorted(set(values) - set(cls.known_keys()))
         if unknown:
-            raise InvalidInput(f"[reminders]: unknown key(s): {', '.join(unknown)}")
+            raise InvalidInput(f"[reminders]: ไม่รู้จักค่า {', '.join(unknown)} (unknown key(s))")
         kw: dict[str, Any] = {}
         for key, value in values.items():
             kw[key] = _convert(key, value)
@@ -133,58 +137,58 @@ class Policy:
 def _convert(key: str, value: Any) -> Any:
     from tracker import thai
 
-    def bad(expected: str) -> InvalidInput:
-        return InvalidInput(f"[reminders] {key}: expected {expected}, not {value!r}")
+    def bad(expected_th: str, expected_en: str) -> InvalidInput:
+        return InvalidInput(f"[reminders] {key}: ต้องเป็น{expected_th} ไม่ใช่ {value!r} (expected {expected_en})")
 
     if key == "hour":
         try:
             return thai.parse_time(str(value))
         except InvalidInput:
-            raise bad('a time such as "08:30"') from None
+            raise bad('เวลา เช่น "08:30"', 'a time such as "08:30"') from None
     if key in ("window_opens", "meeting_day_before", "digest"):
         if not isinstance(value, bool):
-            raise bad("true or false")
+            raise bad(" true หรือ false", "true or false")
         return value
     if key in ("nudge_every_days", "overdue_repeat_days", "unknown_meeting_day", "batch"):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise bad("a whole number ≥ 0")
+            raise bad("จำนวนเต็มตั้งแต่ 0", "a whole number ≥ 0")
         if key == "unknown_meeting_day" and not 1 <= value <= 28:
-            raise bad("a day of the month from 1 to 28")
+            raise bad("วันที่ 1 ถึง 28 ของเดือน", "a day of the month from 1 to 28")
         if key == "batch" and value < 1:
-            raise bad("a whole number ≥ 1")
+            raise bad("จำนวนเต็มตั้งแต่ 1", "a whole number ≥ 1")
         return value
     if key in ("sweep_seconds", "lease_seconds"):
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            raise bad("a number of seconds > 0")
+            raise bad("จำนวนวินาทีที่มากกว่า 0", "a number of seconds > 0")
         return float(value)
     if key in ("before_close", "before_meeting"):
         if not isinstance(value, list) or not all(
             isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value
         ):
-            raise bad("a list of whole numbers ≥ 1, e.g. [14, 7, 3, 1]")
+            raise bad("รายการจำนวนเต็มตั้งแต่ 1 เช่น [14, 7, 3, 1]", "a list of whole numbers ≥ 1, e.g. [14, 7, 3, 1]")
         return tuple(sorted(set(value), reverse=True))
     if key == "local_holidays":
         if not isinstance(value, list):
-            raise bad('a list of dates, e.g. ["2023-05-05"]')
+            raise bad('รายการวันที่ เช่น ["2023-05-05"]', 'a list of dates, e.g. ["2023-05-05"]')
         try:
             return tuple(v if isinstance(v, date) else thai.parse_date(str(v)) for v in value)
         except InvalidInput as exc:
             raise InvalidInput(f"[reminders] local_holidays: {exc}") from None
     if key == "lang":
         if value not in ("th", "en"):
-            raise bad('"th" or "en"')
+            raise bad(' "th" หรือ "en"', '"th" or "en"')
         return value
     if key == "digits":
         if value not in ("arabic", "thai"):
-            raise bad('"arabic" or "thai"')
+            raise bad(' "arabic" หรือ "thai"', '"arabic" or "thai"')
         return value
     if key == "templates":
         return str(value) if value else None
     if key == "report_format":
         if value not in ("html", "pdf", "md", "text", "none"):
-            raise bad("html, pdf, md, text or none")
+            raise bad(" html, pdf, md, text หรือ none", "html, pdf, md, text or none")
         return value
-    raise bad("a known value")  # pragma: no cover - from_settings filters keys
+    raise bad("ค่าที่รู้จัก", "a known value")  # pragma: no cover - from_settings filters keys
 
 
 @dataclass(frozen=True)
