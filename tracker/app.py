@@ -30,12 +30,18 @@ class App:
         actor_override: str | None = None,
         lang: str = "th",
         settings: Settings | None = None,
+        creates: bool = True,
     ) -> None:
         self.now = now
         self.db_url = db_url or default_url()
         self.config_path = config_path
         self.actor_override = actor_override
         self.lang = lang
+        # May a missing database be created on first use? The CLI says no but
+        # for the commands that make one (import, demo; init has its own
+        # path): any other on a mistyped --db would create an empty one and
+        # answer "no tasks", and the clerk would think the data gone.
+        self.creates = creates
         self._db: Database | None = None
         self._settings = settings  # None: read from config_path on first use
 
@@ -45,10 +51,17 @@ class App:
             from tracker.db import SCHEMA_REVISION
             from tracker.db.connection import check_revision
 
-            db = open_database(self.db_url)
-            if check_revision(db) != SCHEMA_REVISION:
-                # A brand-new database is created on first use (slow path,
-                # once); an outdated one is refused until `tracker init`.
+            db = open_database(self.db_url, create=self.creates)
+            rev = check_revision(db)
+            if rev is None and not self.creates:
+                db.close()
+                from tracker.db.migrate import refuse_uncreated
+
+                refuse_uncreated(self.db_url)
+            if rev != SCHEMA_REVISION:
+                # A brand-new database is created on first use by the commands
+                # that may (slow path, once); an outdated one is refused until
+                # `tracker init`.
                 from tracker.db.migrate import ensure_schema
 
                 ensure_schema(db, now=self.now)

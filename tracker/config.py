@@ -225,7 +225,9 @@ def load_settings(path: Path | None, environ: dict[str, str] | None = None) -> S
     try:
         port = int(mail.get("port", 465 if security == "ssl" else 587 if security == "starttls" else 25))
     except ValueError:
-        raise InvalidInput(f"พอร์ตอีเมลต้องเป็นตัวเลข ไม่ใช่ {mail.get('port')!r} (mail port must be a number)") from None
+        raise InvalidInput(
+            f"พอร์ตอีเมลต้องเป็นตัวเลข ไม่ใช่ {mail.get('port')!r} (mail port must be a number)"
+        ) from None
     settings_mail = MailSettings(
         transport=transport,
         host=str(mail.get("host", "localhost")),

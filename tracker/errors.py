@@ -55,3 +55,8 @@ class CalendarError(TrackerError):
 
 class MailError(TrackerError):
     """Mail settings that cannot work (the password is never part of the message)."""
+
+
+class DatabaseMissing(DatabaseError):
+    """No database at all where one was named (a missing file, an empty one):
+    unlike a server that is down, waiting will not bring it."""

@@ -70,6 +70,7 @@ def demo(outer: App, directory: Path | None) -> None:
 
     step(f"นำเข้าแผนตัวอย่าง {SAMPLE.name}", f"importing the sample plan {SAMPLE.name}")
     plan = read_plan(SAMPLE)
+    app.creates = True
     db = app.db
     with db.transaction():
         summary = importing.import_plan(db, plan, source=SAMPLE.name, now=app.now, actor="demo")

@@ -149,6 +149,7 @@ def cli(
         config_path=_config_file(config_path),
         actor_override=actor,
         lang=lang,
+        creates=False,
     )
     ctx.obj = app
     ctx.call_on_close(app.close)

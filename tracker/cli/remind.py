@@ -338,6 +338,14 @@ def scheduler(app: App, sweep_seconds: float | None, batch: int | None, name: st
     """
     if sweep_seconds is not None and sweep_seconds <= 0:
         raise click.BadParameter("must be > 0", param_hint="--sweep-seconds")
+    from tracker.errors import DatabaseError, DatabaseMissing
+
+    try:
+        app.db  # noqa: B018 - a mistyped --db stops here; a server that is down is waited for
+    except DatabaseMissing:
+        raise
+    except DatabaseError:
+        app.close()
     _logging(max(verbose, 1))
     gc.enable()  # a daemon must free its cycles; main() turned the collector off for short commands
     from jobs.scheduler import serve

@@ -87,6 +87,7 @@ def import_(app: App, file: Path, dry_run: bool) -> None:
     from tracker.services.importing import import_plan
 
     plan = read_plan(file)
+    app.creates = True
     db = app.db
     try:
         with db.transaction():

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from tracker.db import SCHEMA_REVISION
-from tracker.errors import DatabaseError
+from tracker.errors import DatabaseError, DatabaseMissing
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -128,7 +128,10 @@ class SqliteDatabase(Database):
         if read_only:
             create = False
         if not create and not os.path.exists(path):
-            raise DatabaseError(f"ไม่พบฐานข้อมูล (no database at {path})")
+            raise DatabaseMissing(
+                f"ไม่พบฐานข้อมูล {path} ตรวจชื่อไฟล์ใน --db หรือสร้างด้วย tracker init / tracker import แผน "
+                f"(no database there: check --db, or create it with `tracker init` or `tracker import PLAN`)"
+            )
         try:
             if create:
                 # private by default: the database holds names, addresses and notes

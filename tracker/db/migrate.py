@@ -5,11 +5,11 @@ from __future__ import annotations
 import shutil
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from tracker.db import SCHEMA_REVISION
 from tracker.db.connection import Database, SqliteDatabase, check_revision, sqlite_path
-from tracker.errors import DatabaseError
+from tracker.errors import DatabaseError, DatabaseMissing
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -99,29 +99,63 @@ def _claim(conn: sa.Connection) -> None:
     pre-transactional `init` left half-made (its own tables, empty, unstamped)."""
     import sqlalchemy as sa
 
-    from tracker.db.schema import metadata
 
     names = set(sa.inspect(conn).get_table_names())
-    ours = set(metadata.tables) | {VERSION_TABLE}
-    foreign = sorted(names - ours)
+    _refuse_foreign(names)
+    # Looked at inside the transaction: a second `init` (or a first command)
+    # that waited for this lock finds the first one's complete, stamped schema.
+    for name in _leftovers(conn, names):
+        conn.exec_driver_sql(f'DROP TABLE "{name}"')
+
+
+def _refuse_foreign(names: set[str]) -> None:
+    from tracker.db.schema import metadata
+
+    foreign = sorted(names - set(metadata.tables) - {VERSION_TABLE})
     if foreign:
         raise DatabaseError(
             "ฐานข้อมูลนี้มีตารางที่ tracker ไม่ได้สร้าง จึงไม่แตะต้อง ใช้ไฟล์หรือฐานข้อมูลใหม่ "
             f"(the database holds tables tracker did not make: {', '.join(foreign[:5])}; use an empty one)"
         )
-    # Looked at inside the transaction: a second `init` (or a first command)
-    # that waited for this lock finds the first one's complete, stamped schema.
+
+
+def _leftovers(conn: sa.Connection, names: set[str]) -> list[str]:
+    """The tables a killed `init` left (ours, empty, unstamped); another
+    program's table of one of our names is refused."""
+    from tracker.db.schema import metadata
+
     leftovers = [] if VERSION_TABLE in names else sorted(names & set(metadata.tables))
-    if not leftovers:
-        return
-    if conn.dialect.name != "sqlite" or not all(_half_made(conn, metadata.tables[n]) for n in leftovers):
+    if leftovers and (
+        conn.dialect.name != "sqlite" or not all(_half_made(conn, metadata.tables[n]) for n in leftovers)
+    ):
         raise DatabaseError(
             "ฐานข้อมูลนี้มีตารางชื่อเดียวกับของ tracker แต่ไม่มีรุ่นของโครงสร้าง จึงไม่แตะต้อง "
             "(the database holds tables named like tracker's but no schema version: "
             f"{', '.join(leftovers[:5])})"
         )
-    for name in leftovers:
-        conn.exec_driver_sql(f'DROP TABLE "{name}"')
+    return leftovers
+
+
+def refuse_uncreated(url: str) -> NoReturn:
+    """For a command that reads: the database exists but holds no schema yet
+    (an empty PostgreSQL database, a file a killed `init` left). Say so in one
+    line, naming another program's tables if that is what it holds."""
+    import sqlalchemy as sa
+
+    from tracker.db.connection import _safe_url
+
+    engine = _engine(url)
+    try:
+        with engine.connect() as conn:
+            names = set(sa.inspect(conn).get_table_names())
+            _refuse_foreign(names)
+            _leftovers(conn, names)
+    finally:
+        engine.dispose()
+    raise DatabaseMissing(
+        f"ฐานข้อมูล {_safe_url(url)} ยังว่าง สร้างด้วย tracker init หรือ tracker import แผน "
+        "(the database is empty: run `tracker init` or `tracker import PLAN`)"
+    )
 
 
 def _half_made(conn: sa.Connection, table: sa.Table) -> bool:

@@ -165,7 +165,8 @@ def _convert(key: str, value: Any) -> Any:
         if not isinstance(value, list) or not all(
             isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value
         ):
-            raise bad("รายการจำนวนเต็มตั้งแต่ 1 เช่น [14, 7, 3, 1]", "a list of whole numbers ≥ 1, e.g. [14, 7, 3, 1]")
+            raise bad("รายการจำนวนเต็มตั้งแต่ 1 เช่น [14, 7, 3, 1]",
+                      "a list of whole numbers ≥ 1, e.g. [14, 7, 3, 1]")
         return tuple(sorted(set(value), reverse=True))
     if key == "local_holidays":
         if not isinstance(value, list):
