@@ -46,6 +46,7 @@ def test_config_with_a_password_readable_by_others_is_warned(tmp_path: Path, mod
     config = tmp_path / "tracker.toml"
     config.write_text(f'[mail]\nuser = "tracker"\npassword = "{SECRET}"\n', encoding="utf-8")
     os.chmod(config, mode)
+    assert tracker(tmp_path, "import", str(SAMPLE)).returncode == 0
     r = tracker(tmp_path, "--config", str(config), "remind", "--dry-run")
     assert r.returncode == 0, r.stderr
     assert SECRET not in r.stderr + r.stdout
@@ -61,5 +62,6 @@ def test_config_without_a_password_is_not_warned_about(tmp_path: Path) -> None:
     config = tmp_path / "tracker.toml"
     config.write_text('[report]\nreporter = "สมใจ"\n', encoding="utf-8")
     os.chmod(config, 0o644)
+    assert tracker(tmp_path, "import", str(SAMPLE)).returncode == 0
     r = tracker(tmp_path, "--config", str(config), "remind", "--dry-run")
-    assert r.returncode == 0 and "warning" not in r.stderr
+    assert r.returncode == 0 and "ไฟล์ตั้งค่า" not in r.stderr and str(config) not in r.stderr

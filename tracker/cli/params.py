@@ -17,9 +17,15 @@ def task_id(text: str) -> int:
 
 
 def percent(text: str) -> int:
-    value = thai.parse_int(text.rstrip("%").strip(), what="percentage (ร้อยละ)")
+    bad = InvalidInput(
+        f"ความคืบหน้าต้องเป็นจำนวนเต็มระหว่าง 0-100 (progress must be a whole number 0-100, not {text})"
+    )
+    try:
+        value = thai.parse_int(text.rstrip("%").strip(), what="percentage (ร้อยละ)")
+    except InvalidInput:
+        raise bad from None
     if not 0 <= value <= 100:
-        raise InvalidInput(f"ความคืบหน้าต้องอยู่ระหว่าง 0-100 (progress must be 0-100, not {text})")
+        raise bad
     return value
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import click
 
 from tracker.app import App
@@ -29,6 +31,25 @@ def _ok(app: App, th: str, en: str) -> None:
     click.echo(th if app.lang == "th" else en)
 
 
+def _confirm_done_date(app: App, tid: int, when: datetime) -> None:
+    """A typed date that looks like a slip is said, and asked about; with no
+    one at the keyboard (a script, a pipe) it is refused unless --yes."""
+    import sys
+
+    from tracker.errors import InvalidInput
+
+    doubts = tasks.done_date_doubts(app.db, tid, when)
+    if not doubts:
+        return
+    th, en = doubts[0]
+    why = th if app.lang == "th" else en
+    if not sys.stdin.isatty():
+        raise InvalidInput(f"{th} ถ้าถูกต้องให้ใส่ --yes ({en}; add --yes if it is right)")
+    click.echo(why, err=True)
+    if not click.confirm("บันทึกวันที่นี้หรือไม่" if app.lang == "th" else "Record this date?", default=False):
+        raise InvalidInput("ไม่ได้บันทึก (nothing recorded)")
+
+
 @click.command()
 @by_option
 @click.argument("task")
@@ -45,7 +66,7 @@ def start(app: App, task: str) -> None:
     _ok(app, f"งาน {tid}: เริ่มดำเนินการ", f"task {tid}: started")
 
 
-@click.command()
+@click.command(context_settings={"ignore_unknown_options": True})  # "-5" is a percentage, not an option
 @by_option
 @click.argument("task")
 @click.argument("percent")
@@ -128,8 +149,9 @@ def evidence(app: App, task: str, ref: str, title: str | None) -> None:
 @click.option("--note", help="บันทึกสั้น ๆ (a short note)")
 @click.option("--evidence", "evidence_ref", metavar="REF", help="หลักฐาน (URL or file reference)")
 @click.option("--on", "on", metavar="DATE", help='วันที่เสร็จจริง ถ้าเสร็จก่อนวันนี้ (e.g. "20 มี.ค. 66")')
+@click.option("--yes", "-y", is_flag=True, help="ไม่ต้องถามยืนยันวันที่ (do not ask about an odd --on date)")
 @pass_app
-def done(app: App, task: str, note: str | None, evidence_ref: str | None, on: str | None) -> None:
+def done(app: App, task: str, note: str | None, evidence_ref: str | None, on: str | None, yes: bool) -> None:
     """บันทึกว่างานเสร็จแล้ว (mark a task done).
 
     \b
@@ -138,6 +160,8 @@ def done(app: App, task: str, note: str | None, evidence_ref: str | None, on: st
     """
     tid = params.task_id(task)
     when = params.user_datetime(on) if on else None
+    if when is not None and not yes:
+        _confirm_done_date(app, tid, when)
     with app.db.transaction():
         tasks.mark_done(
             app.db, tid, now=app.now, actor=app.actor, note=note, evidence_ref=evidence_ref, on=when

@@ -503,6 +503,38 @@ def mark_done(
     )
 
 
+def done_date_doubts(db: Database, task_id: int, on: datetime) -> list[tuple[str, str]]:
+    """Why a typed done date looks like a slip (Thai, English): outside the
+    plan's fiscal year (2020 typed for 2563/2566), or before the measure's
+    window opened. Empty when it looks right; the caller asks before saving."""
+    from tracker.thai import fiscal_year_bounds, format_date
+
+    row = db.one(
+        "SELECT t.starts_on, p.fiscal_year FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE t.id = :id",
+        {"id": task_id},
+    )
+    if row is None:
+        raise NotFound(f"ไม่พบงานหมายเลข {task_id} (no task with id {task_id})")
+    day = on.date()
+    fy = int(row["fiscal_year"])
+    first, last = fiscal_year_bounds(fy)
+    value = row["starts_on"]  # a date on PostgreSQL, ISO text on SQLite
+    starts = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    doubts = []
+    if not first <= day <= last:
+        doubts.append((
+            f"วันที่ {format_date(day)} อยู่นอกปีงบประมาณ {fy} ของแผน "
+            f"({format_date(first)} - {format_date(last)})",
+            f"{day.isoformat()} is outside the plan's fiscal year {fy} ({first} to {last})",
+        ))
+    elif day < starts:
+        doubts.append((
+            f"วันที่ {format_date(day)} อยู่ก่อนช่วงดำเนินการของมาตรการ (เริ่ม {format_date(starts)})",
+            f"{day.isoformat()} is before the measure's window opens ({starts})",
+        ))
+    return doubts
+
+
 def reopen(db: Database, task_id: int, *, now: datetime, actor: str) -> None:
     """Undo a `done`; the history keeps the record that it was done."""
     row = _row(db, task_id)
