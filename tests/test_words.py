@@ -108,3 +108,31 @@ def test_plan_error_of_a_plan_error_keeps_one_lead() -> None:
     outer = PlanError(str(inner), source="a.txt", line=3)
     assert str(outer) == "a.txt:3: อ่านแผนไม่ได้ (cannot read the plan): ไม่พบตาราง (no table)"
     assert outer.detail == inner.detail == "ไม่พบตาราง (no table)"
+
+
+def test_a_day_off_is_said_in_thai(home: Path) -> None:
+    saturday = run(home, "--now", "2023-01-07T09:00", "remind", "--dry-run").stdout
+    assert saturday.startswith("วันนี้ไม่ใช่วันทำการ (วันหยุดสุดสัปดาห์)") and "weekend" not in saturday
+    assert "(weekend)" in run(home, "--lang", "en", "--now", "2023-01-07T09:00", "remind", "--dry-run").stdout
+    assert json.loads(run(home, "--now", "2023-01-07T09:00", "remind", "--dry-run", "--json").stdout)[
+        "not_working_day"] == "weekend"
+    songkran = run(home, "--now", "2023-04-13T09:00", "remind", "--dry-run").stdout
+    assert songkran.startswith("วันนี้ไม่ใช่วันทำการ (วันสงกรานต์)")
+
+
+@pytest.mark.parametrize(
+    ("config", "lead"),
+    [
+        ('[reminders]\nhour = "แปดโมง"\n', "[reminders] hour: ต้องเป็นเวลา"),
+        ("[reminders]\nbefore_close = [0]\n", "[reminders] before_close: ต้องเป็นรายการจำนวนเต็ม"),
+        ('[mail]\nport = "x"\n', "พอร์ตอีเมลต้องเป็นตัวเลข"),
+        ('[mail]\nsecurity = "tls"\n', "การเข้ารหัสต้องเป็น"),
+    ],
+)
+def test_config_mistakes_lead_in_thai(home: Path, tmp_path: Path, config: str, lead: str) -> None:
+    file = tmp_path / "tracker.toml"
+    file.write_text(config, encoding="utf-8")
+    r = run(home, "--config", str(file), "remind", "--dry-run", ok=False)
+    assert r.returncode == 1
+    (line,) = r.stderr.splitlines()
+    assert line.startswith(f"error: {lead}"), line

@@ -157,7 +157,7 @@ def _dry_run(app: App, policy: Any, org: str | None, as_json: bool) -> None:
         emit_json({"now": app.now.isoformat(), "would_send": rows, "not_working_day": closed})
         return
     if closed:
-        click.echo(f"วันนี้ไม่ใช่วันทำการ ({closed}): จะยังไม่ส่ง" if app.lang == "th"
+        click.echo(f"วันนี้ไม่ใช่วันทำการ ({_closed_word(closed, app.lang)}): จะยังไม่ส่ง" if app.lang == "th"
                    else f"not a working day ({closed}): nothing would go out today")
     click.echo("(ทดลอง ไม่ได้ส่ง)" if app.lang == "th" else "(dry run, nothing sent)")
     _print_rows(app, rows)
@@ -208,10 +208,16 @@ def _send(app: App, policy: Any, org: str | None, as_json: bool) -> None:
     raise MailError(texts[-1])
 
 
+def _closed_word(reason: str, lang: str) -> str:
+    """Why today is not a working day, for people: a holiday's own name, or
+    the weekend ("weekend" stays the code in --json)."""
+    return "วันหยุดสุดสัปดาห์" if reason == "weekend" and lang == "th" else reason
+
+
 def _print_sent(app: App, enq: Any, report: Any) -> None:
     th = app.lang == "th"
     if report.not_working_day:
-        click.echo(f"วันนี้ไม่ใช่วันทำการ ({report.not_working_day}): ยังไม่ส่ง" if th
+        click.echo(f"วันนี้ไม่ใช่วันทำการ ({_closed_word(report.not_working_day, app.lang)}): ยังไม่ส่ง" if th
                    else f"not a working day ({report.not_working_day}): nothing sent")
     for s in report.sent:
         click.echo(f"{'ส่งแล้ว' if th else 'sent'}: {_kind(s['kind'], app.lang)} {_subject(s, th)}"
