@@ -200,5 +200,17 @@ def test_pdf_without_pango_is_one_clear_line(run, db_url: str, tmp_path: Path) -
     err = p.stderr.decode()
     assert p.returncode == 1 and p.stdout == b""
     errors = [line for line in err.splitlines() if line.startswith("error:")]
-    assert len(errors) == 1 and "Pango" in errors[0], err
+    assert len(errors) == 1 and errors[0].startswith("error: ทำ PDF ไม่ได้") and "Pango" in errors[0], err
+    assert "apt-get install libpango" in errors[0] and "--format html" in errors[0]
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(("platform", "fix"), [("win32", "pacman -S mingw-w64-x86_64-pango"),
+                                               ("darwin", "brew install pango"),
+                                               ("linux", "apt-get install libpango-1.0-0")])
+def test_the_pango_fix_is_the_platforms_own(platform: str, fix: str) -> None:
+    from tracker.report.render import pango_missing
+
+    line = pango_missing(platform)
+    assert line.startswith("ทำ PDF ไม่ได้") and fix in line and "--format html" in line
+    assert "\n" not in line

@@ -248,8 +248,23 @@ def _load_weasyprint() -> None:
             ctypes.util.find_library = search
         try:
             import_module("weasyprint")
-        except OSError as exc:
-            raise TrackerError(
-                "ทำ PDF ไม่ได้: ไม่พบไลบรารี Pango ให้ติดตั้งก่อน หรือใช้ --format html "
-                f"(PDF needs Pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0; {exc})"
-            ) from None
+        except OSError:
+            raise TrackerError(pango_missing(sys.platform)) from None
+
+
+def pango_missing(platform: str) -> str:
+    """One line: the PDF needs Pango, how to get it on this platform, and the
+    way that needs nothing (the HTML report, printed to PDF by the browser)."""
+    if platform == "win32":
+        fix = ("ติดตั้ง MSYS2 แล้วสั่ง pacman -S mingw-w64-x86_64-pango และตั้ง "
+               "WEASYPRINT_DLL_DIRECTORIES=C:\\msys64\\mingw64\\bin")
+        fix_en = "install MSYS2, run pacman -S mingw-w64-x86_64-pango, set WEASYPRINT_DLL_DIRECTORIES"
+    elif platform == "darwin":
+        fix = fix_en = "brew install pango"
+    else:
+        fix = fix_en = "sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0"
+    return (
+        f"ทำ PDF ไม่ได้เพราะเครื่องนี้ไม่มีไลบรารี Pango: {fix} หรือใช้ --format html "
+        "แล้วสั่งพิมพ์เป็น PDF จากเบราว์เซอร์ "
+        f"(the PDF needs Pango: {fix_en}; or --format html and print to PDF from the browser)"
+    )
