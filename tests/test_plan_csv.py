@@ -125,3 +125,29 @@ def test_examples_in_the_docs_read_cleanly() -> None:
         plan = parse_plan_text(block)
         assert plan.measures
         assert plan.problems == ()
+
+
+HEAD = "มาตรการ,ผู้รับผิดชอบ,ระยะเวลาดำเนินการ\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "thai"),
+    [
+        ("หน่วยงาน,อบต.ทดลอง\n" + HEAD + "ก,สำนักปลัด,ม.ค. 66\n", "ไม่พบปีงบประมาณ"),
+        ("หน่วยงาน,อบต.ทดลอง\nปีงบประมาณ,๙๙๙๙\n" + HEAD + "ก,สำนักปลัด,ม.ค. 66\n", "ปีงบประมาณไม่ถูกต้อง"),
+        ("หน่วยงาน,อบต.ทดลอง\nปีงบประมาณ,2566\n" + HEAD, "ไม่มีแถวมาตรการใต้หัวตาราง"),
+        ("ปีงบประมาณ,2566\nมาตรการ,หน่วยงาน,ผู้รับผิดชอบ,ระยะเวลาดำเนินการ\nก,อบต.ก,สำนักปลัด,ม.ค. 66\n"
+         "ข,อบต.ข,สำนักปลัด,ม.ค. 66\n", "คอลัมน์ หน่วยงาน มีค่าไม่ตรงกัน"),
+    ],
+)
+def test_csv_mistakes_are_said_in_thai_first(text: str, thai: str) -> None:
+    with pytest.raises(PlanError) as caught:
+        parse_csv(text, source="plan.csv")
+    detail = caught.value.detail
+    assert detail.startswith(thai), detail
+    assert "\u0e00" <= detail[0] <= "\u0e7f"
+
+
+def test_a_csv_without_organisation_is_a_thai_problem() -> None:
+    plan = parse_csv("ปีงบประมาณ,2566\n" + HEAD + "ก,สำนักปลัด,ม.ค. 66\n", source="plan.csv")
+    assert [p.message.split(" ")[0] for p in plan.problems] == ["ไม่พบชื่อหน่วยงาน"]

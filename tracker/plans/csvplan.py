@@ -36,9 +36,9 @@ _CSV_COLUMNS = {
     "owners": ("owners", "owner", "units", "unit", "ผู้รับผิดชอบ", "หน่วยงานที่รับผิดชอบ"),
 }
 HEADER_HINT = (
-    "a CSV plan needs a header row with at least the columns title (มาตรการ), "
-    "owners (ผู้รับผิดชอบ) and period (ระยะเวลาดำเนินการ) or start and end; "
-    "see docs/plan-csv.md"
+    "แผนแบบ CSV ต้องมีแถวหัวตารางอย่างน้อยคอลัมน์ มาตรการ, ผู้รับผิดชอบ และ ระยะเวลาดำเนินการ "
+    "(หรือ เริ่ม/สิ้นสุด) ดู docs/plan-csv.md "
+    "(a CSV plan needs a header row with at least the columns title, owners and period, or start and end)"
 )
 
 
@@ -129,25 +129,28 @@ def parse_csv(text: str, *, source: str = "<csv>") -> Plan:
             row.extra = tuple(extra)
             rows.append(row)
     except csv.Error as e:
-        raise PlanError(f"not valid CSV: {e}", line=line, source=source) from None
+        raise PlanError(f"ไฟล์ CSV ผิดรูปแบบ (not valid CSV: {e})", line=line, source=source) from None
     problems: list[Problem] = []
     for key, seen in per_row.items():
         if len(seen) > 1:
             raise PlanError(
-                f"the {key} column holds different values: {sorted(seen)}", source=source
+                f"คอลัมน์ {'หน่วยงาน' if key == 'organisation' else 'ปีงบประมาณ'} มีค่าไม่ตรงกัน: "
+                f"{sorted(seen)} (the {key} column holds different values)",
+                source=source,
             )
         if seen and not values.get(key):
             values[key] = seen.pop()
     fiscal_year = _fiscal_year(values.get("fiscal_year", ""), source)
     organisation = cell_text(values.get("organisation", ""), " ")
     if not organisation:
-        problems.append(Problem(1, "no organisation: add a line 'organisation,<name>'"))
+        problems.append(Problem(1, "ไม่พบชื่อหน่วยงาน ให้เพิ่มบรรทัด 'หน่วยงาน,<ชื่อ>' "
+                                   "(no organisation: add a line 'organisation,<name>')"))
     adopted_on = None
     if values.get("adopted_on", "").strip():
         try:
             adopted_on = parse_date(values["adopted_on"], fiscal_year=fiscal_year)
         except InvalidInput as e:
-            problems.append(Problem(1, f"adopted_on: {e}"))
+            problems.append(Problem(1, f"วันที่ประกาศแผน (adopted_on): {e}"))
     measures = build_measures(
         rows,
         fiscal_year=fiscal_year,
@@ -157,7 +160,8 @@ def parse_csv(text: str, *, source: str = "<csv>") -> Plan:
         adopted_on=adopted_on,
     )
     if not measures:
-        raise PlanError(f"no measure rows under the header; {HEADER_HINT}", source=source)
+        raise PlanError(f"ไม่มีแถวมาตรการใต้หัวตาราง (no measure rows under the header); {HEADER_HINT}",
+                        source=source)
     return Plan(
         organisation=organisation,
         fiscal_year=fiscal_year,
@@ -174,7 +178,8 @@ def _fiscal_year(text: str, source: str) -> int:
     """A BE fiscal year: "2566", "๒๕๖๖", "พ.ศ. 2566", "66"; a CE year is converted."""
     s = re.sub(r"^(?:พ\.?\s?ศ\.?)\s*", "", normalize(text))
     if not s:
-        raise PlanError("no fiscal year: add a line 'fiscal_year,2566'", source=source)
+        raise PlanError("ไม่พบปีงบประมาณ ให้เพิ่มบรรทัด 'ปีงบประมาณ,2566' "
+                        "(no fiscal year: add a line 'fiscal_year,2566')", source=source)
     try:
         year = parse_int(s, what="fiscal year")
     except InvalidInput as e:
@@ -184,5 +189,5 @@ def _fiscal_year(text: str, source: str) -> int:
     elif year < 2400:
         year += 543
     if not 2400 <= year <= 3000:
-        raise PlanError(f"fiscal year out of range: {text!r}", source=source)
+        raise PlanError(f"ปีงบประมาณไม่ถูกต้อง: {text!r} (fiscal year out of range)", source=source)
     return year
