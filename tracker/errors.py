@@ -55,3 +55,11 @@ class CalendarError(TrackerError):
 
 class MailError(TrackerError):
     """Mail settings that cannot work (the password is never part of the message)."""
+
+
+class Conflict(TrackerError):
+    """Someone else changed what this change was based on; nothing was overwritten."""
+
+    def __init__(self, message: str, *, fields: dict[str, str] | None = None) -> None:
+        self.fields = fields or {}  # field -> the value stored now
+        super().__init__(message)
