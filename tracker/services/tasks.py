@@ -556,10 +556,12 @@ def set_outcome(
         # serialises writers).
         lock = " FOR UPDATE" if db.dialect == "postgresql" else ""
         stored = db.one(
-            "SELECT result, problems, obstacles, suggestions FROM tasks WHERE id = :id" + lock, {"id": task_id}
+            "SELECT result, problems, obstacles, suggestions FROM tasks WHERE id = :id" + lock,
+            {"id": task_id},
         ) or {}
-        moved = {f: str(stored[f]) for f in clean
-                 if str(stored[f]).strip() != expected.get(f, "").strip() and str(stored[f]).strip() != clean[f]}
+        now_there = {f: str(stored[f]).strip() for f in clean}
+        moved = {f: now_there[f] for f in clean
+                 if now_there[f] != expected.get(f, "").strip() and now_there[f] != clean[f]}
         if moved:
             from tracker.errors import Conflict
 

@@ -64,7 +64,8 @@ def add_user(db: Database, name: str, password: str, *, now: datetime, actor: st
             {"h": hashed, "now": ts(now), "n": name},
         )
     # the hash stays out of the history
-    history.record(db, now=now, actor=actor, action="user_added" if not changed else "user_password", user=name)
+    action = "user_password" if changed else "user_added"
+    history.record(db, now=now, actor=actor, action=action, user=name)
     return not changed
 
 

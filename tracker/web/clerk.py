@@ -15,7 +15,7 @@ from tracker.errors import TrackerError
 from tracker.services import links as link_versions
 from tracker.services import meetings, tasks, units, users
 from tracker.web import links, uploads
-from tracker.web.app import base_url, db, refused, settings, state
+from tracker.web.app import base_url, db, refused, settings
 from tracker.web.unit import OUTCOME_LABELS, send_stored
 
 bp = Blueprint("clerk", __name__)
@@ -91,7 +91,8 @@ def overview() -> Any:
         unit_rows = []
         for u in units.list_units(db(), organisation=org["name"]):
             token = links.unit_token(db(), settings(), org["id"], u["name"], now=g.now)
-            unit_rows.append({"name": u["name"], "emails": u["emails"], "url": links.unit_url(base_url(), token),
+            unit_rows.append({"name": u["name"], "emails": u["emails"],
+                              "url": links.unit_url(base_url(), token),
                               "lacking": lacking.get(" ".join(u["name"].split()), [])})
         orgs.append({**org, "tasks": all_tasks, "units": unit_rows,
                      "not_reported": [u for u in unit_rows if u["lacking"]],
@@ -132,7 +133,8 @@ def report(fmt: str) -> Any:
     response = Response(bytes(data), mimetype=mime)
     response.headers["Content-Disposition"] = f'attachment; filename="report.{fmt}"'
     # the report's own HTML carries its inline styles and fonts
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; font-src data: file:; img-src data:")
     return response
 
 
@@ -150,4 +152,5 @@ def file(sha: str) -> Any:
 def unit_page(organisation: int, unit: str) -> Any:
     """Open a unit's page as the clerk: to its link (the clerk may fill it in on a unit's behalf)."""
     name = link_versions.known_unit(db(), organisation, unit)
-    return redirect(url_for("unit.page", token=links.unit_token(db(), settings(), organisation, name, now=g.now)))
+    token = links.unit_token(db(), settings(), organisation, name, now=g.now)
+    return redirect(url_for("unit.page", token=token))

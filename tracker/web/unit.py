@@ -144,7 +144,8 @@ def _evidence(task: dict[str, Any], actor: str) -> str:
                            title=title or uploads.display_name(upload.filename))
     elif url:
         if not url.startswith(("https://", "http://")):
-            raise InvalidInput("ลิงก์หลักฐานต้องขึ้นต้นด้วย https:// หรือ http:// (the evidence link must be a web address)")
+            raise InvalidInput(
+                "ลิงก์หลักฐานต้องขึ้นต้นด้วย https:// หรือ http:// (the evidence link must be a web address)")
         tasks.add_evidence(db(), task["id"], url, now=g.now, actor=actor, title=title)
     else:
         raise InvalidInput("ใส่ลิงก์หรือเลือกไฟล์ (give a link or choose a file)")
