@@ -37,6 +37,7 @@ def test_two_saves_at_once(db_url: str, tmp_path: Path) -> None:
         ta = csrf(a.request("GET", f"/u/{token}")[1])
         tb = csrf(b.request("GET", f"/u/{token}")[1])
         path = f"/u/{token}/t/{task_id}"
+        p = f"{path}/progress"
         empty = {f"was_{f}": "" for f in tasks.OUTCOME_FIELDS}
 
         # both write a note and a progress at the same moment: all four are kept
@@ -44,8 +45,8 @@ def test_two_saves_at_once(db_url: str, tmp_path: Path) -> None:
             _together(
                 lambda: a.request("POST", f"{path}/note", {"csrf_token": ta, "note": "โน้ตของเอ", "by": "เอ"}),
                 lambda: b.request("POST", f"{path}/note", {"csrf_token": tb, "note": "โน้ตของบี", "by": "บี"}),
-                lambda: a.request("POST", f"{path}/progress", {"csrf_token": ta, "percent": "30", "by": "เอ"}),
-                lambda: b.request("POST", f"{path}/progress", {"csrf_token": tb, "percent": "40", "by": "บี"}),
+                lambda: a.request("POST", p, {"csrf_token": ta, "percent": "30", "by": "เอ"}),
+                lambda: b.request("POST", p, {"csrf_token": tb, "percent": "40", "by": "บี"}),
             )
         # each fills a different field from the same empty form: both are kept
         ra, rb = _together(
@@ -55,9 +56,11 @@ def test_two_saves_at_once(db_url: str, tmp_path: Path) -> None:
         assert (ra[0], rb[0]) == (303, 303)
         # both fill the same field from the same form: one is saved, the other is
         # told (409) and gets back their own text to merge, nothing overwritten
+        fa = {"csrf_token": ta, **empty, "obstacles": "อุปสรรคของเอ"}
+        fb = {"csrf_token": tb, **empty, "obstacles": "อุปสรรคของบี"}
         ra, rb = _together(
-            lambda: a.request("POST", f"{path}/outcome", {"csrf_token": ta, **empty, "obstacles": "อุปสรรคของเอ"}),
-            lambda: b.request("POST", f"{path}/outcome", {"csrf_token": tb, **empty, "obstacles": "อุปสรรคของบี"}),
+            lambda: a.request("POST", f"{path}/outcome", fa),
+            lambda: b.request("POST", f"{path}/outcome", fb),
         )
     assert sorted([ra[0], rb[0]]) == [303, 409]
     loser, loser_text = (ra, "อุปสรรคของเอ") if ra[0] == 409 else (rb, "อุปสรรคของบี")
