@@ -99,7 +99,8 @@ def _progress(task: dict[str, Any], actor: str) -> str:
     percent = thai.parse_int(text, what="ร้อยละ (percentage)")
     note = (request.form.get("note") or "").strip() or None
     tasks.set_progress(db(), task["id"], percent, now=g.now, actor=actor, note=note)
-    return f"มาตรการที่ {task['number']}: บันทึกความคืบหน้า {thai.to_thai_digits(str(percent))}% แล้ว"
+    number, shown = thai.to_thai_digits(task["number"]), thai.to_thai_digits(str(percent))
+    return f"มาตรการที่ {number}: บันทึกความคืบหน้า {shown}% แล้ว"
 
 
 def _items(task: dict[str, Any], actor: str) -> str:
@@ -113,12 +114,12 @@ def _items(task: dict[str, Any], actor: str) -> str:
             changed += 1
     if not changed:
         raise InvalidInput("ไม่มีข้อย่อยที่เปลี่ยน (no item was changed)")
-    return f"มาตรการที่ {task['number']}: บันทึกข้อย่อยแล้ว"
+    return f"มาตรการที่ {thai.to_thai_digits(task['number'])}: บันทึกข้อย่อยแล้ว"
 
 
 def _note(task: dict[str, Any], actor: str) -> str:
     tasks.add_note(db(), task["id"], request.form.get("note") or "", now=g.now, actor=actor)
-    return f"มาตรการที่ {task['number']}: บันทึกข้อความแล้ว"
+    return f"มาตรการที่ {thai.to_thai_digits(task['number'])}: บันทึกข้อความแล้ว"
 
 
 def _outcome(task: dict[str, Any], actor: str) -> str:
@@ -131,7 +132,7 @@ def _outcome(task: dict[str, Any], actor: str) -> str:
     if not fields:
         raise InvalidInput("ไม่มีช่องที่เปลี่ยน (nothing was changed)")
     tasks.set_outcome(db(), task["id"], fields, now=g.now, actor=actor, expected=expected)
-    return f"มาตรการที่ {task['number']}: บันทึกผลการดำเนินงานแล้ว"
+    return f"มาตรการที่ {thai.to_thai_digits(task['number'])}: บันทึกผลการดำเนินงานแล้ว"
 
 
 def _evidence(task: dict[str, Any], actor: str) -> str:
@@ -149,13 +150,13 @@ def _evidence(task: dict[str, Any], actor: str) -> str:
         tasks.add_evidence(db(), task["id"], url, now=g.now, actor=actor, title=title)
     else:
         raise InvalidInput("ใส่ลิงก์หรือเลือกไฟล์ (give a link or choose a file)")
-    return f"มาตรการที่ {task['number']}: แนบหลักฐานแล้ว"
+    return f"มาตรการที่ {thai.to_thai_digits(task['number'])}: แนบหลักฐานแล้ว"
 
 
 def _done(task: dict[str, Any], actor: str) -> str:
     note = (request.form.get("note") or "").strip() or None
     tasks.mark_done(db(), task["id"], now=g.now, actor=actor, note=note)
-    return f"มาตรการที่ {task['number']}: บันทึกว่าเสร็จแล้ว"
+    return f"มาตรการที่ {thai.to_thai_digits(task['number'])}: บันทึกว่าเสร็จแล้ว"
 
 
 _ACT = {"progress": _progress, "items": _items, "note": _note, "outcome": _outcome,
