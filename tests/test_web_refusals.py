@@ -247,3 +247,33 @@ def make_site_https(site: Site, tmp_path: Path):  # type: ignore[no-untyped-def]
 
     settings = Settings(web={"base_url": "https://ita.example.go.th", "data_dir": str(site.folder / "data")})
     return create_app(settings, db_url=site.db_url, clock=site.clock, testing=True)
+
+
+def test_clerk_session_ends_and_report_downloads(site: Site) -> None:
+    db = site.db()
+    with db.transaction():
+        users.add_user(db, "somjai", "correct horse 1", now=site.clock.now, actor="t")
+    db.close()
+    c = site.app.test_client()
+    assert c.get("/clerk/report.html").status_code == 303  # not signed in
+    c.post("/signin?next=//evil.example/x", data={"csrf_token": csrf(c.get("/signin").data),
+                                                   "name": "somjai", "password": "correct horse 1"})
+    html = c.get("/clerk")
+    assert html.status_code == 200
+    text = html.data.decode()
+    assert PALAD in text and KLANG in text and "/u/" in text
+    r = c.get("/clerk/report.html")
+    assert r.status_code == 200 and "มาตรการเปิดเผยข้อมูล" in r.data.decode()
+    site.clock.now += timedelta(hours=13)
+    assert c.get("/clerk").status_code == 303, "a sign-in lasts a working day"
+
+
+def test_sign_in_never_redirects_off_site(site: Site) -> None:
+    db = site.db()
+    with db.transaction():
+        users.add_user(db, "somjai", "correct horse 1", now=site.clock.now, actor="t")
+    db.close()
+    c = site.app.test_client()
+    r = c.post("/signin?next=//evil.example/x", data={"csrf_token": csrf(c.get("/signin").data),
+                                                       "name": "somjai", "password": "correct horse 1"})
+    assert r.status_code == 303 and r.headers["Location"] == "/clerk"

@@ -69,6 +69,10 @@ def add_user(db: Database, name: str, password: str, *, now: datetime, actor: st
     return not changed
 
 
+def exists(db: Database, name: str) -> bool:
+    return db.scalar("SELECT 1 FROM web_users WHERE name = :n", {"n": name}) is not None
+
+
 def sign_in(db: Database, name: str, password: str, *, now: datetime) -> SignIn:
     """Check a password; count a failure; raise Locked while the account is locked."""
     from werkzeug.security import check_password_hash

@@ -69,7 +69,10 @@ def create_app(
         # reads the system clock (not --now), and a unit head may leave a
         # form open all morning.
         WTF_CSRF_TIME_LIMIT=None,
-        WTF_CSRF_SSL_STRICT=False,  # behind a TLS-terminating proxy the Referer check misfires
+        # Flask-WTF's strict mode on https also wants a same-site Referer; these
+        # pages ask browsers to send none (a unit's link is in the address), so
+        # the token and the SameSite=Lax cookie are the protection.
+        WTF_CSRF_SSL_STRICT=False,
         MAX_CONTENT_LENGTH=uploads.MAX_BYTES + 1024 * 1024,  # the file plus the form around it
         TESTING=testing,
     )

@@ -4,7 +4,7 @@ missing, who has not reported, the units' links, the meetings, the report."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timedelta
 from functools import wraps
 from typing import Any
 
@@ -21,10 +21,24 @@ from tracker.web.unit import OUTCOME_LABELS, send_stored
 bp = Blueprint("clerk", __name__)
 
 
+SESSION_HOURS = 12  # a working day: a sign-in left on a shared desk ends by itself
+
+
 def signed_in(view: Callable[..., Any]) -> Callable[..., Any]:
+    """The clerk's pages: signed in today (by the server's clock), as a user who still exists."""
+
     @wraps(view)
     def inner(*args: Any, **kwargs: Any) -> Any:
-        if not session.get("clerk"):
+        name, since = session.get("clerk"), session.get("since")
+        fresh = False
+        if name and since:
+            try:
+                age = g.now - datetime.fromisoformat(since)
+                fresh = timedelta(0) <= age <= timedelta(hours=SESSION_HOURS)
+            except (TypeError, ValueError):
+                fresh = False
+        if not fresh or not users.exists(db(), str(name)):
+            session.pop("clerk", None)
             return redirect(url_for("clerk.signin", next=request.path), 303)
         return view(*args, **kwargs)
 
@@ -47,6 +61,7 @@ def signin() -> Any:
             if result.ok:
                 session.clear()
                 session["clerk"] = result.name
+                session["since"] = g.now.isoformat()
                 target = request.args.get("next") or ""
                 # only a path of this site: never an open redirect
                 if not target.startswith("/") or target.startswith("//"):
