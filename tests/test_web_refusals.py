@@ -277,3 +277,20 @@ def test_sign_in_never_redirects_off_site(site: Site) -> None:
     r = c.post("/signin?next=//evil.example/x", data={"csrf_token": csrf(c.get("/signin").data),
                                                        "name": "somjai", "password": "correct horse 1"})
     assert r.status_code == 303 and r.headers["Location"] == "/clerk"
+
+
+def test_an_error_is_logged_without_the_link(site: Site, monkeypatch: pytest.MonkeyPatch,
+                                             caplog: pytest.LogCaptureFixture) -> None:
+    token = site.token(PALAD)
+
+    def broken(*_a: object, **_k: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(tasks, "unit_tasks", broken)
+    site.app.config["PROPAGATE_EXCEPTIONS"] = False
+    r = site.app.test_client().get(f"/u/{token}")
+    assert r.status_code == 500
+    assert "boom" not in r.data.decode()
+    logged = "\n".join(rec.getMessage() for rec in caplog.records)
+    assert "/u/<token>" in logged
+    assert token not in caplog.text

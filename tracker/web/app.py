@@ -38,6 +38,13 @@ _HEADERS = {
 }
 
 
+class _Flask(Flask):
+    def log_exception(self, exc_info: Any) -> None:
+        """Flask logs the request's path; a unit's path holds its link. Name
+        the route instead (``/u/<token>/…``), never the token."""
+        self.logger.error("Exception on %s [%s]", request.url_rule, request.method, exc_info=exc_info)
+
+
 class _PerThread(threading.local):
     app: App | None = None
 
@@ -51,7 +58,7 @@ def create_app(
 ) -> Flask:
     """The Flask application over the same services and database as the CLI."""
     templates = bundled_templates()
-    web = Flask(
+    web = _Flask(
         "tracker.web",
         template_folder=str(templates),
         static_folder=str(templates / "web" / "static"),
