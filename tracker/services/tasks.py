@@ -581,8 +581,10 @@ def owned_by(task: dict[str, Any], unit: str) -> bool:
 
 
 def unit_tasks(db: Database, *, now: datetime, organisation: str, unit: str) -> list[dict[str, Any]]:
-    """The tasks one unit owns in one organisation, as contract objects."""
-    return [t for t in list_tasks(db, now=now, organisation=organisation) if owned_by(t, unit)]
+    """The tasks one unit owns in one organisation, as contract objects: the
+    newest fiscal year first, each plan in its own order."""
+    mine = [t for t in list_tasks(db, now=now, organisation=organisation) if owned_by(t, unit)]
+    return sorted(mine, key=lambda t: -int(t["plan"]["fiscal_year"]))
 
 
 def tasks_with_evidence(db: Database, ref: str) -> list[int]:
