@@ -202,6 +202,12 @@ def test_hostile_text_comes_back_as_text(site: Site) -> None:
     assert _post(site, c, token, first, "evidence", url="https://example.go.th/?q=" + HOSTILE,
                  title=HOSTILE).status_code == 303
     assert _post(site, c, token, first, "evidence", url="javascript:alert(1)").status_code == 400
+    for action, form in (("progress", {"percent": HOSTILE}),
+                         ("items", {"shown": f"{HOSTILE}:0", "item": HOSTILE}),
+                         ("note", {"note": " "}), ("evidence", {"title": HOSTILE})):
+        refused = _post(site, c, token, first, action, **form)
+        assert refused.status_code == 400, action
+        assert "<script>" not in refused.data.decode() and "<img src=x" not in refused.data.decode()
     db = site.db()
     with db.transaction():  # what the CLI may store, shown on the page too
         tasks.add_evidence(db, first, "javascript:alert(1)", now=site.clock.now, actor="t", title=HOSTILE)

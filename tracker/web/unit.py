@@ -105,9 +105,12 @@ def _progress(task: dict[str, Any], actor: str) -> str:
 
 def _items(task: dict[str, Any], actor: str) -> str:
     ticked = set(request.form.getlist("item"))
+    known = {str(i["no"]) for i in task["items"]}
     changed = 0
     for shown in request.form.getlist("shown"):
         no, _, was = shown.rpartition(":")
+        if no not in known:  # the form names items exactly as stored; nothing else is guessed at
+            raise InvalidInput("ไม่พบข้อย่อยนี้ (no such item)")
         want = no in ticked
         if want != (was == "1"):  # only what this person changed: another's ticks stay
             tasks.check_item(db(), task["id"], no, now=g.now, actor=actor, done=want)
