@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import http.client
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -105,6 +106,8 @@ def main() -> None:
     median, p90, floor = statistics.median(times), times[int(0.9 * len(times)) - 1], statistics.median(floors)
     print(f"unit page, 20 measures, SQLite, waitress: median {median:.1f} ms, p90 {p90:.1f} ms ({RUNS} runs)")
     print(f"floor (python -I -c 'import sqlite3'): {floor:.1f} ms")
+    server.close()
+    shutil.rmtree(folder, ignore_errors=True)
     verdict = "ok" if median <= 100 else "MISSED"
     print(f"ratio: median = {median / floor:.2f}x the floor; target <= 100 ms: {verdict}")
 
