@@ -20,6 +20,12 @@ Example config (tracker.toml):
     reporter = "นางสาวสมใจ ใจดี"
     position = "นักจัดการงานทั่วไป"
     templates = "/path/to/letterhead-templates"
+
+    [web]
+    base_url = "http://10.0.0.5:8080"   # how people reach `tracker serve`; turns on links in mail
+    contact = "สำนักปลัด โทร. 0 2xxx xxxx"  # who to tell, said in mail when there is no base_url
+    link_days = 400             # how long a unit's link works (renewed in every mail)
+    data_dir = "/srv/tracker"   # secret key and uploaded evidence; default: the data folder
 """
 
 from __future__ import annotations
@@ -86,12 +92,14 @@ class MailSettings:
 
 class Settings:
     """The config file's sections: mail, reminders (read by tracker.reminders.policy),
-    report (reporter, position, templates); `path` is the file they came from."""
+    report (reporter, position, templates), web (base_url, contact, link_days,
+    data_dir); `path` is the file they came from."""
 
-    __slots__ = ("mail", "path", "reminders", "report")
+    __slots__ = ("mail", "path", "reminders", "report", "web")
     mail: MailSettings
     reminders: dict[str, Any]
     report: dict[str, Any]
+    web: dict[str, Any]
     path: Path | None
 
     def __init__(
@@ -100,9 +108,11 @@ class Settings:
         reminders: dict[str, Any] | None = None,
         report: dict[str, Any] | None = None,
         path: Path | None = None,
+        web: dict[str, Any] | None = None,
     ) -> None:
         _init(self, mail=mail or MailSettings(), reminders=reminders if reminders is not None else {},
-              report=report if report is not None else {}, path=path)  # fmt: skip
+              report=report if report is not None else {}, path=path,
+              web=web if web is not None else {})  # fmt: skip
 
     __repr__ = _repr
     __setattr__ = __delattr__ = _read_only
@@ -143,6 +153,7 @@ def _warn_if_readable(path: Path) -> None:
 
 
 _REPORT_KEYS = ("reporter", "position", "executive", "executive_position", "templates")
+_WEB_KEYS = ("base_url", "contact", "link_days", "data_dir")
 
 
 def _known_keys(table: str) -> tuple[str, ...] | None:
@@ -150,6 +161,8 @@ def _known_keys(table: str) -> tuple[str, ...] | None:
         return tuple(_MAIL_ENV)
     if table == "report":
         return _REPORT_KEYS
+    if table == "web":
+        return _WEB_KEYS
     if table == "reminders":
         from tracker.reminders.policy import Policy  # only with a [reminders] table to check
 
@@ -171,7 +184,7 @@ def _known_only(data: dict[str, Any], path: Path | None) -> dict[str, Any]:
         sys.stderr.write(f"warning: {path}: ไม่รู้จัก{what_th} {name} จะไม่ใช้ค่านี้{hint_th} "
                          f"(unknown {what_en} {name}, ignored{hint_en})\n")
 
-    tables = ("mail", "reminders", "report")
+    tables = ("mail", "reminders", "report", "web")
     kept: dict[str, Any] = {}
     for table, values in data.items():
         known = _known_keys(table)
@@ -238,9 +251,17 @@ def load_settings(path: Path | None, environ: dict[str, str] | None = None) -> S
         sender=str(mail.get("from", "tracker@localhost")),
         outbox_dir=Path(mail["outbox"]) if mail.get("outbox") else None,
     )
+    web = dict(data.get("web", {}))
+    if env.get("TRACKER_WEB_BASE_URL"):
+        web["base_url"] = env["TRACKER_WEB_BASE_URL"]
+    base_url = str(web.get("base_url") or "").strip().rstrip("/")
+    if base_url and not base_url.startswith(("http://", "https://")):
+        raise InvalidInput(f"[web] base_url ต้องขึ้นต้นด้วย http:// หรือ https:// (not {base_url!r})")
+    web["base_url"] = base_url
     return Settings(
         mail=settings_mail,
         reminders=dict(data.get("reminders", {})),
         report=dict(data.get("report", {})),
         path=path,
+        web=web,
     )

@@ -60,3 +60,11 @@ class MailError(TrackerError):
 class DatabaseMissing(DatabaseError):
     """No database at all where one was named (a missing file, an empty one):
     unlike a server that is down, waiting will not bring it."""
+
+
+class Conflict(TrackerError):
+    """Someone else changed what this change was based on; nothing was overwritten."""
+
+    def __init__(self, message: str, *, fields: dict[str, str] | None = None) -> None:
+        self.fields = fields or {}  # field -> the value stored now
+        super().__init__(message)

@@ -69,6 +69,10 @@ ACTION = {
         "unit": "หน่วยงาน",
         "meeting": "การประชุม",
         "mail_retry": "ส่งอีเมลใหม่",
+        "uncheck": "ยกเลิกเครื่องหมาย",
+        "link_renewed": "ออกลิงก์ใหม่",
+        "user_added": "เพิ่มผู้ใช้",
+        "user_password": "ตั้งรหัสผ่านใหม่",
     },
     "en": {
         "create": "created",
@@ -87,6 +91,10 @@ ACTION = {
         "unit": "unit",
         "meeting": "meeting",
         "mail_retry": "mail queued again",
+        "uncheck": "unticked",
+        "link_renewed": "link renewed",
+        "user_added": "user added",
+        "user_password": "password set",
     },
 }
 

@@ -241,3 +241,31 @@ heartbeats = sa.Table(
     sa.Column("stopped_at", TS),
     sa.Column("detail", sa.Text, nullable=False, server_default="{}"),  # JSON: last sweep figures
 )
+
+# The web pages (0004). A unit's personal link carries `version`; renewing or
+# revoking a link moves it, and every link signed with an older one is refused.
+unit_links = sa.Table(
+    "unit_links",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("organisation_id", sa.ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("unit", sa.Text, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("updated_at", TS, nullable=False),
+    sa.UniqueConstraint("organisation_id", "unit", name="uq_unit_links_unit"),
+)
+
+# The clerks who sign in to the web pages. The password is a werkzeug KDF hash;
+# failed sign-ins are counted here (not in the process), so a restart or a
+# second server does not reset the slowdown.
+web_users = sa.Table(
+    "web_users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("failed", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("locked_until", TS),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("updated_at", TS, nullable=False),
+)

@@ -115,6 +115,18 @@ def _stamp(templates: str | None) -> tuple[float, int]:
     return newest, count
 
 
+def clerk_contact(settings: Settings) -> str:
+    """Whom a unit tells its results when the mail has no link: [web] contact,
+    else the report's reporter, else the sender's address."""
+    if contact := str(settings.web.get("contact") or "").strip():
+        return contact
+    reporter = str(settings.report.get("reporter") or "").strip()
+    position = str(settings.report.get("position") or "").strip()
+    if reporter:
+        return f"{reporter} {position}".strip()
+    return str(parse_sender(settings.mail.sender).addr_spec)
+
+
 class Composer:
     """Renders mails with one template environment and per-batch caches."""
 
@@ -128,6 +140,22 @@ class Composer:
         self.sender = parse_sender(settings.mail.sender)
         self._tasks: dict[int, dict[str, Any] | None] = {}
         self._emails: dict[tuple[int, str], list[str]] = {}
+        self._links: dict[tuple[int, str], str | None] = {}
+        self.contact = clerk_contact(settings)
+
+    def unit_link(self, org_id: int | None, unit: str) -> str | None:
+        """The unit's personal page ([web] base_url set), else None: the mail
+        then names the clerk to tell instead."""
+        base = str(self.settings.web.get("base_url") or "")
+        if not base or org_id is None:
+            return None
+        key = (int(org_id), " ".join(unit.split()))
+        if key not in self._links:
+            from tracker.web.links import unit_token, unit_url
+
+            token = unit_token(self.db, self.settings, key[0], key[1], now=self.now)
+            self._links[key] = unit_url(base, token)
+        return self._links[key]
 
     # ------------------------------------------------------------ data
 
@@ -181,7 +209,7 @@ class Composer:
 
     def render(self, kind: str, context: Mapping[str, Any]) -> tuple[str, str, str]:
         """(subject, text, html) of one kind."""
-        ctx = {"lang": self.lang, "fdate": self.fdate, **context}
+        ctx = {"lang": self.lang, "fdate": self.fdate, "contact": self.contact, "link": None, **context}
         subject = self.subject(kind, ctx)
         # Read in a terminal mail reader too (mutt): nothing typed may drive it.
         text = printable(self.env.get_template(self._name(kind, "body.txt")).render(ctx))
@@ -277,6 +305,7 @@ class Composer:
         to = self.unit_emails(row["organisation_id"], unit)
         if not to:
             return Skip(row, "held", no_address_reason(unit))
+        ctx["link"] = self.unit_link(row["organisation_id"], unit)
         return row, ctx, to
 
     def _meeting_row(self, row: Row, detail: dict[str, Any]) -> Skip | Outgoing:
@@ -358,7 +387,7 @@ class Composer:
                 subject = self.subject(row["kind"], ctx)
                 listed.append({"subject": subject, "text": part.render({"fdate": self.fdate, **ctx}).strip()})
             ctx = {"unit": first_ctx["unit"], "org": first_ctx["org"], "items": listed,
-                   "today": self.now.astimezone(BANGKOK).date()}
+                   "today": self.now.astimezone(BANGKOK).date(), "link": first_ctx["link"]}
             return self.render("digest", ctx)
 
         to = list(dict.fromkeys(a for it in items for a in it[2]))

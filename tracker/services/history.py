@@ -49,3 +49,20 @@ def entries(db: Database, *, task_id: int | None = None, limit: int | None = Non
     for row in rows:
         row["detail"] = json.loads(row["detail"] or "{}")
     return rows
+
+
+def recent(db: Database, task_ids: list[int], *, per_task: int = 5) -> dict[int, list[dict[str, Any]]]:
+    """The latest entries of each task, newest first, in one query."""
+    out: dict[int, list[dict[str, Any]]] = {int(t): [] for t in task_ids}
+    if not task_ids:
+        return out
+    marks = ",".join(str(int(t)) for t in task_ids)
+    for row in db.query(
+        f"SELECT id, at, actor, action, task_id, detail FROM history WHERE task_id IN ({marks})"
+        " ORDER BY id DESC"
+    ):
+        bucket = out[int(row["task_id"])]
+        if len(bucket) < per_task:
+            row["detail"] = json.loads(row["detail"] or "{}")
+            bucket.append(row)
+    return out

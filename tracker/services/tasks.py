@@ -559,8 +559,20 @@ def reopen(db: Database, task_id: int, *, now: datetime, actor: str) -> None:
     )
 
 
-def set_outcome(db: Database, task_id: int, fields: dict[str, str], *, now: datetime, actor: str) -> None:
-    """Set any of the report's four fields (result, problems, obstacles, suggestions)."""
+def set_outcome(
+    db: Database,
+    task_id: int,
+    fields: dict[str, str],
+    *,
+    now: datetime,
+    actor: str,
+    expected: dict[str, str] | None = None,
+) -> None:
+    """Set any of the report's four fields (result, problems, obstacles, suggestions).
+
+    `expected`: the values the writer started from (a web form). A field
+    stored differently by now was changed by someone else meanwhile: nothing
+    is written and Conflict names those fields, so no one's text is lost."""
     unknown = set(fields) - set(OUTCOME_FIELDS)
     if unknown:
         raise InvalidInput(f"unknown outcome field(s): {', '.join(sorted(unknown))}")
@@ -570,5 +582,44 @@ def set_outcome(db: Database, task_id: int, fields: dict[str, str], *, now: date
         )
     _row(db, task_id)
     clean = {k: v.strip() for k, v in fields.items()}
+    if expected is not None:
+        # FOR UPDATE: a second writer on PostgreSQL waits here for the first
+        # one's commit, then sees its text (SQLite's BEGIN IMMEDIATE already
+        # serialises writers).
+        lock = " FOR UPDATE" if db.dialect == "postgresql" else ""
+        stored = db.one(
+            "SELECT result, problems, obstacles, suggestions FROM tasks WHERE id = :id" + lock,
+            {"id": task_id},
+        ) or {}
+        now_there = {f: str(stored[f]).strip() for f in clean}
+        moved = {f: now_there[f] for f in clean
+                 if now_there[f] != expected.get(f, "").strip() and now_there[f] != clean[f]}
+        if moved:
+            from tracker.errors import Conflict
+
+            raise Conflict(
+                "มีผู้อื่นแก้ไขช่องนี้ระหว่างนั้น ข้อความของท่านยังไม่ได้บันทึก "
+                f"(changed by someone else meanwhile: {', '.join(sorted(moved))}; nothing saved)",
+                fields=moved,
+            )
     _touch(db, task_id, now, **clean)
     _log(db, now=now, actor=actor, action="outcome", task_id=task_id, fields=clean)
+
+
+def owned_by(task: dict[str, Any], unit: str) -> bool:
+    """Whether `unit` is one of the task's owners (exactly, spaces aside)."""
+    wanted = " ".join(unit.split())
+    return any(" ".join(o.split()) == wanted for o in task["owners"])
+
+
+def unit_tasks(db: Database, *, now: datetime, organisation: str, unit: str) -> list[dict[str, Any]]:
+    """The tasks one unit owns in one organisation, as contract objects: the
+    newest fiscal year first, each plan in its own order."""
+    mine = [t for t in list_tasks(db, now=now, organisation=organisation) if owned_by(t, unit)]
+    return sorted(mine, key=lambda t: -int(t["plan"]["fiscal_year"]))
+
+
+def tasks_with_evidence(db: Database, ref: str) -> list[int]:
+    """The ids of the tasks that have `ref` as evidence."""
+    return [int(r["task_id"]) for r in db.query(
+        "SELECT DISTINCT task_id FROM evidence WHERE ref = :r ORDER BY task_id", {"r": ref})]

@@ -81,3 +81,16 @@ def emails_for(db: Database, organisation_id: int, names: list[str]) -> dict[str
     rows = db.query("SELECT name, emails FROM units WHERE organisation_id = :o", {"o": organisation_id})
     table = {" ".join(r["name"].split()): json.loads(r["emails"]) for r in rows}
     return {n: table.get(" ".join(n.split()), []) for n in names}
+
+
+def organisations(db: Database) -> list[dict[str, Any]]:
+    """Every organisation, by id: {id, name}."""
+    return [{"id": int(r["id"]), "name": r["name"]}
+            for r in db.query("SELECT id, name FROM organisations ORDER BY id")]
+
+
+def organisation_name(db: Database, organisation_id: int) -> str:
+    name = db.scalar("SELECT name FROM organisations WHERE id = :o", {"o": organisation_id})
+    if name is None:
+        raise NotFound(f"ไม่พบหน่วยงานหมายเลข {organisation_id} (no organisation {organisation_id})")
+    return str(name)
