@@ -68,3 +68,12 @@ class Conflict(TrackerError):
     def __init__(self, message: str, *, fields: dict[str, str] | None = None) -> None:
         self.fields = fields or {}  # field -> the value stored now
         super().__init__(message)
+
+
+class Interrupted(TrackerError):
+    """Stopped by a signal before the work was done: exit 128 + the signal's
+    number, as a shell reports a process the signal ended."""
+
+    def __init__(self, message: str, *, signum: int) -> None:
+        self.exit_code = 128 + signum
+        super().__init__(message)

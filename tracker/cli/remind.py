@@ -177,24 +177,33 @@ def _org_id(app: App, org: str | None) -> int | None:
 
 
 def _send(app: App, policy: Any, org: str | None, as_json: bool) -> None:
-    from tracker.errors import MailError
+    from tracker.errors import Interrupted, MailError
     from tracker.reminders import heartbeat, outbox, run
+    from tracker.reminders.interrupt import finishing_in_flight
 
     org_id = _org_id(app, org)
     enq = run.enqueue_due(app.db, policy, app.now, organisation=org)
     with app.db.transaction():
         outbox.wake_held(app.db, now=app.now)
     worker = run.worker_name("remind")
-    report = run.send_due(app.db, app.settings, policy, clock=_clock(app), worker=worker,
-                          organisation_id=org_id)
+    with finishing_in_flight() as interrupt:
+        report = run.send_due(app.db, app.settings, policy, clock=_clock(app), worker=worker,
+                              organisation_id=org_id, stop=interrupt)
     run.write(app.db, lambda: heartbeat.forget(app.db, worker))  # a clean end: nothing to watch
     if as_json:
         emit_json({"now": app.now.isoformat(), "queued": [r.key for r in enq.added],
-                   **run.summary_json(report)})
+                   **run.summary_json(report),
+                   **({"interrupted": interrupt.name} if interrupt.is_set() else {})})
     else:
         _print_sent(app, enq, report)
     for h in report.held:
         click.echo(f"warning: {h['reason']}", err=True)
+    if interrupt.signum is not None:
+        waiting = run.write(app.db, lambda: outbox.count_due(app.db, now=app.now, organisation_id=org_id))
+        raise Interrupted(f"หยุดตามคำสั่ง ({interrupt.name}) ก่อนส่งครบ: ฉบับที่กำลังส่งส่งจบแล้ว"
+                          f" อีก {waiting} ฉบับรอรอบถัดไป (stopped by {interrupt.name}: the mail"
+                          f" in flight was finished, {waiting} wait for the next run)",
+                          signum=interrupt.signum)
     lines = run.failure_lines(report)
     if report.stopped is None and (report.sent or not lines):
         for n, cause in lines:  # some went out: the rest is a warning, the run succeeded

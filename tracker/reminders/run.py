@@ -12,12 +12,11 @@ import json
 import logging
 import os
 import socket
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from tracker.clock import BANGKOK
 from tracker.config import Settings
@@ -29,6 +28,14 @@ from tracker.reminders.policy import Policy, Reminder, due_and_stale, due_until
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+
+
+class Stop(Protocol):
+    """What asks a sender to stop before its next message (a threading.Event,
+    or tracker.reminders.interrupt.Interrupt)."""
+
+    def is_set(self) -> bool: ...
+
 ACTIVITY = ("start", "progress", "note", "check", "uncheck", "evidence", "outcome", "done", "reopen")
 
 
@@ -217,7 +224,7 @@ def send_due(
     clock: Clock,
     worker: str,
     transport: Any = None,
-    stop: threading.Event | None = None,
+    stop: Stop | None = None,
     limit: int | None = None,
     lease: timedelta | None = None,
     organisation_id: int | None = None,
@@ -320,7 +327,7 @@ class _Lease:
 
 
 def _send_batch(db: Database, settings: Settings, policy: Policy, rows: list[dict[str, Any]], *,
-                clock: Clock, worker: str, transport: Any, stop: threading.Event | None,
+                clock: Clock, worker: str, transport: Any, stop: Stop | None,
                 lease: timedelta, report: SendReport) -> None:
     from tracker.mail.transports import PermanentFailure, SessionFailure, TemporaryFailure
     from tracker.reminders.compose import Composer, Outgoing
