@@ -17,8 +17,6 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE, need
 
-from tracker.report.render import decompose_sara_am
-
 NOW = "2023-04-03T08:30"
 TITLE_1 = "มาตรการการเปิดเผยข้อมูลต่อสาธารณะ"
 TITLE_2 = "กำหนดมาตรการด้านการป้องกันการทุจริตเพื่อแสดงถึงความพยายามที่จะป้องกันการทุจริตในหน่วยงาน"
@@ -26,9 +24,14 @@ CM = 72 / 2.54  # PDF points per centimetre
 A4_WIDTH = 21 * CM
 
 
-def recompose(text: str) -> str:
-    """Undo the one deliberate change (see render.decompose_sara_am): ํ(tone)า -> (tone)ำ."""
-    return re.sub("\u0e4d([\u0e48-\u0e4b]*)\u0e32", "\\1\u0e33", text)
+# Single words of the sample's report (Thai dictionary words, not compounds:
+# "กำลัง|ดำเนิน|การ" may break between its words), among them the ones with
+# ำ, whose breaks Pango only finds when ำ is written as typed.
+WORDS = (
+    "ดำเนิน", "กำลัง", "เจตจำนง", "กำหนด", "ประจำ", "ตำบล", "สำนัก", "ทุจริต", "สาธารณะ",
+    "ประมาณ", "รายงาน", "มาตรการ", "คุณธรรม", "โปร่งใส", "ประชุม", "บันทึก", "ข้อมูล", "เทศบาล",
+    "ปัญหา", "อุปสรรค", "เปิดเผย", "ป้องกัน", "ตัวชี้วัด", "เมษายน",
+)
 
 
 def flat(text: str) -> str:
@@ -57,15 +60,15 @@ def pdftotext(path: Path, *args: str) -> str:
 
 
 def test_thai_titles_intact_in_the_text_layer(pdf: Path) -> None:
-    text = recompose(pdftotext(pdf))
+    text = pdftotext(pdf)
     for title in (TITLE_1, TITLE_2, "เทศบาลตำบลบางจะเกร็ง", "การประชุมพนักงาน/ผู้บริหารประจำเดือนเมษายน ๖๖"):
         assert flat(title) in flat(text), title
-    # The letters WeasyPrint alone gets wrong (Kozea/WeasyPrint#2841): without the
-    # workaround "การดำเนินงาน" reads "ก้ำรด้ำเนินง้ำน" and sara aa turns into sara am.
+    # ำ searches and copies as typed (composed), and า stays า: with one glyph
+    # for both (Kozea/WeasyPrint#2841) one of them read as the other.
     assert "การดำเนินงาน" in text
     assert "ประจำปีงบประมาณ พ.ศ. ๒๕๖๖" in text
-    assert "ง้ำ" not in text
-    assert "ประมำณ" not in text
+    assert "\u0e4d" not in text  # no nikhahit of a decomposed ำ
+    assert "ง้ำ" not in text and "ประมำณ" not in text and "กาหนด" not in text
     # Statuses and Buddhist-Era dates in Thai digits.
     assert "เสร็จแล้ว" in text
     assert "เกินกำหนด" in text
@@ -80,7 +83,7 @@ def test_tone_marks_survive_in_order(pdf: Path) -> None:
     # -raw reads the text layer in drawing order. (pdftotext's layout mode moves a
     # tone mark that Sarabun Bold lowers, as in "ผู้", to a line of its own; the
     # page itself is right, see the rendered PNG.)
-    text = recompose(pdftotext(pdf, "-raw"))
+    text = pdftotext(pdf, "-raw")
     for word in ("ที่ประชุม", "ผู้รับผิดชอบ", "ข้อเสนอแนะ", "ความคืบหน้า", "ตัวชี้วัด", "ผู้บริหาร"):
         assert word in text, word
 
@@ -120,11 +123,43 @@ def test_page_numbers_in_thai_digits(pdf: Path) -> None:
     assert f"หน้า ๑ / {total}".translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")) in pages[0]
 
 
-def test_decomposition_is_exactly_what_harfbuzz_draws() -> None:
-    assert decompose_sara_am("น้ำ") == "น\u0e4d\u0e49\u0e32"
-    assert decompose_sara_am("การดำเนินงาน") == "การด\u0e4d\u0e32เนินงาน"
-    assert recompose(decompose_sara_am("น้ำ ต่ำ ทำ กำหนด")) == "น้ำ ต่ำ ทำ กำหนด"
-    assert decompose_sara_am('<p class="x">abc</p>') == '<p class="x">abc</p>'
+def test_lines_break_between_words(pdf: Path) -> None:
+    """No line of the PDF ends inside a word ("กำลังดำเนินก|าร", "เจตจำ|นง" did)."""
+    # (ํ + า read as ำ, so that a decomposed text layer is checked too)
+    raw = re.sub("\u0e4d([\u0e48-\u0e4b]?)\u0e32", "\\1\u0e33", pdftotext(pdf, "-raw"))
+    lines = [re.sub(r"\s+", "", line) for line in raw.splitlines()]
+    text, breaks, at = "".join(lines), set(), 0
+    for line in lines:
+        at += len(line)
+        breaks.add(at)
+    found = 0
+    for word in WORDS:
+        for m in re.finditer(word, text):
+            found += 1
+            inside = [b for b in breaks if m.start() < b < m.end()]
+            assert not inside, f"{word!r} split: {text[m.start() - 10:m.end() + 10]!r}"
+    assert found > 50, found
+
+
+@pytest.mark.parametrize("face", ["Regular", "Bold", "Italic", "BoldItalic"])
+def test_every_face_reads_sara_am_and_sara_aa_as_typed(tmp_path: Path, face: str) -> None:
+    """Each shipped face, whichever of า and ำ comes first, with every tone mark
+    and after a tall letter (the narrow nikhahit)."""
+    need(shutil.which("pdftotext") is not None, "poppler-utils (pdftotext) not installed")
+    from tracker.report.render import html_to_pdf
+    from tracker.templating import fonts_dir
+
+    fonts = fonts_dir()
+    words = "ตา ดำ น่ำ น้ำ ซ๊ำ จ๋ำ ป่ำ ฟ้ำ การ กำหนด ค่ำ ต่ำ ปา"
+    weight = "bold" if "Bold" in face else "normal"
+    style = "italic" if "Italic" in face else "normal"
+    html = (f"<style>@font-face {{font-family: T; src: url({(fonts / f'Sarabun-{face}.ttf').as_uri()});"
+            f" font-weight: {weight}; font-style: {style}}}"
+            f" p {{font-family: T; font-weight: {weight}; font-style: {style}}}</style>"
+            f"<p>{words}</p><p>{' '.join(reversed(words.split()))}</p>")
+    (tmp_path / "x.pdf").write_bytes(html_to_pdf(html))
+    lines = [line.strip() for line in pdftotext(tmp_path / "x.pdf").splitlines() if line.strip()]
+    assert lines == [words, " ".join(reversed(words.split()))]
 
 
 

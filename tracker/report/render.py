@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from collections.abc import Mapping
 from datetime import datetime
@@ -185,23 +184,6 @@ def _cache_compiled_templates(env: jinja2.Environment) -> None:
         env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
 
 
-_SARA_AM = re.compile("([\u0e48-\u0e4b]*)\u0e33")
-
-
-def decompose_sara_am(text: str) -> str:
-    """ำ as nikhahit + sara aa, the nikhahit before any tone mark, as HarfBuzz
-    draws it: "น้ำ" -> "น\u0e4d\u0e49\u0e32".
-
-    WeasyPrint 70 maps each glyph to the text it was first drawn for
-    (Kozea/WeasyPrint#2841). HarfBuzz draws ำ with the sara-aa glyph, so the
-    PDF's text layer then reads า as ำ or ำ as า ("การดำเนินงาน" copied out as
-    "ก้ำรด้ำเนินง้ำน"). Written decomposed, every glyph has one meaning: the
-    page looks the same (pixel for pixel) and the copied text reads right,
-    with sara am in the decomposed form Thai PDFs from Word also carry.
-    """
-    return _SARA_AM.sub("\u0e4d\\1\u0e32", text)
-
-
 def html_to_pdf(html: str) -> bytes:
     """A4 PDF from the report HTML, the Sarabun files embedded (subset)."""
     _load_weasyprint()
@@ -211,7 +193,9 @@ def html_to_pdf(html: str) -> bytes:
     from tracker.templating import bundled_templates
 
     # The stylesheet's @font-face rules are only honoured with a FontConfiguration.
-    document = HTML(string=decompose_sara_am(html), base_url=str(bundled_templates()))
+    # The text goes as typed: the shipped Sarabun gives the sara aa of ำ glyphs
+    # of its own, so the text layer reads ำ and า right (tools/sarabun_sara_am.py).
+    document = HTML(string=html, base_url=str(bundled_templates()))
     pdf: bytes = document.write_pdf(font_config=FontConfiguration())
     return pdf
 
