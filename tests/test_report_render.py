@@ -153,6 +153,14 @@ def test_english_from_global_or_command_option(sample) -> None:  # type: ignore[
     assert "Problems: ⚠ not recorded yet" in out
     html = sample("report", "--lang", "en", "--format", "html", now=NOW).out
     assert '<html lang="en">' in html
+    # English: Arabic digits and English months on paper too, Thai digits on request.
+    body = re.sub(r"<[^>]+>", " ", html.split("<body>")[1])
+    assert "Fiscal year 2023" in body and "20 March 2023" in body, body[:400]
+    # (Thai digits the plan itself has, as in a meeting's name, stay as typed.)
+    ours = re.findall(r"[๐-๙]+ (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)|[๐-๙]+%|year [๐-๙]", body)
+    assert not ours and "๒๐๒๓" not in body, ours
+    thai = sample("report", "--lang", "en", "--format", "html", "--digits", "thai", now=NOW).out
+    assert "๒๐ March ๒๐๒๓" in thai
     # The command's own --lang wins over the global one.
     assert "ข้อมูล ณ วันที่" in sample("--lang", "en", "report", "--lang", "th", now=NOW).out
 

@@ -52,7 +52,7 @@ MAX_WARNINGS = 10
     "--digits",
     type=click.Choice(["thai", "arabic"]),
     default=None,
-    help="ตัวเลขไทยหรืออารบิก (digits; default: thai for html/pdf, arabic otherwise)",
+    help="ตัวเลขไทยหรืออารบิก (digits; default: thai for a Thai html/pdf, arabic otherwise)",
 )
 @click.option("--org", metavar="NAME", help="เฉพาะองค์กรนี้ (only this organisation's meetings)")
 @pass_app

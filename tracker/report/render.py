@@ -31,9 +31,10 @@ FORMATS = ("text", "html", "pdf", "md", "json")
 TEMPLATE = "report/report.html"
 
 
-def default_digits(fmt: str) -> str:
-    """Thai digits on paper (html/pdf), Arabic where people copy and paste."""
-    return "thai" if fmt in ("html", "pdf") else "arabic"
+def default_digits(fmt: str, lang: str = "th") -> str:
+    """Thai digits on a Thai paper (html/pdf), Arabic where people copy and
+    paste and in English (--digits thai asks for them)."""
+    return "thai" if fmt in ("html", "pdf") and lang == "th" else "arabic"
 
 
 def load_report(
@@ -96,7 +97,7 @@ def render(
     """The report value in one format, as the bytes to write."""
     if fmt not in FORMATS:
         raise InvalidInput(f"รูปแบบไม่รองรับ (format must be one of {', '.join(FORMATS)}, not {fmt!r})")
-    words = Words(lang, digits or default_digits(fmt))
+    words = Words(lang, digits or default_digits(fmt, lang))
     if fmt == "json":
         # Data, not a document: ISO dates and Arabic digits whatever --digits says.
         return (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode()
