@@ -124,3 +124,52 @@ def test_screen_page_fits_one_a4_width(page: Path, tmp_path: Path) -> None:
     assert result["bad"] == []
     # The three shipped faces, not a system substitute.
     assert sorted(result["fonts"]) == ["Sarabun 400", "Sarabun 400", "Sarabun 700"]
+
+
+def test_the_page_stands_alone_on_a_machine_without_thai_fonts(page: Path, tmp_path: Path) -> None:
+    """The HTML carries its fonts (subset, no `file:` URL, no path of this
+    machine): copied alone to another folder and opened by a Chromium whose
+    fontconfig knows no font at all, it still prints in Sarabun."""
+    html = page.read_text(encoding="utf-8")
+    assert "file:" not in html and "/tracker/fonts" not in html
+    assert len(html.encode()) < 400_000, len(html.encode())
+    # Every letter of the page in each face, and what HarfBuzz draws ำ with
+    # (nikhahit + sara aa: without them in the subset ำ showed as a box).
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    faces = re.findall(r'url\("data:font/woff;base64,([A-Za-z0-9+/=]+)"\)', html)
+    assert len(faces) == 3
+    letters = set(re.sub(r"<[^>]+>", "", html.split("<body")[1])) - set(" \n\t\r")
+    assert "\u0e33" in letters
+    for data in faces:
+        cmap = TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap()
+        missing = {c for c in letters | {"\u0e4d", "\u0e32"} if ord(c) not in cmap and c.isprintable()}
+        assert not missing, missing
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    (stick / "report.html").write_text(html, encoding="utf-8")
+    empty = tmp_path / "nofonts"
+    empty.mkdir()
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(f'<?xml version="1.0"?><fontconfig><dir>{empty}</dir>'
+                    f"<cachedir>{tmp_path / 'fccache'}</cachedir></fontconfig>", encoding="utf-8")
+    pdf = tmp_path / "chromium.pdf"
+    import os
+
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
+    p = subprocess.run(
+        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         f"--user-data-dir={tmp_path / 'profile'}", "--run-all-compositor-stages-before-draw",
+         "--virtual-time-budget=10000", "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+         (stick / "report.html").as_uri()],
+        capture_output=True, text=True, timeout=120, check=False, env=env,
+    )  # fmt: skip
+    assert pdf.exists(), p.stderr[-2000:]
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    names = [line.split()[0] for line in fonts.splitlines()[2:] if line.strip()]
+    assert names and all("Sarabun" in n for n in names), fonts
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert re.sub(r"\s+", "", TITLE_2) in re.sub(r"\s+", "", text)

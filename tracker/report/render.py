@@ -109,10 +109,11 @@ def render(
         from tracker.report.text import render_md
 
         return render_md(report, words).encode()
-    html = render_html(report, words, settings)
     if fmt == "html":
-        return html.encode()
-    return html_to_pdf(html)
+        from tracker.report import fonts
+
+        return fonts.embed(render_html(report, words, settings, fonts.placeholder_sources())).encode()
+    return html_to_pdf(render_html(report, words, settings))
 
 
 def render_report(
@@ -131,16 +132,19 @@ def render_report(
     return render(report, fmt=fmt, lang=lang, digits=digits, settings=settings)
 
 
-def render_html(report: Mapping[str, Any], words: Words, settings: Settings | None) -> str:
+def render_html(report: Mapping[str, Any], words: Words, settings: Settings | None,
+                font_sources: Mapping[str, str] | None = None) -> str:
+    """The report page; its fonts by `font_sources` (default: the shipped
+    files by URL, as WeasyPrint reads them)."""
     from tracker.report import html, svg
+    from tracker.report.fonts import file_sources
     from tracker.report.words import LABELS, OUTCOME
-    from tracker.templating import environment, fonts_dir
+    from tracker.templating import environment
 
     user_dir = settings.report.get("templates") if settings is not None else None
     env = environment(str(user_dir) if user_dir else None)
     _cache_compiled_templates(env)
     template = env.get_template(TEMPLATE)
-    fonts = fonts_dir()
     views, overview_rows, measure_sections = html.measures(
         report["measures"], words, LABELS[words.lang], OUTCOME[words.lang]
     )
@@ -157,11 +161,7 @@ def render_html(report: Mapping[str, Any], words: Words, settings: Settings | No
         timeline=svg.timeline(report, words),
         overall_bar=svg.progress_bar(report["summary"]["progress"], "in_progress", words),
         colours=svg.COLOUR,
-        fonts={
-            "regular": (fonts / "Sarabun-Regular.ttf").as_uri(),
-            "bold": (fonts / "Sarabun-Bold.ttf").as_uri(),
-            "italic": (fonts / "Sarabun-Italic.ttf").as_uri(),
-        },
+        fonts=font_sources or file_sources(),
         outcome_fields=("result", "problems", "obstacles", "suggestions"),
     )
 

@@ -149,7 +149,7 @@ def report(fmt: str) -> Any:
     response.headers["Content-Disposition"] = f'attachment; filename="report.{fmt}"'
     # the report's own HTML carries its inline styles and fonts
     response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; style-src 'unsafe-inline'; font-src data: file:; img-src data:")
+        "default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:")
     return response
 
 
