@@ -138,6 +138,7 @@ def test_html_thai_digits_by_default_arabic_on_request(sample) -> None:  # type:
     assert 'class="status status-done">เสร็จแล้ว<' in html
     assert 'class="status status-overdue">เกินกำหนด<' in html
     assert html.count('class="missing"') == 8
+    assert "line-through" not in html  # a cancelled measure is labelled, not struck out
     assert html.count("data:font/woff;base64,") == 3 and "file:" not in html  # fonts inside
     assert "<svg" in html
     arabic = sample("report", "--format", "html", "--digits", "arabic", now=NOW).out

@@ -107,6 +107,25 @@ def test_items_move_progress(db: Database) -> None:
         tasks.check_item(db, tid, "9", now=NOW, actor="c")
 
 
+def test_done_ticks_the_open_items_and_reopen_opens_just_those(db: Database) -> None:
+    """A finished measure shows all its sub-items done (not "เสร็จแล้ว ๑๐๐%"
+    beside "๐/๓"); reopening gives back what was ticked by hand only."""
+    tid = ids(db)["2"]
+    with db.transaction():
+        tasks.check_item(db, tid, "2", now=NOW, actor="c")
+    with db.transaction():
+        tasks.mark_done(db, tid, now=at("2023-03-20T10:00"), actor="c")
+    t = tasks.get_task(db, tid, now=at("2023-03-20T10:00"))
+    assert [i["done"] for i in t["items"]] == [True, True, True]
+    assert t["history"][-1]["action"] == "done" and t["history"][-1]["detail"]["items"] == ["1", "3"]
+    with db.transaction():
+        tasks.reopen(db, tid, now=at("2023-03-21T10:00"), actor="c")
+    t = tasks.get_task(db, tid, now=at("2023-03-21T10:00"))
+    assert [i["done"] for i in t["items"]] == [False, True, False]
+    assert t["history"][-1]["detail"]["items"] == ["1", "3"]
+    assert t["progress"] == 33 and t["status"] != "done"
+
+
 def test_refusals_change_nothing(db: Database) -> None:
     tid = ids(db)["1"]
     before = tasks.get_task(db, tid, now=NOW)

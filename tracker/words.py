@@ -103,6 +103,7 @@ FIELD = {
     "th": {
         "note": "หมายเหตุ",
         "item": "ข้อ",
+        "items": "ข้อย่อย",
         "ref": "หลักฐาน",
         "done_at": "เสร็จเมื่อ",
         "was_done_at": "เดิมเสร็จเมื่อ",
@@ -119,6 +120,7 @@ FIELD = {
     "en": {
         "note": "note",
         "item": "item",
+        "items": "items",
         "ref": "ref",
         "done_at": "done at",
         "was_done_at": "was done at",

@@ -210,10 +210,12 @@ def _describe(h: dict[str, Any], app: App) -> str:
 
     d, lang = h["detail"], app.lang
     bits = [word(ACTION, h["action"], lang)]
-    for key in ("after", "note", "item", "ref", "done_at", "was_done_at", "reason"):
+    for key in ("after", "note", "item", "items", "ref", "done_at", "was_done_at", "reason"):
         if d.get(key) not in (None, ""):
             # progress: "ความคืบหน้า 30%" says it all; other details are named
             value = _when_text(app, d[key]) if key.endswith("done_at") else d[key]
+            if isinstance(value, list):  # the sub-items a done ticked (or a reopen opened)
+                value = ", ".join(str(v) for v in value)
             bits.append(f"{d[key]}%" if key == "after" else f"{word(FIELD, key, lang)}: {value}")
     for key, (old, new) in (d.get("changes") or {}).items():  # edit, import: old → new
         bits.append(f"{word(FIELD, key, lang)}: {_plain(old)} → {_plain(new)}")

@@ -490,6 +490,14 @@ def mark_done(
         )
     if evidence_ref:
         add_evidence(db, task_id, evidence_ref, now=now, actor=actor)
+    # A finished measure has every sub-item done: the ones still open are
+    # ticked with it (named in the history, so that `reopen` opens them again).
+    still_open = db.query(
+        "SELECT id, no FROM task_items WHERE task_id = :t AND done_at IS NULL ORDER BY position",
+        {"t": task_id},
+    )
+    for item in still_open:
+        db.execute("UPDATE task_items SET done_at = :d WHERE id = :id", {"d": ts(done_at), "id": item["id"]})
     _touch(db, task_id, now, done_at=ts(done_at), progress=100, started_at=row["started_at"] or ts(done_at))
     _log(
         db,
@@ -500,6 +508,7 @@ def mark_done(
         done_at=local_iso(ts(done_at)),
         progress_before=row["progress"],
         note=note or "",
+        items=[i["no"] for i in still_open],
     )
 
 
@@ -546,7 +555,15 @@ def reopen(db: Database, task_id: int, *, now: datetime, actor: str) -> None:
     )
     import json
 
-    before = json.loads(last_done[0]["detail"]).get("progress_before", 0) if last_done else 0
+    detail = json.loads(last_done[0]["detail"]) if last_done else {}
+    before = detail.get("progress_before", 0)
+    # the sub-items that `done` ticked are open again; the ones ticked by hand stay
+    ticked = {_item_key(str(n)) for n in detail.get("items") or []}
+    reopened = []
+    for item in db.query("SELECT id, no FROM task_items WHERE task_id = :t ORDER BY position", {"t": task_id}):
+        if _item_key(item["no"]) in ticked:
+            db.execute("UPDATE task_items SET done_at = NULL WHERE id = :id", {"id": item["id"]})
+            reopened.append(item["no"])
     _touch(db, task_id, now, done_at=None, progress=before)
     _log(
         db,
@@ -556,6 +573,7 @@ def reopen(db: Database, task_id: int, *, now: datetime, actor: str) -> None:
         task_id=task_id,
         was_done_at=local_iso(row["done_at"]),
         progress=before,
+        items=reopened,
     )
 
 
