@@ -560,7 +560,8 @@ def reopen(db: Database, task_id: int, *, now: datetime, actor: str) -> None:
     # the sub-items that `done` ticked are open again; the ones ticked by hand stay
     ticked = {_item_key(str(n)) for n in detail.get("items") or []}
     reopened = []
-    for item in db.query("SELECT id, no FROM task_items WHERE task_id = :t ORDER BY position", {"t": task_id}):
+    items = db.query("SELECT id, no FROM task_items WHERE task_id = :t ORDER BY position", {"t": task_id})
+    for item in items:
         if _item_key(item["no"]) in ticked:
             db.execute("UPDATE task_items SET done_at = NULL WHERE id = :id", {"id": item["id"]})
             reopened.append(item["no"])
