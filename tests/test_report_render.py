@@ -203,7 +203,7 @@ def test_empty_database_is_an_error(run) -> None:  # type: ignore[no-untyped-def
 
 
 def test_bad_format_is_misuse(run) -> None:  # type: ignore[no-untyped-def]
-    assert run("report", "--format", "docx", now=NOW).code == 2
+    assert run("report", "--format", "odt", now=NOW).code == 2
 
 
 def _hand_plan(db_url: str, title: str) -> None:

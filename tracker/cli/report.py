@@ -25,7 +25,7 @@ MAX_WARNINGS = 10
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "html", "pdf", "md", "json"]),
+    type=click.Choice(["text", "html", "pdf", "md", "json", "docx", "xlsx", "csv"]),
     default="text",
     show_default=True,
     help="รูปแบบ (output format)",
@@ -82,8 +82,9 @@ def report(
 
     if is_stdout(output):
         output = None
-    if fmt == "pdf" and output is None and sys.stdout.isatty():
-        raise InvalidInput("PDF ต้องระบุไฟล์ด้วย -o (a PDF needs -o FILE, or pipe it: > report.pdf)")
+    if fmt in ("pdf", "docx", "xlsx") and output is None and sys.stdout.isatty():
+        raise InvalidInput(f"{fmt.upper()} ต้องระบุไฟล์ด้วย -o (a {fmt.upper()} file needs -o FILE,"
+                           f" or pipe it: > report.{fmt})")
     language = lang or app.lang
     meeting_id = (
         thai.parse_int(meeting.lstrip("#"), what="meeting id (หมายเลขการประชุม)")

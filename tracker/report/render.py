@@ -27,14 +27,15 @@ if TYPE_CHECKING:
 
     from tracker.config import Settings
 
-FORMATS = ("text", "html", "pdf", "md", "json")
+FORMATS = ("text", "html", "pdf", "md", "json", "docx", "xlsx", "csv")
 TEMPLATE = "report/report.html"
 
 
 def default_digits(fmt: str, lang: str = "th") -> str:
-    """Thai digits on a Thai paper (html/pdf), Arabic where people copy and
-    paste and in English (--digits thai asks for them)."""
-    return "thai" if fmt in ("html", "pdf") and lang == "th" else "arabic"
+    """Thai digits on a Thai paper (html/pdf/docx), Arabic where people copy,
+    paste and compute (text, md, xlsx, csv) and in English (--digits thai asks
+    for them)."""
+    return "thai" if fmt in ("html", "pdf", "docx") and lang == "th" else "arabic"
 
 
 def load_report(
@@ -109,6 +110,11 @@ def render(
         from tracker.report.text import render_md
 
         return render_md(report, words).encode()
+    if fmt in ("docx", "xlsx", "csv"):
+        from tracker.report import office
+
+        return {"docx": office.render_docx, "xlsx": office.render_xlsx,
+                "csv": office.render_csv}[fmt](report, words)
     if fmt == "html":
         from tracker.report import fonts
 
