@@ -401,3 +401,19 @@ def test_escape_text_is_markupsafe_escape(text: str) -> None:
 
     got = escape_text(text)
     assert got == str(escape(text)) and type(got) is str
+
+
+def test_a_file_uploaded_on_the_web_is_named_by_its_title(sample, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    """Its stored name ("upload:<hash>") means nothing on paper."""
+    from tracker.services import tasks
+
+    db = open_database(db_url)
+    with db.transaction():
+        tasks.add_evidence(db, 1, "upload:" + "ab" * 32, now=at(NOW), actor="web", title="รายงานการประชุม.pdf")
+        tasks.add_evidence(db, 1, "upload:" + "cd" * 32, now=at(NOW), actor="web")
+    db.close()
+    for fmt in ("text", "md", "html", "csv"):
+        out = sample("report", "--format", fmt, now=NOW).out
+        assert "upload:" not in out, fmt
+        assert "รายงานการประชุม.pdf" in out and "ไฟล์ที่แนบผ่านหน้าเว็บ" in out, fmt
+    assert "upload:" + "ab" * 32 in sample("report", "--format", "json", now=NOW).out  # data keeps the ref

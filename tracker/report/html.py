@@ -108,6 +108,7 @@ def measures(
             "items": [{"no": n(i["no"]), "text": i["text"], "done": i["done"]} for i in items],
             "items_count": f"{n(m['items_done'])}/{n(len(items))}",
             "indicators": ", ".join(f"{n(i['no'])}. {i['name']}" for i in m["indicators"]),
+            "evidence": [words.evidence(e) for e in m["evidence"]],
         }
         views.append(v)
         number, title = esc[v["number"]], esc[m["title"]]
@@ -189,9 +190,8 @@ def _rest(v: Mapping[str, Any], L: Mapping[str, str], th: Mapping[str, str], esc
     add(f'    <div class="field"><span class="label">{L["evidence"]}</span><span>\n')
     if m["evidence"]:
         add('<ul class="evidence">')
-        for e in m["evidence"]:
-            title = f" ({esc[e['title']]})" if e["title"] else ""
-            add(f"<li>{esc[e['ref']]}{title}</li>")
+        for e in v["evidence"]:
+            add(f"<li>{esc[e]}</li>")
         add("</ul>\n</span></div>\n")
     else:
         add(f"{L['no_evidence']}</span></div>\n")

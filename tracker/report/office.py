@@ -51,7 +51,7 @@ def rows(report: Mapping[str, Any], words: Words) -> tuple[list[str], list[list[
             words.window(m["start"], m["end"]), words.status(m["status"]), m["progress"],
             words.date(m["done_on"]) if m["done_on"] else "",
             f"{m['items_done']}/{len(m['items'])}" if m["items"] else "",
-            "\n".join(e["ref"] + (f" ({e['title']})" if e["title"] else "") for e in m["evidence"]),
+            "\n".join(words.evidence(e) for e in m["evidence"]),
             *(m["outcome"][f] for f in OUTCOME_FIELDS),
             *(m.get(k) or "" for k in DOCUMENT_KEYS),
             ", ".join(f"{i['no']} {i['name']}" for i in m["indicators"]),
@@ -183,7 +183,7 @@ def render_docx(report: Mapping[str, Any], words: Words) -> bytes:
         if m["items"]:
             ticks = "\n".join(f"{'☑' if i['done'] else '☐'} {i['no']} {i['text']}" for i in m["items"])
             facts.append((f"{words('items')} {words.n(m['items_done'])}/{words.n(len(m['items']))}", ticks))
-        evidence = "\n".join(e["ref"] + (f" ({e['title']})" if e["title"] else "") for e in m["evidence"])
+        evidence = "\n".join(words.evidence(e) for e in m["evidence"])
         facts.append((words("evidence"), evidence or words("no_evidence")))
         if m["indicators"]:
             facts.append((words("indicators"),

@@ -228,7 +228,7 @@ def _details(m: Mapping[str, Any], words: Words) -> list[str]:
     if m["evidence"]:
         out.append(f"  {words('evidence')}:")
         for e in m["evidence"]:
-            out += wrap_prefixed("    - ", e["ref"] + (f"  ({e['title']})" if e["title"] else ""))
+            out += wrap_prefixed("    - ", words.evidence(e, "  "))
     else:
         out += _field(words("evidence"), words("no_evidence"))
     for f in OUTCOME_FIELDS:
@@ -407,9 +407,7 @@ def render_md(report: Mapping[str, Any], words: Words) -> str:
             out += [f"  - [{'x' if i['done'] else ' '}] {md(i['no'])} {md(i['text'])}" for i in m["items"]]
         if m["evidence"]:
             out.append(f"- {words('evidence')}:")
-            out += [
-                f"  - {md(e['ref'])}" + (f" ({md(e['title'])})" if e["title"] else "") for e in m["evidence"]
-            ]
+            out += [f"  - {md(words.evidence(e))}" for e in m["evidence"]]
         else:
             out.append(f"- {words('evidence')}: {words('no_evidence')}")
         for f in OUTCOME_FIELDS:

@@ -8,7 +8,7 @@ in what people typed (titles, URLs, outcome text).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from tracker import thai
@@ -60,6 +60,7 @@ LABELS = {
         "actions": "วิธีการดำเนินการ",
         "evidence": "หลักฐาน",
         "no_evidence": "ยังไม่มีหลักฐาน",
+        "uploaded_file": "ไฟล์ที่แนบผ่านหน้าเว็บ",
         "missing": "ยังไม่ได้บันทึก",
         "missing_note": "ช่องที่ยังไม่ได้บันทึก",
         "indicators": "ตัวชี้วัด ITA ที่มาตรการนี้ระบุ",
@@ -120,6 +121,7 @@ LABELS = {
         "actions": "Actions",
         "evidence": "Evidence",
         "no_evidence": "no evidence yet",
+        "uploaded_file": "a file uploaded on the web page",
         "missing": "not recorded yet",
         "missing_note": "Missing",
         "indicators": "ITA indicators this measure names",
@@ -235,6 +237,14 @@ class Words:
                 text += f" {self.n(meeting['time'])}" + (" น." if self.lang == "th" else "")
             return text
         return f"{self.month(str(meeting['month']))} ({self('meeting_undated')})"
+
+    def evidence(self, e: Mapping[str, str], sep: str = " ") -> str:
+        """A piece of evidence as a reader knows it: a link or reference with
+        its title; a file uploaded on a unit's page by its title (its stored
+        name, "upload:<hash>", means nothing on paper)."""
+        if e["ref"].startswith("upload:"):
+            return e["title"] or self("uploaded_file")
+        return e["ref"] + (f"{sep}({e['title']})" if e["title"] else "")
 
     def status(self, code: str) -> str:
         return STATUS[self.lang][code]
