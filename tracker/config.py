@@ -152,7 +152,8 @@ def _warn_if_readable(path: Path) -> None:
         )
 
 
-_REPORT_KEYS = ("reporter", "position", "executive", "executive_position", "templates")
+_REPORT_KEYS = ("reporter", "position", "executive", "executive_position", "templates",
+                "memo_department", "memo_number", "memo_to", "logo", "publish_names")
 _WEB_KEYS = ("base_url", "contact", "link_days", "data_dir")
 
 

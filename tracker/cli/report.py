@@ -54,6 +54,10 @@ MAX_WARNINGS = 10
     default=None,
     help="ตัวเลขไทยหรืออารบิก (digits; default: thai for a Thai html/pdf, arabic otherwise)",
 )
+@click.option("--memo", is_flag=True,
+              help="ขึ้นต้นด้วยบันทึกข้อความเสนอผู้บริหาร (open with the official memo; html/pdf)")
+@click.option("--publish", is_flag=True,
+              help="ฉบับเผยแพร่บนเว็บไซต์หน่วยงาน (the web site's variant, ITA evidence; html/pdf)")
 @click.option("--org", metavar="NAME", help="เฉพาะองค์กรนี้ (only this organisation's meetings)")
 @pass_app
 def report(
@@ -64,6 +68,8 @@ def report(
     force: bool,
     lang: str | None,
     digits: str | None,
+    memo: bool,
+    publish: bool,
     org: str | None,
 ) -> None:
     """รายงานผลการดำเนินงานเสนอที่ประชุมติดตามผล (the meeting status report).
@@ -74,6 +80,8 @@ def report(
     \b
     ตัวอย่าง: tracker report
               tracker report --format pdf -o รายงาน.pdf
+              tracker report --format pdf --memo -o เสนอผู้บริหาร.pdf
+              tracker report --format html --publish -o ita-o43.html
               tracker --now 2023-04-03 report --format html -o report.html
     """
     from tracker.cli.outfile import is_stdout, protected_files, write_output
@@ -94,7 +102,8 @@ def report(
     value = load_report(
         app.db, meeting_id=meeting_id, now=app.now, settings=app.settings, organisation=org
     )
-    data = render(value, fmt=fmt, lang=language, digits=digits, settings=app.settings)
+    data = render(value, fmt=fmt, lang=language, digits=digits, settings=app.settings, memo=memo,
+                  publish=publish)
     if output is None:
         write_document(data, textual=fmt in ("text", "md"))
     else:

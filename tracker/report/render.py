@@ -94,10 +94,17 @@ def render(
     lang: str,
     digits: str | None = None,
     settings: Settings | None = None,
+    memo: bool = False,
+    publish: bool = False,
 ) -> bytes:
-    """The report value in one format, as the bytes to write."""
+    """The report value in one format, as the bytes to write. `memo`: opened
+    by the official memo head; `publish`: the web site's variant (both for
+    the page formats: html, pdf)."""
     if fmt not in FORMATS:
         raise InvalidInput(f"รูปแบบไม่รองรับ (format must be one of {', '.join(FORMATS)}, not {fmt!r})")
+    if (memo or publish) and fmt not in ("html", "pdf"):
+        flag = "--memo" if memo else "--publish"
+        raise InvalidInput(f"{flag} ใช้ได้กับ --format html หรือ pdf ({flag} is for the html and pdf formats)")
     words = Words(lang, digits or default_digits(fmt, lang))
     if fmt == "json":
         # Data, not a document: ISO dates and Arabic digits whatever --digits says.
@@ -115,11 +122,12 @@ def render(
 
         return {"docx": office.render_docx, "xlsx": office.render_xlsx,
                 "csv": office.render_csv}[fmt](report, words)
+    page = {"memo": memo, "publish": publish}
     if fmt == "html":
         from tracker.report import fonts
 
-        return fonts.embed(render_html(report, words, settings, fonts.placeholder_sources())).encode()
-    return html_to_pdf(render_html(report, words, settings))
+        return fonts.embed(render_html(report, words, settings, fonts.placeholder_sources(), **page)).encode()
+    return html_to_pdf(render_html(report, words, settings, **page))
 
 
 def render_report(
@@ -139,10 +147,11 @@ def render_report(
 
 
 def render_html(report: Mapping[str, Any], words: Words, settings: Settings | None,
-                font_sources: Mapping[str, str] | None = None) -> str:
+                font_sources: Mapping[str, str] | None = None, *, memo: bool = False,
+                publish: bool = False) -> str:
     """The report page; its fonts by `font_sources` (default: the shipped
     files by URL, as WeasyPrint reads them)."""
-    from tracker.report import html, svg
+    from tracker.report import html, memos, svg
     from tracker.report.fonts import file_sources
     from tracker.report.words import LABELS, OUTCOME
     from tracker.templating import environment
@@ -151,6 +160,9 @@ def render_html(report: Mapping[str, Any], words: Words, settings: Settings | No
     env = environment(str(user_dir) if user_dir else None)
     _cache_compiled_templates(env)
     template = env.get_template(TEMPLATE)
+    conf = settings.report if settings is not None else {}
+    if publish:
+        report = memos.publication(report, conf)
     views, overview_rows, measure_sections = html.measures(
         report["measures"], words, LABELS[words.lang], OUTCOME[words.lang]
     )
@@ -169,6 +181,9 @@ def render_html(report: Mapping[str, Any], words: Words, settings: Settings | No
         colours=svg.COLOUR,
         fonts=font_sources or file_sources(),
         outcome_fields=("result", "problems", "obstacles", "suggestions"),
+        memo=memos.memo_head(report, conf, words) if memo else None,
+        publish=publish,
+        results_item=memos.results_item(int(report["fiscal_year"])),
     )
 
 

@@ -61,6 +61,21 @@ LABELS = {
         "evidence": "หลักฐาน",
         "no_evidence": "ยังไม่มีหลักฐาน",
         "uploaded_file": "ไฟล์ที่แนบผ่านหน้าเว็บ",
+        "memo": "บันทึกข้อความ",
+        "memo_department": "ส่วนราชการ",
+        "memo_number": "ที่",
+        "memo_date": "วันที่",
+        "memo_subject": "เรื่อง",
+        "memo_to": "เรียน",
+        "memo_opening": "ตามที่{organisation}ได้จัดทำ{plan} เพื่อยกระดับผลการประเมินคุณธรรมและความโปร่งใส"
+        "ในการดำเนินงานของหน่วยงานภาครัฐ (ITA) นั้น",
+        "memo_summary": "บัดนี้ ได้ติดตามผลการดำเนินงาน ณ วันที่ {as_of} แล้ว จากมาตรการทั้งหมด {total} มาตรการ"
+        " ดำเนินการแล้วเสร็จ {done} มาตรการ อยู่ระหว่างดำเนินการ {in_progress} มาตรการ ยังไม่เริ่ม"
+        " {not_started} มาตรการ และเกินกำหนด {overdue} มาตรการ รายละเอียดปรากฏตามรายงานที่แนบมาพร้อมนี้"
+        " เพื่อเสนอต่อ{meeting}",
+        "memo_closing": "จึงเรียนมาเพื่อโปรดทราบ",
+        "publish_title": "รายงานผลการดำเนินการเพื่อส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน",
+        "publish_item": "ข้อมูลประกอบการประเมิน ITA ข้อ {item}",
         "missing": "ยังไม่ได้บันทึก",
         "missing_note": "ช่องที่ยังไม่ได้บันทึก",
         "indicators": "ตัวชี้วัด ITA ที่มาตรการนี้ระบุ",
@@ -122,6 +137,20 @@ LABELS = {
         "evidence": "Evidence",
         "no_evidence": "no evidence yet",
         "uploaded_file": "a file uploaded on the web page",
+        "memo": "Memorandum",
+        "memo_department": "From",
+        "memo_number": "Ref.",
+        "memo_date": "Date",
+        "memo_subject": "Subject",
+        "memo_to": "To",
+        "memo_opening": "{organisation} adopted the {plan} to raise its Integrity and Transparency"
+        " Assessment (ITA) result.",
+        "memo_summary": "As of {as_of}, of its {total} measures {done} are done, {in_progress} in progress,"
+        " {not_started} not started and {overdue} overdue; the report attached gives the details, for the"
+        " {meeting}.",
+        "memo_closing": "Submitted for your information.",
+        "publish_title": "Report on the measures to promote integrity and transparency",
+        "publish_item": "evidence for ITA item {item}",
         "missing": "not recorded yet",
         "missing_note": "Missing",
         "indicators": "ITA indicators this measure names",
