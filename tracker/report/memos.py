@@ -62,7 +62,9 @@ def logo_data_url(path: object) -> str | None:
     try:
         data = file.read_bytes()
     except OSError as exc:
-        raise InvalidInput(f"อ่านไฟล์ตราหรือโลโก้ไม่ได้: {file} ([report] logo cannot be read: {exc.strerror})") from None
+        raise InvalidInput(
+            f"อ่านไฟล์ตราหรือโลโก้ไม่ได้: {file} ([report] logo cannot be read: {exc.strerror})"
+        ) from None
     kind = filetype.guess_extension(data)
     if kind not in LOGO_TYPES or len(data) > LOGO_LIMIT:
         raise InvalidInput(f"ตราหรือโลโก้ต้องเป็นไฟล์ PNG, JPEG หรือ GIF ไม่เกิน 2 MB: {file} "
