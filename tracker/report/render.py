@@ -122,12 +122,12 @@ def render(
 
         return {"docx": office.render_docx, "xlsx": office.render_xlsx,
                 "csv": office.render_csv}[fmt](report, words)
-    page = {"memo": memo, "publish": publish}
     if fmt == "html":
         from tracker.report import fonts
 
-        return fonts.embed(render_html(report, words, settings, fonts.placeholder_sources(), **page)).encode()
-    return html_to_pdf(render_html(report, words, settings, **page))
+        page = render_html(report, words, settings, fonts.placeholder_sources(), memo=memo, publish=publish)
+        return fonts.embed(page).encode()
+    return html_to_pdf(render_html(report, words, settings, memo=memo, publish=publish))
 
 
 def render_report(
