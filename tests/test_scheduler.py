@@ -299,35 +299,3 @@ def test_three_daemons_a_season_of_many_organisations_one_killed(
     assert len(twice) <= 1 and all(got[m] == 2 for m in twice), twice
     shares = [log.read_text(errors="replace").count(": sent ") for log in logs]
     assert sum(1 for n in shares if n) >= 2, shares  # the work was shared
-
-
-def test_the_daemon_collects_cycles_short_commands_do_not(tmp_path: Path) -> None:
-    """main() turns the cyclic collector off for a command's moment; the daemon
-    runs for months and a send run may last long, so they free their cycles.
-    The real `serve` never returns and the real send needs a server, so here
-    both are replaced by ones that say whether the collector is on."""
-    code = (
-        "import gc, sys\n"
-        "import jobs.scheduler\n"
-        "jobs.scheduler.serve = lambda *a, **k: print('serve', gc.isenabled()) or 0\n"
-        "import tracker.cli.remind\n"
-        "tracker.cli.remind._send = lambda *a, **k: print('send', gc.isenabled())\n"
-        "from tracker.cli.main import main\n"
-        "sys.argv = ['tracker', *sys.argv[1:]]\n"
-        "try:\n"
-        "    main()\n"
-        "finally:\n"
-        "    print('end', gc.isenabled())\n"
-    )
-    env = {**os.environ, "TRACKER_HOME": str(tmp_path), "NO_COLOR": "1"}
-
-    def run(*args: str) -> str:
-        p = subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True, text=True,
-                           timeout=60, cwd=ROOT)
-        assert p.returncode == 0, p.stderr
-        return p.stdout
-
-    assert run("init").splitlines()[-1] == "end False"
-    assert run("scheduler").splitlines()[-2:] == ["serve True", "end True"]
-    assert run("remind").splitlines()[-2:] == ["send True", "end True"]  # a run may send thousands
-    assert run("remind", "--dry-run").splitlines()[-1] == "end False"

@@ -6,22 +6,14 @@ Subcommands live in sibling modules and are imported only when run, so
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+import click
+
 from tracker.errors import TrackerError
-
-# Importing click makes only objects that live as long as the process; the
-# collector, set off by every 700 of them, would walk them all and free nothing.
-_collecting = gc.isenabled()
-gc.disable()
-import click  # noqa: E402
-
-if _collecting:
-    gc.enable()
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -179,16 +171,6 @@ def _config_file(named: str | None) -> Path | None:
 
 def main() -> None:
     """Run the CLI; every TrackerError becomes one `error:` line and its exit code."""
-    # What is loaded by now (click, the standard library) lives as long as the
-    # process. Frozen, the collector never walks it again: not while a command
-    # runs, nor in the collections at exit, which alone cost about a quarter of
-    # a bare interpreter start-up. And a command lasts a moment: what it builds
-    # (a report of a thousand measures: a few hundred thousand objects) lives
-    # until it ends and holds next to no cycles, so the collector, set off by
-    # every 700 new containers, would walk it again and again and free nothing.
-    # The scheduler, which runs for months, and a sending run turn it back on.
-    gc.freeze()
-    gc.disable()
     from tracker.cli import streams
 
     streams.prepare()

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import sys
 from datetime import datetime
@@ -106,7 +105,6 @@ def remind(app: App, dry_run: bool, as_json: bool, preview: tuple[str, str] | No
     elif dry_run:
         _dry_run(app, policy, org, as_json)
     else:
-        gc.enable()  # a run may send thousands of mails: what each leaves is freed as usual
         _send(app, policy, org, as_json)
 
 
@@ -362,7 +360,6 @@ def scheduler(app: App, sweep_seconds: float | None, batch: int | None, name: st
     except DatabaseError:
         app.close()
     _logging(max(verbose, 1))
-    gc.enable()  # a daemon must free its cycles; main() turned the collector off for short commands
     from jobs.scheduler import serve
     from tracker.reminders.run import worker_name
 
