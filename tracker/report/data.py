@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import calendar
 import re
-from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from functools import lru_cache
-from itertools import accumulate
 from typing import Any
 
 from tracker import ita, thai
@@ -53,96 +51,22 @@ def choose_meeting(meetings: Sequence[Mapping[str, Any]], today: date) -> Mappin
 # ---------------------------------------------------------------- indicators
 
 
-# cp874 (TIS-620) holds the Thai block in single bytes, U+0E01..U+0E4E at
-# 0xA1..0xEE and nothing else there: encoded, "Thai letters only" is one
-# bytes.translate in C. A regular expression over the str walked the text a
-# character at a time: a fifth of `load_report` for a thousand measures.
-_NOT_LETTER = bytes(b for b in range(256) if not 0xA1 <= b <= 0xEE)
-_SARA_AM, _NIKHAHIT_SARA_AA = "\u0e33".encode("cp874"), "\u0e4d\u0e32".encode("cp874")
-# Between the texts of a plan scanned together: cp874 keeps NUL as b"\0",
-# which is no letter and in no name, so no name is found across two texts.
-_SEPARATOR = "\x00"
+# What name matching compares: the Thai letters alone (U+0E3B..U+0E3E are
+# unassigned), since copies of a plan differ in spacing, digits, punctuation
+# and invisible characters, and write ำ either way (thai.tidy).
+_NOT_LETTER = re.compile("[^\u0e01-\u0e3a\u0e3f-\u0e4e]+")
+_NUMBER = re.compile(r"ตัวชี้วัด(?:ย่อย)?\s*ที่\s*([0-9]{1,2})(?![0-9])")  # "ตัวชี้วัดย่อยที่ 9.3" is 9's
 
 
-def _letters(text: str, keep: bytes = b"") -> bytes:
-    """The Thai letters of `text` (cp874 bytes), and the bytes in `keep`:
-    spacing, digits and punctuation differ between copies of a name.
-    Invisible characters go first and 'ํา' is read as 'ำ', as `thai.tidy`
-    does; any other character (which "replace" makes b"?") is not a letter."""
-    for mark in thai.INVISIBLE:  # as thai.tidy removes them
-        if mark in text:  # rare: a substring test instead of a pass over the text
-            text = text.replace(mark, "")
-    raw = text.encode("cp874", "replace").replace(_NIKHAHIT_SARA_AA, _SARA_AM)
-    return raw.translate(None, _NOT_LETTER.translate(None, keep) if keep else _NOT_LETTER)
+def _letters(text: str) -> str:
+    return _NOT_LETTER.sub("", thai.tidy(text))
 
 
 @lru_cache(maxsize=1)
-def _name_keys() -> tuple[tuple[int, str, bytes], ...]:
-    # Every known spelling of each indicator (the NACC name and its variants),
-    # each reported under the NACC name.
-    return tuple((no, ita.INDICATORS[no - 1][1], _letters(name)) for no, name in ita.indicator_names())
-
-
-_INDICATOR = _letters("ตัวชี้วัด")
-
-
-@lru_cache(maxsize=1)
-def _number_pattern() -> re.Pattern[str]:
-    # "ตัวชี้วัดที่ ๔", "ตัวชี้วัดย่อยที่ 9.3" (sub-indicator 9.3 belongs to 9).
-    return re.compile(r"ตัวชี้วัด(?:ย่อย)?\s*ที่\s*([0-9]{1,2})(?![0-9])")
-
-
-def _scan(texts: Sequence[str]) -> tuple[dict[int, list[int]], set[int]]:
-    """Which texts name which indicators (text index -> numbers, ascending),
-    and which texts say "ตัวชี้วัด" at all (they may name one by number).
-
-    The whole plan in one buffer: one encode, one translate and one fast
-    substring search per name, instead of all that for each of a thousand
-    measures' texts in turn (then the larger part of `load_report`)."""
-    joined = _SEPARATOR.join(texts)
-    if joined.count(_SEPARATOR) != len(texts) - 1:  # a text holding NUL itself (a broken file)
-        joined = _SEPARATOR.join(text.replace(_SEPARATOR, "") for text in texts)
-    separator = _SEPARATOR.encode()
-    buffer = _letters(joined, keep=separator)
-    # bounds[i]: where text i's separator ends; the text holding position p is bisect_right(bounds, p).
-    bounds = list(accumulate(len(part) + 1 for part in buffer.split(separator)))
-
-    def holders(key: bytes) -> Iterator[int]:
-        at = buffer.find(key)
-        while at != -1:
-            i = bisect_right(bounds, at)
-            yield i
-            at = buffer.find(key, bounds[i])  # on to the next text: once in a text is enough
-
-    named: dict[int, list[int]] = {}
-    for no, _name, key in _name_keys():  # in number order, so each list is ascending
-        for i in holders(key):
-            named.setdefault(i, []).append(no)
-    return named, set(holders(_INDICATOR))
-
-
-def indicator_mentions_of(pairs: Sequence[tuple[str, str]]) -> list[list[dict[str, Any]]]:
-    """`indicator_mentions` of each (title, actions), the plan's texts scanned together."""
-    texts = [text for pair in pairs for text in pair]
-    named, numbered = _scan(texts)
-    out: list[list[dict[str, Any]]] = []
-    for i, pair in enumerate(pairs):
-        if not (2 * i in named or 2 * i + 1 in named or 2 * i in numbered or 2 * i + 1 in numbered):
-            out.append([])  # most measures name no indicator
-            continue
-        found: dict[int, dict[str, Any]] = {}
-        for k, where, text in ((2 * i, "title", pair[0]), (2 * i + 1, "actions", pair[1])):
-            for no in named.get(k, ()):
-                if no not in found:
-                    found[no] = {"no": no, "name": ita.INDICATORS[no - 1][1], "via": "name", "where": where}
-            if k not in numbered:
-                continue
-            for m in _number_pattern().finditer(thai.to_arabic_digits(thai.tidy(text))):
-                no = int(m[1])
-                if 1 <= no <= len(ita.INDICATORS) and no not in found:
-                    found[no] = {"no": no, "name": ita.INDICATORS[no - 1][1], "via": "number", "where": where}
-        out.append([found[k] for k in sorted(found)])
-    return out
+def _name_keys() -> tuple[tuple[int, str], ...]:
+    """Every known spelling of each indicator (the NACC name and its
+    variants), by number."""
+    return tuple((no, _letters(name)) for no, name in ita.indicator_names())
 
 
 def indicator_mentions(title: str, actions: str) -> list[dict[str, Any]]:
@@ -152,7 +76,22 @@ def indicator_mentions(title: str, actions: str) -> list[dict[str, Any]]:
     "ตัวชี้วัดที่ N". A measure merely about a related topic is not linked;
     the report must not claim more than the plan says.
     """
-    return indicator_mentions_of([(title, actions)])[0]
+    found: dict[int, dict[str, Any]] = {}
+
+    def add(no: int, via: str, where: str) -> None:
+        if no not in found:
+            found[no] = {"no": no, "name": ita.INDICATORS[no - 1][1], "via": via, "where": where}
+
+    for where, text in (("title", title), ("actions", actions)):
+        letters = _letters(text)
+        for no, key in _name_keys():
+            if key in letters:
+                add(no, "name", where)
+        if "ตัวชี้วัด" in letters:
+            for m in _NUMBER.finditer(thai.normalize(text)):
+                if 1 <= int(m[1]) <= len(ita.INDICATORS):
+                    add(int(m[1]), "number", where)
+    return [found[k] for k in sorted(found)]
 
 
 def _baseline(plan: Mapping[str, Any], measures: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
@@ -281,8 +220,7 @@ def build_report(
     """The report of `meeting` at `now` from the given tasks (already chosen)."""
     conf = report_settings or {}
     as_of = now.astimezone(BANGKOK).date()
-    mentions = indicator_mentions_of([(t["title"], t.get("actions") or "") for t in tasks])
-    measures = [_measure(t, found) for t, found in zip(tasks, mentions, strict=True)]
+    measures = [_measure(t, indicator_mentions(t["title"], t.get("actions") or "")) for t in tasks]
     return {
         "organisation": plan["organisation"],
         "fiscal_year": plan["fiscal_year"],
