@@ -163,15 +163,10 @@ def render_html(report: Mapping[str, Any], words: Words, settings: Settings | No
     conf = settings.report if settings is not None else {}
     if publish:
         report = memos.publication(report, conf)
-    views, overview_rows, measure_sections = html.measures(
-        report["measures"], words, LABELS[words.lang], OUTCOME[words.lang]
-    )
     return template.render(
         report=report,
-        views=views,
-        overview_rows=overview_rows,
+        views=html.views(report["measures"], words),
         missing_fields=html.missing_fields(report["measures"], words),
-        measure_sections=measure_sections,
         w=words,
         L=LABELS[words.lang],
         O=OUTCOME[words.lang],

@@ -16,7 +16,6 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from tracker import thai
-from tracker.report.html import escape_text
 from tracker.report.words import Words
 
 COLOUR = {
@@ -186,9 +185,8 @@ def _row(m: Mapping[str, Any], y: int, shared: _Rows) -> str:
     x1, w, done_w = shapes[key] if key in shapes else shapes.setdefault(key, _geometry(m, shared.scale))
     colour = COLOUR.get(m["status"], "#757575")
     window = shared.words.window(m["start"], m["end"])
-    # Plain str: a Markup in an f-string is formatted several times slower than a str.
-    tip = escape_text(f"{m['number']}. {m['title']} — {window} — {shared.words.status(m['status'])}")
-    label = escape_text(f"{shared.measure} {shared.words.n(m['number'])}")
+    tip = escape(f"{m['number']}. {m['title']} — {window} — {shared.words.status(m['status'])}")
+    label = escape(f"{shared.measure} {shared.words.n(m['number'])}")
     done = (f'<rect x="{x1}" y="{y + 4}" width="{done_w}" height="12" rx="2" fill="{colour}"/>'
             if done_w else "")  # fmt: skip
     return (
