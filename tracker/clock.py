@@ -20,15 +20,6 @@ def system_now() -> datetime:
     return datetime.now(BANGKOK)
 
 
-def resolve_now(override: str | None) -> datetime:
-    """`--now` text (any date form tracker accepts) or the system time."""
-    if not override:
-        return system_now()
-    from tracker.thai import parse_datetime
-
-    return parse_datetime(override)
-
-
 def running(start: datetime) -> Callable[[], datetime]:
     """A clock that starts at `start` (the command's one read, or `--now`) and
     moves on with the real time elapsed since (a monotonic offset).

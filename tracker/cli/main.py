@@ -135,11 +135,17 @@ def cli(
       tracker report --format pdf -o report.pdf
     """
     from tracker.app import App
-    from tracker.clock import resolve_now
+    from tracker.clock import system_now
     from tracker.db.connection import default_url
 
+    if now:  # --now / TRACKER_NOW: any date form tracker accepts
+        from tracker.thai import parse_datetime
+
+        moment = parse_datetime(now)
+    else:
+        moment = system_now()
     app = App(
-        now=resolve_now(now),
+        now=moment,
         db_url=db_url or default_url(),
         config_path=_config_file(config_path),
         actor_override=actor,
