@@ -17,8 +17,8 @@ from typing import Any
 
 from tracker import ita, thai
 from tracker.clock import BANGKOK
+from tracker.services.tasks import OUTCOME_FIELDS
 
-OUTCOME_FIELDS = ("result", "problems", "obstacles", "suggestions")
 STATUSES = ("done", "in_progress", "not_started", "overdue", "cancelled")
 # The NACC's pass mark: an organisation (or an indicator) scoring under 85 has
 # "not passed". Below it an indicator is weak and the plan should answer it.

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from tracker.clock import BANGKOK
 from tracker.db.connection import Database
 from tracker.errors import InvalidInput, NotFound, TrackerError
-from tracker.report.data import build_report, choose_meeting, incomplete
+from tracker.report.data import OUTCOME_FIELDS, build_report, choose_meeting, incomplete
 from tracker.report.words import Words
 
 if TYPE_CHECKING:
@@ -175,7 +175,7 @@ def render_html(report: Mapping[str, Any], words: Words, settings: Settings | No
         overall_bar=svg.progress_bar(report["summary"]["progress"], "in_progress", words),
         colours=svg.COLOUR,
         fonts=font_sources or file_sources(),
-        outcome_fields=("result", "problems", "obstacles", "suggestions"),
+        outcome_fields=OUTCOME_FIELDS,
         memo=memos.memo_head(report, conf, words) if memo else None,
         publish=publish,
         results_item=memos.results_item(int(report["fiscal_year"])),
