@@ -17,9 +17,9 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tracker.report.data import OUTCOME_FIELDS
 from tracker.report.text import DOCUMENT_KEYS
 from tracker.report.words import Words
+from tracker.services.tasks import OUTCOME_FIELDS
 from tracker.textwidth import printable
 
 FONT = "TH Sarabun New"

@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 from tracker.clock import BANGKOK
 from tracker.db.connection import Database
 from tracker.errors import InvalidInput, NotFound, TrackerError
-from tracker.report.data import OUTCOME_FIELDS, build_report, choose_meeting, incomplete
+from tracker.report.data import build_report, choose_meeting, incomplete
 from tracker.report.words import Words
+from tracker.services.tasks import OUTCOME_FIELDS
 
 if TYPE_CHECKING:
     import jinja2

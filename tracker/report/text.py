@@ -13,8 +13,8 @@ from datetime import date
 from typing import Any
 
 from tracker import thai
-from tracker.report.data import OUTCOME_FIELDS
 from tracker.report.words import Words
+from tracker.services.tasks import OUTCOME_FIELDS
 from tracker.textwidth import pad, printable, truncate, width
 
 WIDTH = 100  # cells; titles are cut in the overview table, never in the details
