@@ -211,25 +211,3 @@ def test_report_tasks_keep_unmeetinged_measures(db_url: str) -> None:
         got = tasks.report_tasks(d, now=NOW, plan_id=april["plan_id"], meeting_id=april["id"])
     d.close()
     assert [t["number"] for t in got] == ["1", "3"]
-
-
-def test_report_tasks_are_the_meetings_tasks_as_listed(db: Database) -> None:
-    """The report's own read gives what list_tasks gives for the meeting's
-    tasks (and those with no meeting), in the same order, key for key."""
-    with db.transaction():
-        tid = ids(db)["1"]
-        tasks.mark_done(db, tid, now=NOW, actor="clerk", on=at("2023-01-20T10:00"))
-        tasks.set_outcome(db, tid, {"result": "ทำแล้ว"}, now=NOW, actor="clerk")
-        tasks.add_evidence(db, tid, "https://example.go.th/a", now=NOW, actor="clerk", title="ประกาศ")
-        tasks.check_item(db, ids(db)["2"], "2", now=NOW, actor="clerk")
-    for when in ("2023-02-01T09:00", "2023-12-01T09:00"):
-        with db.transaction():
-            listed = tasks.list_tasks(db, now=at(when))
-            meeting_id = next(t["meeting"]["id"] for t in listed if t["meeting"])
-            got = tasks.report_tasks(db, now=at(when), plan_id=listed[0]["plan"]["id"], meeting_id=meeting_id)
-        want = [
-            {k: t[k] for k in got[0]}
-            for t in listed
-            if t["meeting"] is None or t["meeting"]["id"] == meeting_id
-        ]
-        assert got == want and len(got) == 2

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Any
 
 from tracker.clock import BANGKOK
@@ -69,21 +68,10 @@ def owners_of(stored: str) -> list[str]:
     return list(_owners(stored))
 
 
-@lru_cache(maxsize=1024)  # a plan names its few units over and over: decode each text once
 def _owners(stored: str) -> tuple[str, ...]:
-    # What importing writes, ["name", "name"], needs no JSON parser (nor json's
-    # import, a tenth of a bare start-up): without a backslash nothing is
-    # escaped, and a printable text holds no control character.
-    simple = len(stored) >= 4 and stored.startswith('["') and stored.endswith('"]')
-    if simple and "\\" not in stored and stored.isprintable():
-        names = stored[2:-2].split('", "')
-        if not any('"' in name for name in names):
-            return tuple(names)
-    if stored == "[]":
-        return ()
     import json
 
-    return tuple(json.loads(stored))
+    return tuple(json.loads(stored)) if stored else ()
 
 
 def _log(db: Database, *, now: datetime, actor: str, action: str, task_id: int, **detail: Any) -> None:
@@ -246,65 +234,11 @@ def list_tasks(
 
 
 def report_tasks(db: Database, *, now: datetime, plan_id: int, meeting_id: int) -> list[dict[str, Any]]:
-    """The tasks a meeting's report shows (those of the meeting, and those of
-    the plan with no follow-up meeting), in plan order, with only the keys the
-    report reads: id, number, title, actions, owners, period, start, end,
-    status, progress, done_at, items, evidence and outcome, and the document's
-    own columns (`document_fields`), as in `to_json`.
-
-    The report's own read: rows as tuples, the children of the whole plan in
-    one query each (a thousand measures made ~60 ms through `list_tasks`)."""
-    params = {"p": plan_id, "m": meeting_id}
-    rows = db.rows(
-        "SELECT id, number, title, actions, owners, period_text, starts_on, ends_on, progress,"
-        " started_at, done_at, cancelled_at, result, problems, obstacles, suggestions,"
-        " section, budget, indicator, target, remarks, extra, checkpoints, period_unclear"
-        " FROM tasks WHERE plan_id = :p AND (meeting_id IS NULL OR meeting_id = :m) ORDER BY position",
-        params,
-    )
-    today = now.astimezone(BANGKOK).date()
-    items: dict[int, list[Any]] = {r[0]: [] for r in rows}
-    evidence: dict[int, list[Any]] = {r[0]: [] for r in rows}
-    of_plan = (
-        " JOIN tasks t ON t.id = c.task_id"
-        " WHERE t.plan_id = :p AND (t.meeting_id IS NULL OR t.meeting_id = :m)"
-    )
-    for task_id, no, text, done_at in db.rows(
-        "SELECT c.task_id, c.no, c.text, c.done_at FROM task_items c" + of_plan
-        + " ORDER BY c.task_id, c.position",
-        params,
-    ):
-        items[task_id].append({"no": no, "text": text, "done": done_at is not None})
-    for task_id, ref, title in db.rows(
-        "SELECT c.task_id, c.ref, c.title FROM evidence c" + of_plan + " ORDER BY c.task_id, c.id", params
-    ):
-        evidence[task_id].append({"ref": ref, "title": title})
-    out = []
-    for (task_id, number, title, actions, owners, period, start, end, progress,
-         started_at, done_at, cancelled_at, result, problems, obstacles, suggestions,
-         *document) in rows:  # fmt: skip
-        out.append({
-            "id": task_id,
-            "number": number,
-            "title": title,
-            "actions": actions,
-            "owners": owners_of(owners),
-            "period": period,
-            "start": start,
-            "end": end,
-            "status": _status(cancelled_at, done_at, end, started_at, progress, today),
-            "progress": progress,
-            "done_at": local_iso(done_at),
-            "items": items[task_id],
-            "evidence": evidence[task_id],
-            "outcome": {"result": result, "problems": problems, "obstacles": obstacles,
-                        "suggestions": suggestions},
-            **document_fields(dict(zip(_REPORT_DOCUMENT, document, strict=True))),
-        })  # fmt: skip
-    return out
-
-
-_REPORT_DOCUMENT = (*DOCUMENT_FIELDS, "extra", "checkpoints", "period_unclear")
+    """The tasks a meeting's report shows: those of the meeting, and those of
+    the plan with no follow-up meeting (nowhere else to be reported), in plan
+    order, as contract objects."""
+    return [t for t in list_tasks(db, now=now, plan_id=plan_id)
+            if t["meeting"] is None or t["meeting"]["id"] == meeting_id]
 
 
 def get_task(db: Database, task_id: int, *, now: datetime) -> dict[str, Any]:
