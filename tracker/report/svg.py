@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
-from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -58,9 +57,7 @@ def progress_bar(progress: int, status: str, words: Words) -> Markup:
     return _bar(p, COLOUR.get(status, "#757575"), f"{words.pct(p)} {words.status(status)}")
 
 
-@lru_cache(maxsize=512)
 def _bar(p: int, colour: str, text: str) -> Markup:
-    # A thousand measures have a few dozen different bars.
     label = escape(text)
     return Markup(
         f'<svg class="bar" viewBox="0 0 100 10" width="100" height="10" role="img" aria-label="{label}">'
@@ -162,27 +159,18 @@ def _geometry(m: Mapping[str, Any], scale: _Scale) -> tuple[str, str, str]:
     return str(x1), str(w), str(done_w) if done_w > 0 else ""
 
 
-_Shapes = dict[tuple[str, str, int], tuple[str, str, str]]
-
-
 class _Rows:
-    """What the rows of a plan share, each made once: the geometry of each
-    (window, progress) (writing a float costs more than the rest of a row)
-    and the word "measure"."""
+    """What the rows of a plan share: the scale, the words, the word "measure"."""
 
     def __init__(self, scale: _Scale, words: Words) -> None:
         self.scale = scale
         self.words = words
         self.measure = words("measure")
-        self.shapes: _Shapes = {}
 
 
 def _row(m: Mapping[str, Any], y: int, shared: _Rows) -> str:
-    # Written out rather than through _el: this runs once per measure, a
-    # thousand times for a big plan. Only the title and label are text.
-    key = (m["start"], m["end"], m["progress"])
-    shapes = shared.shapes
-    x1, w, done_w = shapes[key] if key in shapes else shapes.setdefault(key, _geometry(m, shared.scale))
+    # Only the title and the label are text; both are escaped.
+    x1, w, done_w = _geometry(m, shared.scale)
     colour = COLOUR.get(m["status"], "#757575")
     window = shared.words.window(m["start"], m["end"])
     tip = escape(f"{m['number']}. {m['title']} — {window} — {shared.words.status(m['status'])}")

@@ -211,12 +211,6 @@ class Words:
             raise InvalidInput(f"digits must be thai or arabic, not {digits!r}")
         self.lang = lang
         self.digits = digits
-        # A plan's windows share a few dozen dates; a thousand measures ask
-        # for each date and window many times (overview, details, timeline).
-        self._dates: dict[tuple[str, str], str] = {}
-        self._windows: dict[tuple[str, str], str] = {}
-        self._numbers: dict[str, str] = {}
-        self._outcomes: dict[tuple[str, ...], str] = {}
 
     def __call__(self, key: str, **values: str) -> str:
         text = LABELS[self.lang][key]
@@ -225,12 +219,7 @@ class Words:
     def n(self, value: object) -> str:
         """A number (or text made of our own digits) in the chosen digits."""
         text = str(value)
-        if self.digits != "thai":
-            return text
-        thai_digits = self._numbers.get(text)
-        if thai_digits is None:
-            thai_digits = self._numbers[text] = thai.to_thai_digits(text)
-        return thai_digits
+        return thai.to_thai_digits(text) if self.digits == "thai" else text
 
     def score(self, value: float | None) -> str:
         return self("none") if value is None else self.n(f"{value:.2f}")
@@ -241,18 +230,10 @@ class Words:
     def date(self, iso: str | None, *, style: str = "short") -> str:
         if not iso:
             return self("none")
-        text = self._dates.get((iso, style))
-        if text is None:
-            day = date.fromisoformat(iso[:10])
-            text = thai.format_date(day, lang=self.lang, digits=self.digits, style=style)
-            self._dates[iso, style] = text
-        return text
+        return thai.format_date(date.fromisoformat(iso[:10]), lang=self.lang, digits=self.digits, style=style)
 
     def window(self, start: str, end: str) -> str:
-        text = self._windows.get((start, end))
-        if text is None:
-            text = self._windows[start, end] = f"{self.date(start)} – {self.date(end)}"
-        return text
+        return f"{self.date(start)} – {self.date(end)}"
 
     def month(self, ym: str, *, style: str = "long") -> str:
         year, month = (int(p) for p in ym.split("-"))
@@ -282,12 +263,8 @@ class Words:
         return OUTCOME[self.lang][field]
 
     def outcomes(self, fields: Iterable[str]) -> str:
-        """Outcome fields' names, comma-separated (most measures miss the same few)."""
-        key = tuple(fields)
-        text = self._outcomes.get(key)
-        if text is None:
-            text = self._outcomes[key] = ", ".join(OUTCOME[self.lang][f] for f in key)
-        return text
+        """Outcome fields' names, comma-separated."""
+        return ", ".join(OUTCOME[self.lang][f] for f in fields)
 
     def group(self, code: str) -> str:
         return GROUPS[self.lang].get(code, code)
