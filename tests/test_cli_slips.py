@@ -83,3 +83,21 @@ def test_a_percentage_outside_0_100_is_one_line(sample: Any, typed: str) -> None
     text = one_thai_error(sample("progress", "1", typed, now=NOW))
     assert "0-100" in text and typed in text
     assert state(sample) == before
+
+
+def test_a_unit_no_measure_names_is_warned_with_the_nearest(sample: Any) -> None:
+    """"สำนักปลัด" for "สำนักปลัดฯ": saved (a unit may come before its plan),
+    but said in one line, with the name the measures use."""
+    r = sample("unit", "set", "สำนักปลัด", "--email", "palad@bangchakreng.go.th", now=NOW)
+    assert r.code == 0
+    assert r.err.strip().splitlines() == [
+        "warning: ไม่มีมาตรการใดที่ สำนักปลัด รับผิดชอบ จึงยังไม่มีใครได้รับการแจ้งเตือนที่อีเมลนี้"
+        " หมายถึง สำนักปลัดฯ หรือไม่ (no measure names this unit, so these addresses get no reminder;"
+        " did you mean สำนักปลัดฯ?)"]
+    right = sample("unit", "set", "สำนักปลัดฯ", "--email", "palad@bangchakreng.go.th", now=NOW)
+    assert right.code == 0 and right.err == ""
+    far = sample("unit", "set", "ฝ่ายไอที", "--email", "it@bangchakreng.go.th", now=NOW)
+    assert "หมายถึง" not in far.err and "no measure names this unit" in far.err
+    # the escape a pasted name may hold is not echoed to the terminal
+    odd = sample("unit", "set", "กอง\x1b[2Jคลัง", "--email", "a@bangchakreng.go.th", now=NOW)
+    assert "\x1b" not in odd.out + odd.err

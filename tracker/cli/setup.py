@@ -285,10 +285,18 @@ def unit_set(app: App, name: str, emails: tuple[str, ...], org: str | None) -> N
     ตัวอย่าง: tracker unit set สำนักปลัดฯ --email clerk@bangchakreng.go.th
     """
     from tracker.services.units import set_unit
+    from tracker.textwidth import printable
 
     with app.db.transaction():
-        set_unit(app.db, name, list(emails), now=app.now, actor=app.actor, organisation=org)
-    click.echo(f"{name}: {', '.join(emails)}")
+        unused = set_unit(app.db, name, list(emails), now=app.now, actor=app.actor, organisation=org)
+    shown = printable(" ".join(name.split()))
+    click.echo(f"{shown}: {', '.join(emails)}")
+    if unused is not None:
+        near_th = f" หมายถึง {' หรือ '.join(unused)} หรือไม่" if unused else ""
+        near_en = f"; did you mean {' or '.join(unused)}?" if unused else ""
+        click.echo(f"warning: ไม่มีมาตรการใดที่ {shown} รับผิดชอบ จึงยังไม่มีใครได้รับการแจ้งเตือนที่อีเมลนี้"
+                   f"{near_th} (no measure names this unit, so these addresses get no reminder{near_en})",
+                   err=True)
 
 
 @unit.command("list")

@@ -40,7 +40,11 @@ def organisation_id(db: Database, name: str | None) -> int:
 
 def set_unit(
     db: Database, name: str, emails: list[str], *, now: datetime, actor: str, organisation: str | None = None
-) -> None:
+) -> list[str] | None:
+    """Give unit `name` these addresses. None when a measure names the unit;
+    else the owner names closest to it (maybe none): a unit no measure names
+    gets no reminder, and a clerk who typed "สำนักปลัด" for "สำนักปลัดฯ"
+    should hear of it."""
     name = " ".join(name.split())
     if not name:
         raise InvalidInput("ต้องระบุชื่อหน่วยงาน (the unit name is empty)")
@@ -59,6 +63,23 @@ def set_unit(
             {"e": value, "now": ts(now), "o": org, "n": name},
         )
     history.record(db, now=now, actor=actor, action="unit", unit=name, emails=clean)
+    owners = _owner_names(db, org)
+    if name in owners:
+        return None
+    import difflib
+
+    return difflib.get_close_matches(name, sorted(owners), n=3, cutoff=0.5)
+
+
+def _owner_names(db: Database, organisation_id: int) -> set[str]:
+    """Every unit name the organisation's measures give as an owner (spaces as one)."""
+    names: set[str] = set()
+    for r in db.query(
+        "SELECT t.owners FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE p.organisation_id = :o",
+        {"o": organisation_id},
+    ):
+        names.update(" ".join(o.split()) for o in json.loads(r["owners"]))
+    return names
 
 
 def list_units(db: Database, *, organisation: str | None = None) -> list[dict[str, Any]]:
