@@ -243,7 +243,10 @@ def meeting_event(org: str, fy: int, entry: source.MeetingEntry, *, now: datetim
     _put(ev, "dtend", span.end)
     if m["place"]:
         _put(ev, "location", m["place"])
-    _put(ev, "status", "TENTATIVE" if m["date"] is None else "CONFIRMED")
+    if m.get("cancelled_at"):
+        _put(ev, "status", "CANCELLED")
+    else:
+        _put(ev, "status", "TENTATIVE" if m["date"] is None else "CONFIRMED")
     _put(ev, "transp", "OPAQUE" if span.timed else "TRANSPARENT")
     _put(ev, "class", "PUBLIC")
     alarm = Alarm()
@@ -254,7 +257,8 @@ def meeting_event(org: str, fy: int, entry: source.MeetingEntry, *, now: datetim
     return ev
 
 
-def _calendar(*, name: str | None, method: str | None, components: Iterable[Any], with_tz: bool) -> Calendar:
+def _calendar(*, name: str | None, method: str | None, components: Iterable[Any], with_tz: bool,
+              refresh: timedelta | None = None) -> Calendar:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -264,6 +268,13 @@ def _calendar(*, name: str | None, method: str | None, components: Iterable[Any]
     if name:
         cal.add("x-wr-calname", name)
         cal.add("x-wr-timezone", TZID)
+    if refresh is not None:
+        # How often a subscribed client should fetch again: RFC 7986's
+        # REFRESH-INTERVAL (Apple, Thunderbird) and Outlook's X-PUBLISHED-TTL.
+        interval = vDuration(refresh)
+        interval.params["VALUE"] = "DURATION"
+        cal["refresh-interval"] = interval
+        cal["x-published-ttl"] = vDuration(refresh)
     if with_tz:
         cal.add_component(bangkok_vtimezone())
     for c in components:
@@ -321,14 +332,28 @@ def export_calendar(
 ) -> bytes:
     """The .ics of one plan (the latest, or `plan_id`), METHOD:PUBLISH."""
     src = source.load(db, now=now, plan_id=plan_id, organisation=organisation, owner=owner)
+    return source_calendar(src, stamp=now, owner=owner, todos=todos, lang=lang)
+
+
+def source_calendar(
+    src: source.CalendarSource,
+    *,
+    stamp: datetime,
+    owner: str | None = None,
+    todos: bool = True,
+    lang: str = "th",
+    refresh: timedelta | None = None,
+) -> bytes:
+    """The .ics of a loaded plan, METHOD:PUBLISH; `stamp` is every DTSTAMP."""
     name = text.calendar_name(src.organisation, src.fiscal_year, lang=lang, owner=owner)
     # The VTIMEZONE is always there: X-WR-TIMEZONE names it, and Outlook
     # shifts times when a TZID has no definition.
     cal = _calendar(
         name=name,
         method="PUBLISH",
-        components=_components(src, now=now, todos=todos, lang=lang),
+        components=_components(src, now=stamp, todos=todos, lang=lang),
         with_tz=True,
+        refresh=refresh,
     )
     return to_bytes(cal)
 

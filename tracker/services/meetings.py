@@ -27,6 +27,8 @@ def _json(row: dict[str, Any]) -> dict[str, Any]:
         "fiscal_year": row["fiscal_year"],
         "tasks": row["tasks"],
         "sequence": row["sequence"],
+        "cancelled_at": row["cancelled_at"],
+        "updated_at": row["updated_at"],
     }
 
 
@@ -82,9 +84,17 @@ def set_meeting(
         changes["attendees"] = json.dumps([check_email(a) for a in attendees])
     if not changes:
         raise InvalidInput("ไม่มีอะไรเปลี่ยน (nothing to change: give --date, --time, --place or --attendee)")
+    stored = {"held_on": current["date"], "held_at": current["time"], "place": current["place"],
+              "attendees": json.dumps(current["attendees"])}
+    changes = {k: v for k, v in changes.items() if v != stored[k]}
+    if not changes and not current["cancelled_at"]:
+        # the same values again: no new revision, so no new invitation either
+        return current
     sets = ", ".join(f"{k} = :{k}" for k in changes)
+    # Setting a cancelled meeting again brings it back (a new invitation goes out).
     db.execute(
-        f"UPDATE meetings SET {sets}, sequence = sequence + 1, updated_at = :now WHERE id = :id",
+        f"UPDATE meetings SET {sets + ', ' if sets else ''}cancelled_at = NULL,"
+        " sequence = sequence + 1, updated_at = :now WHERE id = :id",
         {**changes, "now": ts(now), "id": meeting_id},
     )
     history.record(
@@ -96,4 +106,22 @@ def set_meeting(
         plan_id=current["plan_id"],
         **changes,
     )
+    return get_meeting(db, meeting_id)
+
+
+def cancel_meeting(db: Database, meeting_id: int, *, now: datetime, actor: str,
+                   reason: str = "") -> dict[str, Any]:
+    """Cancel a follow-up meeting: its calendar event says CANCELLED (higher
+    SEQUENCE) and the attendees get a METHOD:CANCEL with the next reminder run.
+    `meeting set` brings it back."""
+    current = get_meeting(db, meeting_id)
+    if current["cancelled_at"]:
+        raise InvalidInput(
+            f"การประชุมหมายเลข {meeting_id} ถูกยกเลิกไปแล้ว (meeting {meeting_id} is already cancelled)")
+    db.execute(
+        "UPDATE meetings SET cancelled_at = :now, sequence = sequence + 1, updated_at = :now WHERE id = :id",
+        {"now": ts(now), "id": meeting_id},
+    )
+    history.record(db, now=now, actor=actor, action="meeting_cancelled", meeting_id=meeting_id,
+                   plan_id=current["plan_id"], reason=" ".join(reason.split()))
     return get_meeting(db, meeting_id)
