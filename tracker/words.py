@@ -33,6 +33,7 @@ KIND = {
         "overdue": "เกินกำหนด",
         "meeting_outcome_request": "ขอผลก่อนประชุม",
         "meeting_tomorrow": "ประชุมพรุ่งนี้",
+        "meeting_invitation": "เชิญประชุม",
     },
     "en": {
         "window_opens": "window opens",
@@ -41,6 +42,7 @@ KIND = {
         "overdue": "overdue",
         "meeting_outcome_request": "outcome request",
         "meeting_tomorrow": "meeting tomorrow",
+        "meeting_invitation": "invitation",
     },
 }
 

@@ -37,6 +37,7 @@ from icalendar import (
     Timezone,
     TimezoneStandard,
     Todo,
+    vCalAddress,
     vCategory,
     vDate,
     vDatetime,
@@ -368,6 +369,41 @@ def meeting_ics(db: Database, meeting_id: int, *, now: datetime, lang: str = "th
     plan, entry = source.load_meeting(db, meeting_id)
     ev = meeting_event(plan["organisation"], int(plan["fiscal_year"]), entry, now=now, lang=lang)
     cal = _calendar(name=None, method="PUBLISH", components=[ev], with_tz=True)
+    return to_bytes(cal)
+
+
+def invitation_ics(
+    db: Database,
+    meeting_id: int,
+    *,
+    now: datetime,
+    method: str,
+    organizer: tuple[str, str],
+    attendees: Iterable[str],
+    lang: str = "th",
+) -> bytes:
+    """One meeting as an iTIP message (RFC 5546): METHOD:REQUEST or CANCEL,
+    with ORGANIZER (the configured sender: `organizer` is (name, address))
+    and one ATTENDEE row per attendee. The same UID as the feed and the
+    export, and the meeting's SEQUENCE, so each client updates (or removes)
+    the one event it has."""
+    plan, entry = source.load_meeting(db, meeting_id)
+    ev = meeting_event(plan["organisation"], int(plan["fiscal_year"]), entry, now=now, lang=lang)
+    name, address = organizer
+    org = vCalAddress(f"mailto:{address}")
+    if name:
+        org.params["CN"] = name
+    ev["organizer"] = org
+    rows = []
+    for who in dict.fromkeys(attendees):
+        person = vCalAddress(f"mailto:{who}")
+        person.params.update({"CUTYPE": "INDIVIDUAL", "ROLE": "REQ-PARTICIPANT",
+                              "PARTSTAT": "NEEDS-ACTION", "RSVP": "FALSE"})  # tracker reads no replies
+        rows.append(person)
+    ev["attendee"] = rows
+    if method == "CANCEL":
+        ev.subcomponents = []  # no alarm for a meeting that will not take place
+    cal = _calendar(name=None, method=method, components=[ev], with_tz=True)
     return to_bytes(cal)
 
 

@@ -1,0 +1,147 @@
+"""The follow-up meeting as a real invitation, end to end: `tracker meeting
+set` / `meeting cancel`, then `tracker remind` at any hour, to a real SMTP
+server on loopback. Checked on the bytes that arrive: the text/calendar part
+with method=REQUEST (CANCEL) and charset=utf-8, read by two parsers
+(icalendar and vobject): same UID, higher SEQUENCE, the new date,
+ORGANIZER = the configured sender, ATTENDEE rows."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import icalendar
+import vobject
+from conftest import SAMPLE
+from mail_support import PASSWORD, SENDER, USER, smtp_server
+
+ATTENDEES = ["mayor@bangchakreng.go.th", "palad@bangchakreng.go.th"]
+
+
+def _env(port: int, ca: Path) -> dict[str, str]:
+    return {
+        "TRACKER_MAIL_TRANSPORT": "smtp",
+        "TRACKER_SMTP_HOST": "127.0.0.1",
+        "TRACKER_SMTP_PORT": str(port),
+        "TRACKER_SMTP_SECURITY": "starttls",
+        "TRACKER_SMTP_USER": USER,
+        "TRACKER_SMTP_PASSWORD": PASSWORD,
+        "TRACKER_MAIL_FROM": SENDER,
+        "SSL_CERT_FILE": str(ca),
+    }
+
+
+def _invitations(rec) -> list:  # type: ignore[no-untyped-def]
+    return [a for a in rec.arrivals if any(k.startswith("meeting_invitation:") for k in a.keys)]
+
+
+def _calendar_part(raw: bytes) -> tuple[email.message.EmailMessage, bytes]:
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    parts = [p for p in msg.walk() if p.get_content_type() == "text/calendar"]
+    assert len(parts) == 1, [p.get_content_type() for p in msg.walk()]
+    files = [p for p in msg.walk() if p.get_content_type() == "application/ics"]
+    assert len(files) == 1 and files[0].get_filename()
+    assert files[0].get_payload(decode=True) == parts[0].get_payload(decode=True)
+    return parts[0], parts[0].get_payload(decode=True)
+
+
+def _event(raw: bytes, method: str):  # type: ignore[no-untyped-def]
+    part, ics = _calendar_part(raw)
+    assert part.get_param("method") == method
+    assert part.get_param("charset") == "utf-8"
+    assert b'\r\nContent-Type: text/calendar; method=' + method.encode() + b'; charset="utf-8"\r\n' in raw
+    cal = icalendar.Calendar.from_ical(ics)
+    assert str(cal["method"]) == method
+    events = [c for c in cal.walk("VEVENT")]
+    assert len(events) == 1
+    ev = events[0]
+    assert str(ev["organizer"]) == "mailto:tracker@bangchakreng.go.th"
+    assert ev["organizer"].params["CN"] == SENDER.split(" <")[0]
+    attendees = ev["attendee"] if isinstance(ev["attendee"], list) else [ev["attendee"]]
+    assert sorted(str(a) for a in attendees) == [f"mailto:{a}" for a in ATTENDEES]
+    # a second, independent reader agrees on what matters
+    v = vobject.readOne(ics.decode("utf-8")).vevent
+    assert v.uid.value == str(ev["uid"]) and int(v.sequence.value) == int(ev["sequence"])
+    return ev
+
+
+def test_meeting_moved_on_the_19th_reaches_the_attendees_that_day(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run("import", str(SAMPLE), now="2023-01-02").code == 0
+    with smtp_server(tmp_path) as (rec, port, ca):
+        env = _env(port, ca)
+        people = [x for a in ATTENDEES for x in ("--attendee", a)]
+        set_ = run("meeting", "set", "1", "--date", "20 เม.ย. 66", "--time", "10:00",
+                   "--place", "ห้องประชุมเทศบาลตำบลบางจะเกร็ง", *people, now="2023-04-03T15:10", env=env)
+        assert set_.code == 0, set_.err
+        first = run("remind", now="2023-04-03T15:20", env=env)  # long after the 08:30 reminder hour
+        assert first.code == 0, first.err
+        sent = _invitations(rec)
+        assert len(sent) == 1 and sorted(sent[0].rcpt) == ATTENDEES
+        assert "เชิญประชุม" in sent[0].subject
+        ev1 = _event(sent[0].raw, "REQUEST")
+        assert ev1["dtstart"].dt == datetime(2023, 4, 20, 10, 0, tzinfo=ev1["dtstart"].dt.tzinfo)
+        assert str(ev1["location"]) == "ห้องประชุมเทศบาลตำบลบางจะเกร็ง"
+
+        # never twice: another run the same day sends no invitation
+        assert run("remind", now="2023-04-03T15:30", env=env).code == 0
+        assert len(_invitations(rec)) == 1
+
+        # moved on Wednesday the 19th, in the afternoon: the preview shows it,
+        # the next run that day sends it
+        moved = run("meeting", "set", "1", "--date", "27 เม.ย. 66", now="2023-04-19T14:00", env=env)
+        assert moved.code == 0, moved.err
+        preview = run("remind", "--preview", "2023-04-19", "2023-04-30", "--json", now="2023-04-19T14:01")
+        assert preview.code == 0, preview.err
+        rows = [r for r in json.loads(preview.out) if r["kind"] == "meeting_invitation"]
+        assert len(rows) == 1 and rows[0]["meeting_id"] == 1 and sorted(rows[0]["to"]) == ATTENDEES
+        assert rows[0]["at"].startswith("2023-04-19T14:01")
+        assert "เปลี่ยนแปลงการประชุม" in rows[0]["subject"]
+        dry = run("remind", "--dry-run", "--json", now="2023-04-19T14:05")
+        assert dry.code == 0 and "meeting_invitation:m1:" in dry.out
+        second = run("remind", now="2023-04-19T14:05", env=env)
+        assert second.code == 0, second.err
+        sent = _invitations(rec)
+        assert len(sent) == 2
+        assert "เปลี่ยนแปลงการประชุม" in sent[1].subject
+        ev2 = _event(sent[1].raw, "REQUEST")
+        assert str(ev2["uid"]) == str(ev1["uid"])
+        assert int(ev2["sequence"]) > int(ev1["sequence"])
+        assert ev2["dtstart"].dt.date() == date(2023, 4, 27)
+        after = run("remind", "--preview", "2023-04-19", "2023-04-30", "--json", now="2023-04-19T14:06")
+        assert not [r for r in json.loads(after.out) if r["kind"] == "meeting_invitation"]
+
+        # the same values again are no new revision: nothing is sent
+        same = run("meeting", "set", "1", "--date", "27 เม.ย. 66", now="2023-04-19T15:00", env=env)
+        assert same.code == 0
+        assert run("remind", now="2023-04-19T15:05", env=env).code == 0
+        assert len(_invitations(rec)) == 2
+
+        # cancelled: METHOD:CANCEL, same UID, higher SEQUENCE
+        cancel = run("meeting", "cancel", "1", "--reason", "เลื่อนไม่มีกำหนด", now="2023-04-20T09:00", env=env)
+        assert cancel.code == 0, cancel.err
+        assert run("meeting", "cancel", "1", now="2023-04-20T09:01").code == 1  # already cancelled
+        assert run("remind", now="2023-04-20T09:05", env=env).code == 0
+        sent = _invitations(rec)
+        assert len(sent) == 3 and "ยกเลิกการประชุม" in sent[2].subject
+        ev3 = _event(sent[2].raw, "CANCEL")
+        assert str(ev3["uid"]) == str(ev1["uid"]) and int(ev3["sequence"]) > int(ev2["sequence"])
+        assert str(ev3["status"]) == "CANCELLED"
+        # and no day-before mail for a meeting that will not be held
+        assert run("remind", now="2023-04-26T09:00", env=env).code == 0
+        assert not [a for a in rec.arrivals if any(k.startswith("meeting_tomorrow:") for k in a.keys)]
+
+
+def test_cancelling_a_meeting_never_invited_sends_nothing(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run("import", str(SAMPLE), now="2023-01-02").code == 0
+    with smtp_server(tmp_path) as (rec, port, ca):
+        env = _env(port, ca)
+        people = [x for a in ATTENDEES for x in ("--attendee", a)]
+        assert run("meeting", "set", "1", "--date", "2023-04-20", *people, now="2023-04-03T09:00").code == 0
+        assert run("meeting", "cancel", "1", now="2023-04-03T09:01").code == 0
+        assert run("remind", now="2023-04-03T09:05", env=env).code == 0
+        assert not _invitations(rec)
+    bad = run("meeting", "cancel", "99")
+    assert bad.code == 1 and "ไม่พบการประชุม" in bad.err and len(bad.err.strip().splitlines()) == 1
