@@ -310,7 +310,8 @@ def to_bytes(cal: Calendar) -> bytes:
     return fold.serialise(lines)
 
 
-def _components(src: source.CalendarSource, *, now: datetime, todos: bool, lang: str) -> list[Any]:
+def components(src: source.CalendarSource, *, now: datetime, todos: bool, lang: str) -> list[Any]:
+    """Every item of a loaded plan: windows (and to-dos), then meetings."""
     org, fy = src.organisation, src.fiscal_year
     out: list[Any] = []
     for entry in src.tasks:
@@ -352,7 +353,7 @@ def source_calendar(
     cal = _calendar(
         name=name,
         method="PUBLISH",
-        components=_components(src, now=stamp, todos=todos, lang=lang),
+        components=components(src, now=stamp, todos=todos, lang=lang),
         with_tz=True,
         refresh=refresh,
     )
@@ -407,6 +408,13 @@ def invitation_ics(
     return to_bytes(cal)
 
 
+def resource(comp: Any) -> bytes:
+    """One item as a file of its own (a vdir file, a CalDAV resource): no
+    METHOD, which CalDAV resources must not carry; the VTIMEZONE when timed."""
+    timed = isinstance(getattr(comp.get("DTSTART"), "dt", None), datetime)
+    return to_bytes(_calendar(name=None, method=None, components=[comp], with_tz=timed))
+
+
 @dataclass
 class FolderResult:
     written: list[Path] = field(default_factory=list)
@@ -457,9 +465,8 @@ def export_folder(
     src = source.load(db, now=now, plan_id=plan_id, organisation=organisation, owner=owner)
     directory.mkdir(parents=True, exist_ok=True)
     result = FolderResult()
-    for comp in _components(src, now=now, todos=todos, lang=lang):
-        timed = isinstance(getattr(comp.get("DTSTART"), "dt", None), datetime)
-        data = to_bytes(_calendar(name=None, method=None, components=[comp], with_tz=timed))
+    for comp in components(src, now=now, todos=todos, lang=lang):
+        data = resource(comp)
         path = directory / file_name(str(comp["uid"]))
         if _same_but_dtstamp(path, data):
             result.unchanged.append(path)
