@@ -16,7 +16,7 @@ from conftest import at
 from ical.calendar_stream import IcsCalendarStream
 from web_support import KLANG, PALAD, live, make_site
 
-from tracker.services import feed_links
+from tracker.services import feed_links, tasks
 from tracker.services.meetings import list_meetings, set_meeting
 from tracker.web.links import feed_token, feed_url
 
@@ -109,6 +109,15 @@ def test_feed_is_read_by_two_parsers_and_follows_a_moved_meeting(db_url: str, tm
         assert strict_meeting.dtstart.replace(tzinfo=None) == datetime(2023, 4, 27, 13, 30)
         assert _get(url, {"If-Modified-Since": head["last-modified"]})[0] == 200
         assert _get(url, {"If-None-Match": head2["etag"]})[0] == 304
+
+        # progress recorded "earlier" than the newest change (--now): still a new ETag
+        db = site.db()
+        with db.transaction():
+            tasks.set_progress(db, site.ids[PALAD][0], 40, now=at("2023-02-01T08:00"), actor="t")
+        db.close()
+        status3, head3, body3 = _get(url, {"If-None-Match": head2["etag"]})
+        assert status3 == 200 and head3["etag"] not in (head["etag"], head2["etag"])
+        assert b"PERCENT-COMPLETE:40" in body3 and b"PERCENT-COMPLETE:40" not in body2
 
 
 def test_unit_feed_and_revoking(db_url: str, tmp_path: Path) -> None:
