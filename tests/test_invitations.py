@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import icalendar
+import pytest
 import vobject
 from conftest import SAMPLE
 from mail_support import PASSWORD, SENDER, USER, smtp_server
@@ -145,3 +146,43 @@ def test_cancelling_a_meeting_never_invited_sends_nothing(run, tmp_path: Path) -
         assert not _invitations(rec)
     bad = run("meeting", "cancel", "99")
     assert bad.code == 1 and "ไม่พบการประชุม" in bad.err and len(bad.err.strip().splitlines()) == 1
+
+
+def test_the_daemons_sweep_sends_an_invitation_without_waiting_for_the_daily_run(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`tracker scheduler` queues the day's reminders once, at the hour; its
+    sweep (every minute) queues a changed meeting's invitation by itself."""
+    from conftest import at
+    from mail_support import smtp_settings
+
+    from jobs.remind import Jobs
+    from tracker.app import App
+    from tracker.config import Settings
+    from tracker.plans.reader import parse_plan_text
+    from tracker.reminders.run import load_policy
+    from tracker.services.importing import import_plan
+    from tracker.services.meetings import set_meeting
+
+    with smtp_server(tmp_path) as (rec, port, ca):
+        monkeypatch.setenv("SSL_CERT_FILE", str(ca))
+        settings = Settings(mail=smtp_settings(port))
+        clock_at = [at("2023-04-19T08:40")]
+        app = App(now=clock_at[0], db_url=db_url, settings=settings)
+        with app.db.transaction():
+            plan = parse_plan_text(SAMPLE.read_text(encoding="utf-8"))
+            import_plan(app.db, plan, source="t", now=at("2023-01-02T09:00"), actor="t")
+        policy = load_policy(settings)
+        jobs = Jobs(app=app, policy=policy, clock=lambda: clock_at[0], name="test-daemon")
+        jobs.last_enqueue_day = date(2023, 4, 19)  # today's daily run is done
+        jobs.sweep()
+        assert not _invitations(rec)
+        with app.db.transaction():
+            set_meeting(app.db, 1, now=at("2023-04-19T14:00"), actor="t", on=date(2023, 4, 27),
+                        attendees=ATTENDEES)
+        clock_at[0] = at("2023-04-19T14:01")
+        jobs.sweep()
+        sent = _invitations(rec)
+        assert len(sent) == 1 and sorted(sent[0].rcpt) == ATTENDEES
+        assert _event(sent[0].raw, "REQUEST")["dtstart"].dt == date(2023, 4, 27)
+        app.close()

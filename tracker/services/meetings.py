@@ -40,9 +40,13 @@ _SELECT = (
 
 
 def list_meetings(
-    db: Database, *, organisation: str | None = None, plan_ids: Sequence[int] | None = None
+    db: Database, *, organisation: str | None = None, plan_ids: Sequence[int] | None = None,
+    invited_from: date | None = None,
 ) -> list[dict[str, Any]]:
+    """`invited_from`: only meetings on or after that day with attendees (the sweep's invitations)."""
     clauses = ["o.name = :org"] if organisation else []
+    if invited_from is not None:
+        clauses.append("m.held_on >= :invited_from AND m.attendees <> '[]'")
     if plan_ids is not None:  # the daily reminder run, a batch of plans at a time
         # one array parameter on PostgreSQL: one statement text for any batch
         if db.dialect == "postgresql":
@@ -50,7 +54,8 @@ def list_meetings(
         else:
             clauses.append(f"m.plan_id IN ({','.join(str(int(p)) for p in plan_ids) or 'NULL'})")
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-    params = {"org": organisation, "plan_ids": [int(p) for p in plan_ids or ()]}
+    params = {"org": organisation, "plan_ids": [int(p) for p in plan_ids or ()],
+              "invited_from": invited_from.isoformat() if invited_from else None}
     return [_json(r) for r in db.query(_SELECT + where + " ORDER BY m.month, m.id", params)]
 
 
