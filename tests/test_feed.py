@@ -173,3 +173,28 @@ def test_link_calendar_command(run, tmp_path: Path) -> None:  # type: ignore[no-
     assert bad.code == 1 and "ไม่พบหน่วยงาน" in bad.err and len(bad.err.strip().splitlines()) == 1
     neither = run("link", env=env)
     assert neither.code == 1 and "--calendar" in neither.err
+
+
+def test_clerk_page_shows_the_organisations_feed(db_url: str, tmp_path: Path) -> None:
+    from web_support import csrf
+
+    from tracker.services import users
+    from tracker.services.meetings import cancel_meeting
+
+    site = make_site(db_url, tmp_path, base_url="https://ita.example.go.th")
+    db = site.db()
+    with db.transaction():
+        users.add_user(db, "somjai", "correct horse 1", now=site.clock.now, actor="t")
+        cancel_meeting(db, _meeting_id(site), now=site.clock.now, actor="t")
+    db.close()
+    c = site.app.test_client()
+    c.post("/signin", data={"csrf_token": csrf(c.get("/signin").data), "name": "somjai",
+                            "password": "correct horse 1"})
+    page = c.get("/clerk").data.decode()
+    found = re.search(r'value="https://ita\.example\.go\.th(/cal/[\w.-]+\.ics)"', page)
+    assert found, page
+    assert "webcal://ita.example.go.th/cal/" in page and "ยกเลิกแล้ว" in page
+    feed = c.get(found.group(1))
+    assert feed.status_code == 200 and feed.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    _cal, meeting = _meeting_vevent(feed.data)
+    assert meeting.status.value == "CANCELLED" and meeting.summary.value.startswith("[ยกเลิกการประชุม]")

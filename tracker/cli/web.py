@@ -68,7 +68,7 @@ def link(app: App, unit: str | None, calendar: bool, revoke: bool, org: str | No
     from tracker.services.units import organisation_id
     from tracker.web import links
 
-    if unit is None and not calendar:
+    if unit is None and not calendar:  # a unit's page needs its unit
         raise InvalidInput("ระบุชื่อหน่วยงาน หรือใช้ --calendar (give a UNIT, or --calendar for the whole "
                            "organisation's calendar)")
     base = app.settings.web.get("base_url") or DEFAULT_BASE
@@ -81,8 +81,7 @@ def link(app: App, unit: str | None, calendar: bool, revoke: bool, org: str | No
             if revoke:
                 feed_links.renew(app.db, org_id, name, now=app.now, actor=app.actor)
             url = links.feed_url(base, links.feed_token(app.db, app.settings, org_id, name))
-        else:
-            assert name is not None  # checked above
+        elif name is not None:
             if revoke:
                 versions.renew(app.db, org_id, name, now=app.now, actor=app.actor)
             url = links.unit_url(base, links.unit_token(app.db, app.settings, org_id, name, now=app.now))
