@@ -198,3 +198,15 @@ def test_clerk_page_shows_the_organisations_feed(db_url: str, tmp_path: Path) ->
     assert feed.status_code == 200 and feed.headers["Content-Type"] == "text/calendar; charset=utf-8"
     _cal, meeting = _meeting_vevent(feed.data)
     assert meeting.status.value == "CANCELLED" and meeting.summary.value.startswith("[ยกเลิกการประชุม]")
+
+
+def test_unit_page_offers_the_units_own_feed(db_url: str, tmp_path: Path) -> None:
+    site = make_site(db_url, tmp_path, base_url="https://ita.example.go.th")
+    c = site.app.test_client()
+    page = c.get(f"/u/{site.token(KLANG)}").data.decode()
+    found = re.search(r'value="https://ita\.example\.go\.th(/cal/[\w.-]+\.ics)"', page)
+    assert found and "webcal://ita.example.go.th/cal/" in page
+    feed = c.get(found.group(1))
+    assert feed.status_code == 200
+    cal = vobject.readOne(feed.data.decode("utf-8"))
+    assert cal.x_wr_calname.value.endswith(f"— {KLANG}")
