@@ -186,3 +186,39 @@ def test_the_daemons_sweep_sends_an_invitation_without_waiting_for_the_daily_run
         assert len(sent) == 1 and sorted(sent[0].rcpt) == ATTENDEES
         assert _event(sent[0].raw, "REQUEST")["dtstart"].dt == date(2023, 4, 27)
         app.close()
+
+
+def test_policy_invitation_rules() -> None:
+    """Pure: which revision is due, from when, until when; a cancelled meeting
+    asks for no outcome and has no day-before mail."""
+    from conftest import at
+
+    from tracker.reminders import invitations
+    from tracker.reminders.policy import Policy, due, meeting_schedule, task_schedule
+
+    policy = Policy()
+    meeting = {"id": 7, "title": "ประชุม", "month": "2023-04", "date": "2023-04-27", "time": "13:30",
+               "attendees": ATTENDEES, "organisation": "อบต.", "sequence": 3, "tasks": 1,
+               "updated_at": "2023-04-19T07:00:00.000000+00:00", "cancelled_at": None}
+    r = invitations.invitation(meeting, at("2023-04-19T14:05"))
+    assert r is not None and r.key == "meeting_invitation:m7:3" and r.thread == "meeting_invitation:m7"
+    assert r.detail["method"] == "REQUEST" and r.at == at("2023-04-19T14:00")
+    assert invitations.invitation(meeting, at("2023-04-19T13:59")) is None  # not made yet
+    assert invitations.invitation(meeting, at("2023-04-27T13:30")) is None  # the meeting has begun
+    assert invitations.invitation({**meeting, "attendees": []}, at("2023-04-19T14:05")) is None
+    assert invitations.invitation({**meeting, "date": None}, at("2023-04-19T14:05")) is None
+    # due at 14:05 although the reminder hour is 08:30 and the meeting is a week away
+    assert [x.key for x in due([], [meeting], policy, at("2023-04-19T14:05"))] == ["meeting_invitation:m7:3"]
+
+    cancelled = {**meeting, "cancelled_at": "2023-04-20T02:00:00.000000+00:00", "sequence": 4,
+                 "updated_at": "2023-04-20T02:00:00.000000+00:00"}
+    c = invitations.invitation(cancelled, at("2023-04-20T09:05"))
+    assert c is not None and c.detail["method"] == "CANCEL" and c.thread == r.thread
+    assert meeting_schedule(cancelled, policy, until=at("2023-04-27T00:00").date()) == []
+    task = {"id": 1, "start": "2023-01-01", "end": "2023-03-31", "owners": ["สำนักปลัดฯ"],
+            "plan": {"organisation": "อบต."}, "outcome": {}, "meeting": cancelled}
+    kinds = {x.kind for x in task_schedule(task, policy, until=at("2023-04-26T00:00").date())}
+    assert "meeting_outcome_request" not in kinds and "overdue" in kinds
+    kinds = {x.kind for x in task_schedule({**task, "meeting": meeting}, policy,
+                                           until=at("2023-04-26T00:00").date())}
+    assert "meeting_outcome_request" in kinds

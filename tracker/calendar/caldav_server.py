@@ -8,6 +8,7 @@ password is never part of it.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tracker.calendar.push import Reply
@@ -15,6 +16,16 @@ from tracker.errors import CalendarError
 
 _PROPFIND = (b'<?xml version="1.0" encoding="utf-8"?>'
              b'<d:propfind xmlns:d="DAV:"><d:prop><d:resourcetype/></d:prop></d:propfind>')
+
+
+def _why(exc: BaseException) -> str:
+    """The operating system's words from inside urllib3's long message
+    ("[Errno 111] Connection refused"), else the exception's name."""
+    found = _ERRNO.findall(str(exc))
+    return found[-1].strip() if found else type(exc).__name__
+
+
+_ERRNO = re.compile(r"\[Errno -?\d+\] ([^'\")\]]+)")
 
 
 class CalDavServer:
@@ -37,12 +48,11 @@ class CalDavServer:
         except error.DAVError as exc:
             raise CalendarError(f"เซิร์ฟเวอร์ CalDAV ตอบผิดพลาด (CalDAV error at {self.url}: "
                                 f"{type(exc).__name__})") from None
-        except OSError as exc:
-            raise CalendarError(f"ติดต่อเซิร์ฟเวอร์ CalDAV ไม่ได้ (cannot reach {self.url}: {exc})") from None
-        except Exception as exc:  # niquests' connection errors are not OSErrors
-            if type(exc).__module__.split(".")[0] in ("niquests", "urllib3", "urllib3_future", "requests"):
-                raise CalendarError(f"ติดต่อเซิร์ฟเวอร์ CalDAV ไม่ได้ (cannot reach {self.url}: "
-                                    f"{type(exc).__name__})") from None
+        except Exception as exc:  # niquests' connection errors are not all OSErrors
+            if isinstance(exc, OSError) or type(exc).__module__.split(".")[0] in (
+                    "niquests", "urllib3", "urllib3_future", "requests"):
+                raise CalendarError(f"ติดต่อเซิร์ฟเวอร์ CalDAV ไม่ได้ (cannot reach {self.url}: {_why(exc)})"
+                                    ) from None
             raise
 
     def check(self) -> None:

@@ -305,6 +305,8 @@ class Composer:
         ctx = self.task_context(row["kind"], task, unit, detail)
         if row["kind"] == "meeting_outcome_request" and not ctx["missing"]:
             return Skip(row, "cancelled", "กรอกข้อมูลครบแล้ว (outcome fields all filled in)")
+        if row["kind"] == "meeting_outcome_request" and self.meeting_cancelled(row["meeting_id"]):
+            return Skip(row, "cancelled", "การประชุมถูกยกเลิก (the meeting was cancelled)")
         to = self.unit_emails(row["organisation_id"], unit)
         if not to:
             return Skip(row, "held", no_address_reason(unit))
@@ -359,6 +361,12 @@ class Composer:
                "update": int(meeting["sequence"]) > 0 and self.invited(int(meeting["id"]))}
         part = calendar_part(ics, method, f"meeting-{meeting['id']}.ics")
         return self._message([row], to, partial(self.render, invitations.KIND, ctx), calendar=part)
+
+    def meeting_cancelled(self, meeting_id: int | None) -> bool:
+        if meeting_id is None:
+            return False
+        found = self.db.scalar("SELECT cancelled_at FROM meetings WHERE id = :m", {"m": meeting_id})
+        return found is not None
 
     def invited(self, meeting_id: int) -> bool:
         """Has a REQUEST for this meeting gone out (so a CANCEL means something)?"""
