@@ -222,3 +222,25 @@ def test_policy_invitation_rules() -> None:
     kinds = {x.kind for x in task_schedule({**task, "meeting": meeting}, policy,
                                            until=at("2023-04-26T00:00").date())}
     assert "meeting_outcome_request" in kinds
+
+
+def test_the_day_before_mail_carries_the_same_invitation(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run("import", str(SAMPLE), now="2023-01-02").code == 0
+    with smtp_server(tmp_path) as (rec, port, ca):
+        env = _env(port, ca)
+        people = [x for a in ATTENDEES for x in ("--attendee", a)]
+        assert run("meeting", "set", "1", "--date", "2023-04-27", "--time", "09:30", *people,
+                   now="2023-04-03T10:00").code == 0
+        assert run("remind", now="2023-04-03T10:05", env=env).code == 0
+        assert run("remind", now="2023-04-26T08:35", env=env).code == 0
+        invite = _invitations(rec)[0]
+        before = [a for a in rec.arrivals if any(k.startswith("meeting_tomorrow:") for k in a.keys)]
+    assert len(before) == 1 and sorted(before[0].rcpt) == ATTENDEES
+    msg = email.message_from_bytes(before[0].raw, policy=email.policy.default)
+    ics = [p for p in msg.walk() if p.get_content_type() == "text/calendar"]
+    assert len(ics) == 1 and ics[0].get_param("method") == "REQUEST" and ics[0].get_filename()
+    day_before = icalendar.Calendar.from_ical(ics[0].get_payload(decode=True)).walk("VEVENT")[0]
+    first = _event(invite.raw, "REQUEST")
+    assert str(day_before["uid"]) == str(first["uid"])
+    assert int(day_before["sequence"]) == int(first["sequence"])
+    assert str(day_before["organizer"]) == str(first["organizer"])
