@@ -49,7 +49,7 @@ def _calendar_part(raw: bytes) -> tuple[email.message.EmailMessage, bytes]:
     return parts[0], parts[0].get_payload(decode=True)
 
 
-def _event(raw: bytes, method: str):  # type: ignore[no-untyped-def]
+def _event(raw: bytes, method: str, people: list[str] = ATTENDEES):  # type: ignore[no-untyped-def]
     part, ics = _calendar_part(raw)
     assert part.get_param("method") == method
     assert part.get_param("charset") == "utf-8"
@@ -62,7 +62,7 @@ def _event(raw: bytes, method: str):  # type: ignore[no-untyped-def]
     assert str(ev["organizer"]) == "mailto:tracker@bangchakreng.go.th"
     assert ev["organizer"].params["CN"] == SENDER.split(" <")[0]
     attendees = ev["attendee"] if isinstance(ev["attendee"], list) else [ev["attendee"]]
-    assert sorted(str(a) for a in attendees) == [f"mailto:{a}" for a in ATTENDEES]
+    assert sorted(str(a) for a in attendees) == [f"mailto:{a}" for a in sorted(people)]
     # a second, independent reader agrees on what matters
     v = vobject.readOne(ics.decode("utf-8")).vevent
     assert v.uid.value == str(ev["uid"]) and int(v.sequence.value) == int(ev["sequence"])
@@ -244,3 +244,39 @@ def test_the_day_before_mail_carries_the_same_invitation(run, tmp_path: Path) ->
     assert str(day_before["uid"]) == str(first["uid"])
     assert int(day_before["sequence"]) == int(first["sequence"])
     assert str(day_before["organizer"]) == str(first["organizer"])
+
+
+def test_an_attendee_taken_off_the_list_is_told_apart(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    mayor, palad = ATTENDEES
+    assert run("import", str(SAMPLE), now="2023-01-02").code == 0
+    with smtp_server(tmp_path) as (rec, port, ca):
+        env = _env(port, ca)
+        assert run("meeting", "set", "1", "--date", "2023-04-27", "--attendee", mayor, "--attendee", palad,
+                   now="2023-04-03T10:00").code == 0
+        assert run("remind", now="2023-04-03T10:05", env=env).code == 0
+        first = _event(_invitations(rec)[0].raw, "REQUEST")
+        assert run("meeting", "set", "1", "--attendee", mayor, now="2023-04-05T11:00").code == 0
+        preview = run("remind", "--preview", "2023-04-05", "2023-04-30", "--json", now="2023-04-05T11:01")
+        rows = [r for r in json.loads(preview.out) if r["kind"] == "meeting_invitation"]
+        assert sorted(r["to"] for r in rows) == [[mayor], [palad]]
+        assert run("remind", now="2023-04-05T11:05", env=env).code == 0
+        sent = _invitations(rec)[1:]
+        assert sorted(a.rcpt[0] for a in sent) == [mayor, palad] and all(len(a.rcpt) == 1 for a in sent)
+        to_mayor = next(a for a in sent if a.rcpt == [mayor])
+        to_palad = next(a for a in sent if a.rcpt == [palad])
+        kept = _event(to_mayor.raw, "REQUEST", [mayor])
+        told = _event(to_palad.raw, "CANCEL", [palad])
+        assert str(kept["uid"]) == str(told["uid"]) == str(first["uid"])
+        assert int(kept["sequence"]) == int(told["sequence"]) > int(first["sequence"])
+        # the next change goes to the mayor only: the palad was told already
+        assert run("meeting", "set", "1", "--time", "10:00", now="2023-04-07T09:00").code == 0
+        assert run("remind", now="2023-04-07T09:05", env=env).code == 0
+        last = _invitations(rec)[3:]
+        assert [a.rcpt for a in last] == [[mayor]]
+        # put back on the list: invited again
+        assert run("meeting", "set", "1", "--attendee", mayor, "--attendee", palad,
+                   now="2023-04-10T09:00").code == 0
+        assert run("remind", now="2023-04-10T09:05", env=env).code == 0
+        again = _invitations(rec)[4:]
+        assert len(again) == 1 and sorted(again[0].rcpt) == ATTENDEES
+        _event(again[0].raw, "REQUEST")

@@ -38,7 +38,7 @@ def test_0004_database_upgrades_to_0005_and_back(db_url: str, tmp_path: Path) ->
         assert feed_links.renew(db, 1, None, now=NOW, actor="t") == 2
         assert feed_links.version(db, 1, "สำนักปลัดฯ") == 1
         meeting = meetings.list_meetings(db)[0]
-        assert meeting["cancelled_at"] is None
+        assert meeting["cancelled_at"] is None and meeting["dropped"] == []
         cancelled = meetings.cancel_meeting(db, meeting["id"], now=NOW, actor="t")
         assert cancelled["cancelled_at"] is not None
         db.execute("INSERT INTO caldav_items (calendar, uid, href, etag, digest, pushed_at)"
@@ -49,5 +49,6 @@ def test_0004_database_upgrades_to_0005_and_back(db_url: str, tmp_path: Path) ->
     assert db.revision() == "0004"
     assert tasks.get_task(db, 1, now=NOW)["progress"] == 40
     assert links.version(db, 1, "สำนักปลัดฯ") == 2
-    assert "cancelled_at" not in db.query("SELECT * FROM meetings")[0]
+    row = db.query("SELECT * FROM meetings")[0]
+    assert "cancelled_at" not in row and "dropped" not in row
     db.close()

@@ -75,6 +75,8 @@ meetings = sa.Table(
     sa.Column("updated_at", TS, nullable=False),
     # `tracker meeting cancel` (0005): the invitation becomes a METHOD:CANCEL
     sa.Column("cancelled_at", TS),
+    # attendees taken off the list (0005): they are told with a METHOD:CANCEL of their own
+    sa.Column("dropped", sa.Text, nullable=False, server_default="[]"),  # JSON list
     sa.UniqueConstraint("plan_id", "key"),
 )
 

@@ -349,15 +349,16 @@ class Composer:
             return Skip(row, "cancelled", "ไม่พบการประชุมแล้ว (the meeting no longer exists)")
         if int(meeting["sequence"]) != int(detail.get("sequence", -1)):
             return Skip(row, "cancelled", "มีการแก้ไขการประชุมครั้งใหม่กว่า (a newer revision of the meeting)")
-        method = invitations.method(meeting)
+        dropped = detail.get("audience") == "dropped"
+        method = "CANCEL" if dropped else invitations.method(meeting)
         if method == "CANCEL" and not self.invited(int(meeting["id"])):
             return Skip(row, "cancelled", "ยังไม่เคยส่งคำเชิญ จึงไม่ต้องแจ้งยกเลิก (no invitation was ever sent)")
-        to = list(dict.fromkeys(meeting["attendees"]))
+        to = self.uninvited(meeting) if dropped else list(dict.fromkeys(meeting["attendees"]))
         if not meeting["date"] or not to:
-            return Skip(row, "cancelled", "การประชุมไม่มีวันหรือผู้เข้าประชุมแล้ว (no date or attendees any more)")
+            return Skip(row, "cancelled", "ไม่มีผู้ที่ต้องแจ้ง (nobody to tell: no date, or no attendee invited)")
         ics = self.invitation(int(meeting["id"]), method, to)
         ctx = {"kind": invitations.KIND, "meeting": meeting, "d": {**detail, "method": method},
-               "org": meeting["organisation"], "cancelled": method == "CANCEL",
+               "org": meeting["organisation"], "cancelled": method == "CANCEL", "dropped": dropped,
                "update": int(meeting["sequence"]) > 0 and self.invited(int(meeting["id"]))}
         part = calendar_part(ics, method, f"meeting-{meeting['id']}.ics")
         return self._message([row], to, partial(self.render, invitations.KIND, ctx), calendar=part)
@@ -374,6 +375,19 @@ class Composer:
             "SELECT COUNT(*) FROM outbox WHERE meeting_id = :m AND kind = :k AND status = 'sent'"
             " AND detail LIKE :req",
             {"m": meeting_id, "k": invitations.KIND, "req": '%"method": "REQUEST"%'}))
+
+    def uninvited(self, meeting: Mapping[str, Any]) -> list[str]:
+        """The dropped attendees whose last invitation sent was a REQUEST (not
+        yet told that they are off the list)."""
+        last: dict[str, str] = {}
+        for r in self.db.query(
+            "SELECT recipients, detail FROM outbox WHERE meeting_id = :m AND kind = :k AND status = 'sent'"
+            " ORDER BY sent_at, id", {"m": int(meeting["id"]), "k": invitations.KIND},
+        ):
+            method = str(json.loads(r["detail"] or "{}").get("method") or "")
+            for address in json.loads(r["recipients"] or "[]"):
+                last[str(address)] = method
+        return [a for a in meeting.get("dropped") or [] if last.get(a) == "REQUEST"]
 
     def invitation(self, meeting_id: int, method: str, attendees: Sequence[str]) -> bytes:
         from tracker.calendar.export import invitation_ics

@@ -11,6 +11,9 @@ cancelled. The revision is due from the moment it was made (the meeting's
 so the outbox's unique key sends each revision once, and the thread
 (`meeting_invitation:m<id>`) lets a newer revision replace an older one not
 yet sent (a meeting moved twice before the run gets one mail, the latest).
+Attendees taken off the list get a CANCEL of their own, keyed
+`…:<sequence>:dropped` (thread `meeting_invitation:m<id>:dropped`); the
+composer sends it only to those whose last invitation was a REQUEST.
 An invitation is worth sending until the meeting begins.
 """
 
@@ -43,21 +46,33 @@ def key(meeting_id: int, sequence: int) -> str:
     return f"{KIND}:m{int(meeting_id)}:{int(sequence)}"
 
 
-def invitation(meeting: Mapping[str, Any], now: datetime) -> Any | None:
-    """The meeting's current invitation as a policy Reminder, or None (no day,
-    no attendees, not yet made at `now`, or the meeting has begun)."""
+def invitations(meeting: Mapping[str, Any], now: datetime) -> list[Any]:
+    """The meeting's current invitations as policy Reminders: one to its
+    attendees (none without a day or attendees, before the revision was made
+    at `now`, or once the meeting has begun) and, when attendees were taken
+    off the list, a CANCEL to them (`…:<sequence>:dropped`, its own thread)."""
     from tracker.reminders.policy import Reminder
 
-    if not meeting.get("date") or not meeting.get("attendees") or not meeting.get("updated_at"):
-        return None
+    if not meeting.get("date") or not meeting.get("updated_at"):
+        return []
     made = datetime.fromisoformat(str(meeting["updated_at"])).astimezone(BANGKOK)
     ends = starts_at(meeting)
     if made > now or ends <= now:
-        return None
+        return []
     mid, seq = int(meeting["id"]), int(meeting["sequence"])
-    return Reminder(
-        key=key(mid, seq), kind=KIND, on=made.date(), at=made, organisation=str(meeting["organisation"]),
-        meeting_id=mid, expires=ends,
-        detail={"method": method(meeting), "sequence": seq, "meeting_date": str(meeting["date"])[:10],
-                "meeting_title": str(meeting.get("title") or "")},
-    )
+    detail = {"sequence": seq, "meeting_date": str(meeting["date"])[:10],
+              "meeting_title": str(meeting.get("title") or "")}
+    out = []
+    for audience, method_, suffix in (("attendees", method(meeting), ""), ("dropped", "CANCEL", ":dropped")):
+        if meeting.get(audience):
+            out.append(Reminder(
+                key=key(mid, seq) + suffix, kind=KIND, on=made.date(), at=made,
+                organisation=str(meeting["organisation"]), meeting_id=mid, expires=ends,
+                detail={**detail, "method": method_, "audience": audience},
+            ))
+    return out
+
+
+def invitation(meeting: Mapping[str, Any], now: datetime) -> Any | None:
+    """The invitation to the attendees alone (see `invitations`)."""
+    return next((r for r in invitations(meeting, now) if r.detail["audience"] == "attendees"), None)

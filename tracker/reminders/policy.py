@@ -439,9 +439,7 @@ def due_and_stale(
         candidates += task_schedule(task, policy, until=until, activity=act, latest_only=True, valid_at=now)
     for meeting in meetings:
         candidates += meeting_schedule(meeting, policy, until=until)
-        invite = invitations.invitation(meeting, now)
-        if invite is not None:
-            candidates.append(invite)
+        candidates += invitations.invitations(meeting, now)
     latest: dict[str, Reminder] = {}
     for r in candidates:
         if r.at > now or (r.expires is not None and r.expires <= now):

@@ -72,7 +72,7 @@ def waiting_invitations(db: Database, meetings: Iterable[Mapping[str, Any]], now
 
     if not start <= now.astimezone(BANGKOK).date() <= end:
         return []
-    due = [r for r in (invitations.invitation(m, now) for m in meetings) if r is not None]
+    due = [r for m in meetings for r in invitations.invitations(m, now)]
     known = existing_keys(db, [r.key for r in due])
     return [replace(r, at=now) for r in due if r.key not in known]
 
@@ -99,9 +99,10 @@ def describe(
             except NotFound:
                 continue
             meetings[r.meeting_id] = meeting
-            to = list(meeting["attendees"])
+            dropped = r.detail.get("audience") == "dropped"
+            to = composer.uninvited(meeting) if dropped else list(meeting["attendees"])
             ctx = {"kind": r.kind, "meeting": meeting, "d": dict(r.detail), "org": r.organisation,
-                   "cancelled": r.detail.get("method") == "CANCEL",
+                   "cancelled": r.detail.get("method") == "CANCEL", "dropped": dropped,
                    "update": composer.invited(r.meeting_id)}
         elif r.kind == "meeting_tomorrow" and r.meeting_id is not None:
             try:

@@ -194,8 +194,8 @@ def enqueue_invitations(db: Database, policy: Policy, now: datetime) -> list[Rem
     from tracker.services.meetings import list_meetings
 
     def step() -> list[Reminder]:
-        found = list_meetings(db, invited_from=now.astimezone(BANGKOK).date())
-        due = [r for r in (invitations.invitation(m, now) for m in found) if r is not None]
+        found = list_meetings(db, invited_from=now.astimezone(BANGKOK).date())  # attendees or dropped
+        due = [r for m in found for r in invitations.invitations(m, now)]
         if not due:
             return []
         org_ids = {str(r["name"]): int(r["id"]) for r in db.query("SELECT id, name FROM organisations")}

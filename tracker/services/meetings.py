@@ -28,6 +28,7 @@ def _json(row: dict[str, Any]) -> dict[str, Any]:
         "tasks": row["tasks"],
         "sequence": row["sequence"],
         "cancelled_at": row["cancelled_at"],
+        "dropped": json.loads(row["dropped"] or "[]"),
         "updated_at": row["updated_at"],
     }
 
@@ -46,7 +47,7 @@ def list_meetings(
     """`invited_from`: only meetings on or after that day with attendees (the sweep's invitations)."""
     clauses = ["o.name = :org"] if organisation else []
     if invited_from is not None:
-        clauses.append("m.held_on >= :invited_from AND m.attendees <> '[]'")
+        clauses.append("m.held_on >= :invited_from AND (m.attendees <> '[]' OR m.dropped <> '[]')")
     if plan_ids is not None:  # the daily reminder run, a batch of plans at a time
         # one array parameter on PostgreSQL: one statement text for any batch
         if db.dialect == "postgresql":
@@ -86,11 +87,16 @@ def set_meeting(
     if place is not None:
         changes["place"] = " ".join(place.split())
     if attendees is not None:
-        changes["attendees"] = json.dumps([check_email(a) for a in attendees])
+        wanted = list(dict.fromkeys(check_email(a) for a in attendees))
+        changes["attendees"] = json.dumps(wanted)
+        # who was on the list and is no longer: told apart (a CANCEL of their own);
+        # someone put back on the list is invited again instead
+        gone = [a for a in [*current["dropped"], *current["attendees"]] if a not in wanted]
+        changes["dropped"] = json.dumps(list(dict.fromkeys(gone)))
     if not changes:
         raise InvalidInput("ไม่มีอะไรเปลี่ยน (nothing to change: give --date, --time, --place or --attendee)")
     stored = {"held_on": current["date"], "held_at": current["time"], "place": current["place"],
-              "attendees": json.dumps(current["attendees"])}
+              "attendees": json.dumps(current["attendees"]), "dropped": json.dumps(current["dropped"])}
     changes = {k: v for k, v in changes.items() if v != stored[k]}
     if not changes and not current["cancelled_at"]:
         # the same values again: no new revision, so no new invitation either

@@ -5,7 +5,8 @@ Revises: 0004
 
 `calendar_links` holds each calendar feed's version (revoking moves it);
 `meetings.cancelled_at` marks a cancelled follow-up meeting (its invitation
-becomes a METHOD:CANCEL); `caldav_items` what `tracker ics push` last put on
+becomes a METHOD:CANCEL) and `meetings.dropped` the attendees taken off its
+list (they get a CANCEL of their own); `caldav_items` what `tracker ics push` last put on
 a CalDAV calendar. New tables start empty and the new column is NULL:
 nothing existing changes.
 """
@@ -45,12 +46,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id', name=op.f('pk_caldav_items')),
         sa.UniqueConstraint('calendar', 'uid', name='uq_caldav_items_uid'),
     )
-    # A nullable column needs no table rebuild on SQLite (plain ADD COLUMN).
+    # A nullable column, or one with a constant default, needs no table rebuild
+    # on SQLite (plain ADD COLUMN).
     op.add_column('meetings', sa.Column('cancelled_at', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('meetings', sa.Column('dropped', sa.Text(), server_default='[]', nullable=False))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('meetings') as batch:
+        batch.drop_column('dropped')
         batch.drop_column('cancelled_at')
     op.drop_table('caldav_items')
     op.drop_table('calendar_links')
