@@ -337,6 +337,7 @@ def meeting_list(app: App, as_json: bool, org: str | None) -> None:
         else ["id", "meeting", "month", "date", "time", "place", "tasks"]
     )
     rows = []
+    cancelled = " (ยกเลิกแล้ว)" if th else " (cancelled)"
     for m in found:
         year, month = (int(x) for x in m["month"].split("-"))
         rows.append(
@@ -344,7 +345,7 @@ def meeting_list(app: App, as_json: bool, org: str | None) -> None:
                 str(m["id"]),
                 m["title"],
                 thai.format_month(year, month, lang=app.lang),
-                fmt_date(app, m["date"]),
+                fmt_date(app, m["date"]) + (cancelled if m["cancelled_at"] else ""),
                 m["time"] or "-",
                 m["place"] or "-",
                 str(m["tasks"]),
