@@ -280,3 +280,12 @@ def test_an_attendee_taken_off_the_list_is_told_apart(run, tmp_path: Path) -> No
         again = _invitations(rec)[4:]
         assert len(again) == 1 and sorted(again[0].rcpt) == ATTENDEES
         _event(again[0].raw, "REQUEST")
+
+
+def test_report_picks_a_meeting_that_is_still_on() -> None:
+    from tracker.report.data import choose_meeting
+
+    april = {"id": 1, "month": "2023-04", "date": "2023-04-27", "cancelled_at": "2023-04-20T02:00:00+00:00"}
+    may = {"id": 2, "month": "2023-05", "date": None, "cancelled_at": None}
+    assert choose_meeting([april, may], date(2023, 4, 21)) == may
+    assert choose_meeting([april], date(2023, 4, 21)) == april  # no other: still the one asked about
