@@ -60,6 +60,7 @@ class Jobs:
         if self.stop.is_set():
             return
         self.catch_up()
+        run.enqueue_invitations(self.app.db, self.policy, self.clock())  # due at any hour
         report = run.send_due(self.app.db, self.app.settings, self.policy, clock=self.clock,
                               worker=self.name, transport=self.transport, stop=self.stop)
         self.totals["sweeps"] += 1

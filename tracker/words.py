@@ -33,6 +33,7 @@ KIND = {
         "overdue": "เกินกำหนด",
         "meeting_outcome_request": "ขอผลก่อนประชุม",
         "meeting_tomorrow": "ประชุมพรุ่งนี้",
+        "meeting_invitation": "เชิญประชุม",
     },
     "en": {
         "window_opens": "window opens",
@@ -41,6 +42,7 @@ KIND = {
         "overdue": "overdue",
         "meeting_outcome_request": "outcome request",
         "meeting_tomorrow": "meeting tomorrow",
+        "meeting_invitation": "invitation",
     },
 }
 
@@ -71,6 +73,9 @@ ACTION = {
         "mail_retry": "ส่งอีเมลใหม่",
         "uncheck": "ยกเลิกเครื่องหมาย",
         "link_renewed": "ออกลิงก์ใหม่",
+        "feed_renewed": "ออกลิงก์ปฏิทินใหม่",
+        "meeting_cancelled": "ยกเลิกการประชุม",
+        "caldav_push": "ส่งปฏิทินขึ้น CalDAV",
         "user_added": "เพิ่มผู้ใช้",
         "user_password": "ตั้งรหัสผ่านใหม่",
     },
@@ -93,6 +98,9 @@ ACTION = {
         "mail_retry": "mail queued again",
         "uncheck": "unticked",
         "link_renewed": "link renewed",
+        "feed_renewed": "calendar link renewed",
+        "meeting_cancelled": "meeting cancelled",
+        "caldav_push": "pushed to CalDAV",
         "user_added": "user added",
         "user_password": "password set",
     },

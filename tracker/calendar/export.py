@@ -37,6 +37,7 @@ from icalendar import (
     Timezone,
     TimezoneStandard,
     Todo,
+    vCalAddress,
     vCategory,
     vDate,
     vDatetime,
@@ -243,7 +244,10 @@ def meeting_event(org: str, fy: int, entry: source.MeetingEntry, *, now: datetim
     _put(ev, "dtend", span.end)
     if m["place"]:
         _put(ev, "location", m["place"])
-    _put(ev, "status", "TENTATIVE" if m["date"] is None else "CONFIRMED")
+    if m.get("cancelled_at"):
+        _put(ev, "status", "CANCELLED")
+    else:
+        _put(ev, "status", "TENTATIVE" if m["date"] is None else "CONFIRMED")
     _put(ev, "transp", "OPAQUE" if span.timed else "TRANSPARENT")
     _put(ev, "class", "PUBLIC")
     alarm = Alarm()
@@ -254,7 +258,8 @@ def meeting_event(org: str, fy: int, entry: source.MeetingEntry, *, now: datetim
     return ev
 
 
-def _calendar(*, name: str | None, method: str | None, components: Iterable[Any], with_tz: bool) -> Calendar:
+def _calendar(*, name: str | None, method: str | None, components: Iterable[Any], with_tz: bool,
+              refresh: timedelta | None = None) -> Calendar:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -264,6 +269,13 @@ def _calendar(*, name: str | None, method: str | None, components: Iterable[Any]
     if name:
         cal.add("x-wr-calname", name)
         cal.add("x-wr-timezone", TZID)
+    if refresh is not None:
+        # How often a subscribed client should fetch again: RFC 7986's
+        # REFRESH-INTERVAL (Apple, Thunderbird) and Outlook's X-PUBLISHED-TTL.
+        interval = vDuration(refresh)
+        interval.params["VALUE"] = "DURATION"
+        cal["refresh-interval"] = interval
+        cal["x-published-ttl"] = vDuration(refresh)
     if with_tz:
         cal.add_component(bangkok_vtimezone())
     for c in components:
@@ -298,7 +310,8 @@ def to_bytes(cal: Calendar) -> bytes:
     return fold.serialise(lines)
 
 
-def _components(src: source.CalendarSource, *, now: datetime, todos: bool, lang: str) -> list[Any]:
+def components(src: source.CalendarSource, *, now: datetime, todos: bool, lang: str) -> list[Any]:
+    """Every item of a loaded plan: windows (and to-dos), then meetings."""
     org, fy = src.organisation, src.fiscal_year
     out: list[Any] = []
     for entry in src.tasks:
@@ -321,14 +334,28 @@ def export_calendar(
 ) -> bytes:
     """The .ics of one plan (the latest, or `plan_id`), METHOD:PUBLISH."""
     src = source.load(db, now=now, plan_id=plan_id, organisation=organisation, owner=owner)
+    return source_calendar(src, stamp=now, owner=owner, todos=todos, lang=lang)
+
+
+def source_calendar(
+    src: source.CalendarSource,
+    *,
+    stamp: datetime,
+    owner: str | None = None,
+    todos: bool = True,
+    lang: str = "th",
+    refresh: timedelta | None = None,
+) -> bytes:
+    """The .ics of a loaded plan, METHOD:PUBLISH; `stamp` is every DTSTAMP."""
     name = text.calendar_name(src.organisation, src.fiscal_year, lang=lang, owner=owner)
     # The VTIMEZONE is always there: X-WR-TIMEZONE names it, and Outlook
     # shifts times when a TZID has no definition.
     cal = _calendar(
         name=name,
         method="PUBLISH",
-        components=_components(src, now=now, todos=todos, lang=lang),
+        components=components(src, now=stamp, todos=todos, lang=lang),
         with_tz=True,
+        refresh=refresh,
     )
     return to_bytes(cal)
 
@@ -344,6 +371,48 @@ def meeting_ics(db: Database, meeting_id: int, *, now: datetime, lang: str = "th
     ev = meeting_event(plan["organisation"], int(plan["fiscal_year"]), entry, now=now, lang=lang)
     cal = _calendar(name=None, method="PUBLISH", components=[ev], with_tz=True)
     return to_bytes(cal)
+
+
+def invitation_ics(
+    db: Database,
+    meeting_id: int,
+    *,
+    now: datetime,
+    method: str,
+    organizer: tuple[str, str],
+    attendees: Iterable[str],
+    lang: str = "th",
+) -> bytes:
+    """One meeting as an iTIP message (RFC 5546): METHOD:REQUEST or CANCEL,
+    with ORGANIZER (the configured sender: `organizer` is (name, address))
+    and one ATTENDEE row per attendee. The same UID as the feed and the
+    export, and the meeting's SEQUENCE, so each client updates (or removes)
+    the one event it has."""
+    plan, entry = source.load_meeting(db, meeting_id)
+    ev = meeting_event(plan["organisation"], int(plan["fiscal_year"]), entry, now=now, lang=lang)
+    name, address = organizer
+    org = vCalAddress(f"mailto:{address}")
+    if name:
+        org.params["CN"] = name
+    ev["organizer"] = org
+    rows = []
+    for who in dict.fromkeys(attendees):
+        person = vCalAddress(f"mailto:{who}")
+        person.params.update({"CUTYPE": "INDIVIDUAL", "ROLE": "REQ-PARTICIPANT",
+                              "PARTSTAT": "NEEDS-ACTION", "RSVP": "FALSE"})  # tracker reads no replies
+        rows.append(person)
+    ev["attendee"] = rows
+    if method == "CANCEL":
+        ev.subcomponents = []  # no alarm for a meeting that will not take place
+    cal = _calendar(name=None, method=method, components=[ev], with_tz=True)
+    return to_bytes(cal)
+
+
+def resource(comp: Any) -> bytes:
+    """One item as a file of its own (a vdir file, a CalDAV resource): no
+    METHOD, which CalDAV resources must not carry; the VTIMEZONE when timed."""
+    timed = isinstance(getattr(comp.get("DTSTART"), "dt", None), datetime)
+    return to_bytes(_calendar(name=None, method=None, components=[comp], with_tz=timed))
 
 
 @dataclass
@@ -396,9 +465,8 @@ def export_folder(
     src = source.load(db, now=now, plan_id=plan_id, organisation=organisation, owner=owner)
     directory.mkdir(parents=True, exist_ok=True)
     result = FolderResult()
-    for comp in _components(src, now=now, todos=todos, lang=lang):
-        timed = isinstance(getattr(comp.get("DTSTART"), "dt", None), datetime)
-        data = to_bytes(_calendar(name=None, method=None, components=[comp], with_tz=timed))
+    for comp in components(src, now=now, todos=todos, lang=lang):
+        data = resource(comp)
         path = directory / file_name(str(comp["uid"]))
         if _same_but_dtstamp(path, data):
             result.unchanged.append(path)

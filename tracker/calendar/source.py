@@ -41,6 +41,7 @@ class CalendarSource:
     plan: dict[str, Any]
     tasks: list[TaskEntry]
     meetings: list[MeetingEntry]
+    plan_updated_at: str | None = None  # the plan row's last change (feeds' Last-Modified)
 
     @property
     def organisation(self) -> str:
@@ -103,7 +104,9 @@ def load(
         for m in meeting_service.list_meetings(db, organisation=plan["organisation"])
         if m["id"] in wanted and m["plan_id"] == pid
     ]
-    return CalendarSource(plan=plan, tasks=entries, meetings=meetings)
+    stamp = db.scalar("SELECT updated_at FROM plans WHERE id = :p", {"p": pid})
+    return CalendarSource(plan=plan, tasks=entries, meetings=meetings,
+                          plan_updated_at=None if stamp is None else str(stamp))
 
 
 def load_meeting(db: Database, meeting_id: int) -> tuple[dict[str, Any], MeetingEntry]:

@@ -36,6 +36,7 @@ _LABELS = {
         "alarm": "พรุ่งนี้",
         "alarm_month": "เดือนหน้ามีประชุมติดตามผล (ยังไม่กำหนดวัน)",
         "time_suffix": "น.",
+        "meeting_cancelled": "ยกเลิกการประชุม",
     },
     "en": {
         "measure": "Measure",
@@ -58,6 +59,7 @@ _LABELS = {
         "alarm": "Tomorrow",
         "alarm_month": "Follow-up meeting next month (date not set yet)",
         "time_suffix": "",
+        "meeting_cancelled": "Cancelled",
     },
 }
 
@@ -110,6 +112,8 @@ def task_description(
 
 def meeting_summary(meeting: dict[str, Any], *, lang: str) -> str:
     title = str(meeting["title"])
+    if meeting.get("cancelled_at"):
+        return f"[{_l(lang)['meeting_cancelled']}] {title}"
     if meeting["date"] is None:
         return f"{title} ({_l(lang)['not_set']})"
     return title

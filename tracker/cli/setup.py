@@ -345,6 +345,7 @@ def meeting_list(app: App, as_json: bool, org: str | None) -> None:
         else ["id", "meeting", "month", "date", "time", "place", "tasks"]
     )
     rows = []
+    cancelled = " (ยกเลิกแล้ว)" if th else " (cancelled)"
     for m in found:
         year, month = (int(x) for x in m["month"].split("-"))
         rows.append(
@@ -352,7 +353,7 @@ def meeting_list(app: App, as_json: bool, org: str | None) -> None:
                 str(m["id"]),
                 m["title"],
                 thai.format_month(year, month, lang=app.lang),
-                fmt_date(app, m["date"]),
+                fmt_date(app, m["date"]) + (cancelled if m["cancelled_at"] else ""),
                 m["time"] or "-",
                 m["place"] or "-",
                 str(m["tasks"]),
@@ -393,3 +394,26 @@ def meeting_set(
     click.echo(
         f"#{m['id']} {m['title']}: {fmt_date(app, m['date'])} {m['time'] or ''} {m['place'] or ''}".rstrip()
     )
+
+
+@meeting.command("cancel")
+@click.argument("meeting_id")
+@click.option("--reason", default="", metavar="TEXT", help="เหตุผล (why, kept in the history)")
+@pass_app
+def meeting_cancel(app: App, meeting_id: str, reason: str) -> None:
+    """ยกเลิกการประชุม: ผู้เข้าประชุมได้รับการแจ้งยกเลิกในปฏิทิน (cancel a meeting).
+
+    การแจ้งยกเลิก (METHOD:CANCEL) ส่งไปกับการเรียก tracker remind ครั้งถัดไป
+    ปฏิทินที่สมัครรับ (tracker link --calendar) แสดงว่ายกเลิกแล้ว
+    tracker meeting set ... กำหนดวันใหม่ได้ภายหลัง
+
+    \b
+    ตัวอย่าง: tracker meeting cancel 1 --reason "เลื่อนไม่มีกำหนด"
+    """
+    from tracker.services.meetings import cancel_meeting
+
+    mid = thai.parse_int(meeting_id, what="meeting id")
+    with app.db.transaction():
+        m = cancel_meeting(app.db, mid, now=app.now, actor=app.actor, reason=reason)
+    click.echo(f"#{m['id']} {m['title']}: ยกเลิกแล้ว (cancelled)" if app.lang == "th"
+               else f"#{m['id']} {m['title']}: cancelled")

@@ -43,34 +43,53 @@ def serve(app: App, host: str, port: int, threads: int) -> None:
 
 
 @click.command()
-@click.argument("unit")
+@click.argument("unit", required=False)
+@click.option("--calendar", is_flag=True,
+              help="ลิงก์ปฏิทินสำหรับสมัครรับใน Google/Outlook/Thunderbird (a calendar feed URL; "
+                   "without UNIT: the whole organisation)")
 @click.option("--revoke", is_flag=True, help="ยกเลิกลิงก์เดิมและออกลิงก์ใหม่ (revoke the old link, print a new one)")
 @click.option("--org", metavar="NAME", help="หน่วยงาน (organisation, when there are several)")
 @pass_app
-def link(app: App, unit: str, revoke: bool, org: str | None) -> None:
-    """พิมพ์ลิงก์ส่วนตัวของหน่วยงาน หรือออกลิงก์ใหม่ (print or renew a unit's link).
+def link(app: App, unit: str | None, calendar: bool, revoke: bool, org: str | None) -> None:
+    """พิมพ์ลิงก์ส่วนตัวของหน่วยงาน หรือลิงก์ปฏิทิน (print or renew a unit's link or a calendar feed).
 
     ลิงก์เปิดหน้าของหน่วยงานได้โดยไม่ต้องมีรหัสผ่าน จึงควรส่งให้หัวหน้าหน่วยงานเท่านั้น
+    --calendar พิมพ์ที่อยู่ปฏิทินที่อัปเดตเอง (ใส่ใน Google Calendar "From URL",
+    Outlook "Subscribe from web", Thunderbird "On the Network")
     --revoke ทำให้ลิงก์ที่เคยส่งไปทั้งหมดใช้ไม่ได้ทันที
 
     \b
     ตัวอย่าง: tracker link "สำนักปลัดฯ"
               tracker link "กองคลัง" --revoke
+              tracker link --calendar                 (ปฏิทินของทั้งหน่วยงาน)
+              tracker link "กองคลัง" --calendar --revoke
     """
     from tracker.services import links as versions
     from tracker.services.units import organisation_id
     from tracker.web import links
 
+    if unit is None and not calendar:  # a unit's page needs its unit
+        raise InvalidInput("ระบุชื่อหน่วยงาน หรือใช้ --calendar (give a UNIT, or --calendar for the whole "
+                           "organisation's calendar)")
+    base = app.settings.web.get("base_url") or DEFAULT_BASE
     with app.db.transaction():
         org_id = organisation_id(app.db, org)
-        name = versions.known_unit(app.db, org_id, unit)
-        if revoke:
-            versions.renew(app.db, org_id, name, now=app.now, actor=app.actor)
-        token = links.unit_token(app.db, app.settings, org_id, name, now=app.now)
-    base = app.settings.web.get("base_url") or DEFAULT_BASE
-    click.echo(links.unit_url(base, token))
+        name = versions.known_unit(app.db, org_id, unit) if unit is not None else None
+        if calendar:
+            from tracker.services import feed_links
+
+            if revoke:
+                feed_links.renew(app.db, org_id, name, now=app.now, actor=app.actor)
+            url = links.feed_url(base, links.feed_token(app.db, app.settings, org_id, name))
+        elif name is not None:
+            if revoke:
+                versions.renew(app.db, org_id, name, now=app.now, actor=app.actor)
+            url = links.unit_url(base, links.unit_token(app.db, app.settings, org_id, name, now=app.now))
+    click.echo(url)
+    if calendar:
+        click.echo(f"({links.webcal(url)} สำหรับ Outlook / Apple Calendar)", err=True)
     if revoke:
-        click.echo("ลิงก์เดิมของหน่วยงานนี้ใช้ไม่ได้แล้ว (the unit's earlier links no longer work)", err=True)
+        click.echo("ลิงก์เดิมใช้ไม่ได้แล้ว (the earlier links no longer work)", err=True)
 
 
 @click.group()

@@ -73,6 +73,10 @@ meetings = sa.Table(
     sa.Column("attendees", sa.Text, nullable=False, server_default="[]"),  # JSON list
     sa.Column("sequence", sa.Integer, nullable=False, server_default="0"),
     sa.Column("updated_at", TS, nullable=False),
+    # `tracker meeting cancel` (0005): the invitation becomes a METHOD:CANCEL
+    sa.Column("cancelled_at", TS),
+    # attendees taken off the list (0005): they are told with a METHOD:CANCEL of their own
+    sa.Column("dropped", sa.Text, nullable=False, server_default="[]"),  # JSON list
     sa.UniqueConstraint("plan_id", "key"),
 )
 
@@ -268,4 +272,33 @@ web_users = sa.Table(
     sa.Column("locked_until", TS),
     sa.Column("created_at", TS, nullable=False),
     sa.Column("updated_at", TS, nullable=False),
+)
+
+# Calendar feeds (0005): like unit_links, a version per feed that revoking
+# moves on; unit "" is the whole organisation's feed.
+calendar_links = sa.Table(
+    "calendar_links",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("organisation_id", sa.ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("unit", sa.Text, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("updated_at", TS, nullable=False),
+    sa.UniqueConstraint("organisation_id", "unit", name="uq_calendar_links_unit"),
+)
+
+# What `tracker ics push` last put on a CalDAV calendar (0005): per calendar
+# URL and UID, the resource's address, the server's ETag and a digest of what
+# was sent (DTSTAMP left out), so a push with nothing changed sends nothing.
+caldav_items = sa.Table(
+    "caldav_items",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("calendar", sa.Text, nullable=False),
+    sa.Column("uid", sa.Text, nullable=False),
+    sa.Column("href", sa.Text, nullable=False),
+    sa.Column("etag", sa.Text),
+    sa.Column("digest", sa.String(64), nullable=False),
+    sa.Column("pushed_at", TS, nullable=False),
+    sa.UniqueConstraint("calendar", "uid", name="uq_caldav_items_uid"),
 )

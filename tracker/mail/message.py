@@ -46,6 +46,17 @@ class Attachment:
     content: bytes
     maintype: str
     subtype: str
+    params: str = ""  # more Content-Type parameters, e.g. 'method=REQUEST; charset="utf-8"'
+
+    @property
+    def content_type(self) -> str:
+        head = f"{clean(self.maintype)}/{clean(self.subtype)}"
+        return f"{head}; {clean(self.params)}" if self.params else head
+
+
+def calendar_part(ics: bytes, method: str, filename: str) -> Attachment:
+    """An iTIP calendar (RFC 6047): text/calendar with its method and charset."""
+    return Attachment(filename, ics, "text", "calendar", f'method={clean(method)}; charset="utf-8"')
 
 
 @dataclass(frozen=True)
@@ -170,24 +181,34 @@ def build(
     date: datetime,
     keys: Sequence[str] = (),
     attachments: Iterable[Attachment] = (),
+    calendar: Attachment | None = None,
 ) -> Mail:
     """One multipart/alternative message (multipart/mixed around it when there
-    are attachments)."""
+    are attachments). `calendar`: an invitation (RFC 6047) as the third
+    alternative, where Outlook, Gmail and Thunderbird look for it, and again
+    as an .ics attachment for the clients that only offer files."""
     rcpt = tuple(recipient(a) for a in to)
     if not rcpt:
         raise MailError("ไม่มีผู้รับ (a message needs at least one recipient)")
     msg_id = clean(msg_id)
     subject = clean(subject, limit=250)
     tag = hashlib.sha256(msg_id.encode()).hexdigest()[:20]
-    body = _multipart(f"=_alt_{tag}", (
+    alternatives = [
         _part('Content-Type: text/plain; charset="utf-8"', text.encode()),
         _part('Content-Type: text/html; charset="utf-8"', html.encode()),
-    ))
+    ]
+    if calendar is not None:
+        alternatives.append(_part(f"Content-Type: {calendar.content_type}", calendar.content))
+    body = _multipart(f"=_alt_{tag}", alternatives)
     content_type = f'multipart/alternative; boundary="=_alt_{tag}"'
     extra = list(attachments)
+    if calendar is not None:
+        # as Google Calendar sends it: application/ics, so no client shows the
+        # invitation twice
+        extra.append(Attachment(calendar.filename, calendar.content, "application", "ics"))
     if extra:
         inner = f"Content-Type: {content_type}".encode("ascii") + CRLF + CRLF + body
-        files = [_part(f"Content-Type: {clean(a.maintype)}/{clean(a.subtype)}\r\n"
+        files = [_part(f"Content-Type: {a.content_type}\r\n"
                        f'Content-Disposition: attachment; filename="{_FILENAME_SAFE.sub("_", a.filename)}"',
                        a.content) for a in extra]
         body = _multipart(f"=_mix_{tag}", [inner, *files])

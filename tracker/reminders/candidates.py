@@ -100,7 +100,7 @@ def open_tasks(
                  f" OR {meeting_soon} OR (t.ends_on < :until AND {step_after}))")
     rows = db.rows(
         "SELECT t.id, t.owners, t.starts_on, t.ends_on, t.result, t.problems, t.obstacles,"
-        " t.suggestions, o.name, t.meeting_id, m.title, m.month, m.held_on"
+        " t.suggestions, o.name, t.meeting_id, m.title, m.month, m.held_on, m.cancelled_at"
         " FROM tasks t JOIN plans p ON p.id = t.plan_id JOIN organisations o ON o.id = p.organisation_id"
         " LEFT JOIN meetings m ON m.id = t.meeting_id" + join_marks +
         f" WHERE {in_batch} AND t.cancelled_at IS NULL AND (t.done_at IS NULL OR t.done_at > :now)"
@@ -112,7 +112,7 @@ def open_tasks(
         " AND (t.cancelled_at IS NOT NULL OR t.done_at IS NOT NULL)", params)]
     out = []
     for (task_id, owners, start, end, result, problems, obstacles, suggestions,
-         organisation, meeting_id, meeting_title, month, held_on) in rows:  # fmt: skip
+         organisation, meeting_id, meeting_title, month, held_on, meeting_cancelled) in rows:  # fmt: skip
         out.append({
             "id": task_id,
             "owners": owners_of(owners),
@@ -120,7 +120,8 @@ def open_tasks(
             "end": end,
             "plan": {"organisation": organisation},
             "meeting": None if meeting_id is None else {
-                "id": meeting_id, "title": meeting_title, "month": month, "date": held_on},
+                "id": meeting_id, "title": meeting_title, "month": month, "date": held_on,
+                "cancelled_at": meeting_cancelled},
             "outcome": {"result": result, "problems": problems, "obstacles": obstacles,
                         "suggestions": suggestions},
         })

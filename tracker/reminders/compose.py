@@ -22,7 +22,8 @@ from tracker.clock import BANGKOK
 from tracker.config import Settings
 from tracker.db.connection import Database, Row, from_ts
 from tracker.errors import NotFound
-from tracker.mail.message import Attachment, Mail, build, clean, message_id, parse_sender
+from tracker.mail.message import Attachment, Mail, build, calendar_part, clean, message_id, parse_sender
+from tracker.reminders import invitations
 from tracker.reminders.policy import OUTCOME_FIELDS, Policy
 from tracker.textwidth import printable
 from tracker.words import STATUS
@@ -291,6 +292,8 @@ class Composer:
             return Skip(row, "cancelled", why)
         if row["kind"] == "meeting_tomorrow":
             return self._meeting_row(row, detail)
+        if row["kind"] == invitations.KIND:
+            return self._invitation_row(row, detail)
         task = self.task(int(row["task_id"])) if row["task_id"] is not None else None
         if task is None:
             return Skip(row, "cancelled", "ไม่พบงานแล้ว (the task no longer exists)")
@@ -302,6 +305,8 @@ class Composer:
         ctx = self.task_context(row["kind"], task, unit, detail)
         if row["kind"] == "meeting_outcome_request" and not ctx["missing"]:
             return Skip(row, "cancelled", "กรอกข้อมูลครบแล้ว (outcome fields all filled in)")
+        if row["kind"] == "meeting_outcome_request" and self.meeting_cancelled(row["meeting_id"]):
+            return Skip(row, "cancelled", "การประชุมถูกยกเลิก (the meeting was cancelled)")
         to = self.unit_emails(row["organisation_id"], unit)
         if not to:
             return Skip(row, "held", no_address_reason(unit))
@@ -315,6 +320,8 @@ class Composer:
             meeting = get_meeting(self.db, int(row["meeting_id"]))
         except NotFound:
             return Skip(row, "cancelled", "ไม่พบการประชุมแล้ว (the meeting no longer exists)")
+        if meeting["cancelled_at"]:
+            return Skip(row, "cancelled", "การประชุมถูกยกเลิก (the meeting was cancelled)")
         tasks = self.meeting_tasks(meeting)
         if not tasks:
             return Skip(row, "cancelled", "ไม่มีมาตรการที่ต้องรายงาน (no measure to report)")
@@ -329,6 +336,65 @@ class Composer:
                "org": meeting["organisation"], "attachments": [a.filename for a in attachments]}
         rendered = self.render("meeting_tomorrow", ctx)  # now: it is not the common case
         return self._message([row], to, lambda: rendered, attachments)
+
+    def _invitation_row(self, row: Row, detail: dict[str, Any]) -> Skip | Outgoing:
+        """The meeting's invitation (REQUEST) or its cancellation (CANCEL), as
+        the meeting stands now; a revision overtaken since is not sent (the
+        newer one is queued by the same run)."""
+        from tracker.services.meetings import get_meeting
+
+        try:
+            meeting = get_meeting(self.db, int(row["meeting_id"]))
+        except NotFound:
+            return Skip(row, "cancelled", "ไม่พบการประชุมแล้ว (the meeting no longer exists)")
+        if int(meeting["sequence"]) != int(detail.get("sequence", -1)):
+            return Skip(row, "cancelled", "มีการแก้ไขการประชุมครั้งใหม่กว่า (a newer revision of the meeting)")
+        dropped = detail.get("audience") == "dropped"
+        method = "CANCEL" if dropped else invitations.method(meeting)
+        if method == "CANCEL" and not self.invited(int(meeting["id"])):
+            return Skip(row, "cancelled", "ยังไม่เคยส่งคำเชิญ จึงไม่ต้องแจ้งยกเลิก (no invitation was ever sent)")
+        to = self.uninvited(meeting) if dropped else list(dict.fromkeys(meeting["attendees"]))
+        if not meeting["date"] or not to:
+            return Skip(row, "cancelled", "ไม่มีผู้ที่ต้องแจ้ง (nobody to tell: no date, or no attendee invited)")
+        ics = self.invitation(int(meeting["id"]), method, to)
+        ctx = {"kind": invitations.KIND, "meeting": meeting, "d": {**detail, "method": method},
+               "org": meeting["organisation"], "cancelled": method == "CANCEL", "dropped": dropped,
+               "update": int(meeting["sequence"]) > 0 and self.invited(int(meeting["id"]))}
+        part = calendar_part(ics, method, f"meeting-{meeting['id']}.ics")
+        return self._message([row], to, partial(self.render, invitations.KIND, ctx), calendar=part)
+
+    def meeting_cancelled(self, meeting_id: int | None) -> bool:
+        if meeting_id is None:
+            return False
+        found = self.db.scalar("SELECT cancelled_at FROM meetings WHERE id = :m", {"m": meeting_id})
+        return found is not None
+
+    def invited(self, meeting_id: int) -> bool:
+        """Has a REQUEST for this meeting gone out (so a CANCEL means something)?"""
+        return bool(self.db.scalar(
+            "SELECT COUNT(*) FROM outbox WHERE meeting_id = :m AND kind = :k AND status = 'sent'"
+            " AND detail LIKE :req",
+            {"m": meeting_id, "k": invitations.KIND, "req": '%"method": "REQUEST"%'}))
+
+    def uninvited(self, meeting: Mapping[str, Any]) -> list[str]:
+        """The dropped attendees whose last invitation sent was a REQUEST (not
+        yet told that they are off the list)."""
+        last: dict[str, str] = {}
+        for r in self.db.query(
+            "SELECT recipients, detail FROM outbox WHERE meeting_id = :m AND kind = :k AND status = 'sent'"
+            " ORDER BY sent_at, id", {"m": int(meeting["id"]), "k": invitations.KIND},
+        ):
+            method = str(json.loads(r["detail"] or "{}").get("method") or "")
+            for address in json.loads(r["recipients"] or "[]"):
+                last[str(address)] = method
+        return [a for a in meeting.get("dropped") or [] if last.get(a) == "REQUEST"]
+
+    def invitation(self, meeting_id: int, method: str, attendees: Sequence[str]) -> bytes:
+        from tracker.calendar.export import invitation_ics
+
+        return invitation_ics(self.db, meeting_id, now=self.now, method=method, lang=self.lang,
+                              organizer=(self.sender.display_name, self.sender.addr_spec),
+                              attendees=attendees)
 
     def meeting_attachments(self, meeting_id: int) -> list[Attachment]:
         """The draft report and the meeting's .ics, when those modules can make them.
@@ -359,22 +425,33 @@ class Composer:
             log.info("tracker.calendar is not available: the mail goes without the .ics")
         else:
             try:
-                ics = meeting_ics(self.db, meeting_id, now=self.now)
-                out.append(Attachment(f"meeting-{meeting_id}.ics", bytes(ics), "text", "calendar"))
+                from tracker.services.meetings import get_meeting
+
+                meeting = get_meeting(self.db, meeting_id)
+                if meeting["date"] and meeting["attendees"]:
+                    # the invitation itself: same UID and SEQUENCE as the one sent
+                    # when the meeting got its day, so a calendar keeps one event
+                    ics = self.invitation(meeting_id, "REQUEST", meeting["attendees"])
+                    out.append(calendar_part(ics, "REQUEST", f"meeting-{meeting_id}.ics"))
+                else:  # a month-only meeting, or nobody invited: published, not an invitation
+                    ics = meeting_ics(self.db, meeting_id, now=self.now)
+                    out.append(Attachment(f"meeting-{meeting_id}.ics", bytes(ics), "text", "calendar",
+                                          'method=PUBLISH; charset="utf-8"'))
             except Exception as exc:  # see above
                 log.warning("meeting .ics for meeting %s failed: %s: %s", meeting_id,
                             type(exc).__name__, exc)
         return out
 
     def _message(self, rows: list[Row], to: list[str], render: Callable[[], tuple[str, str, str]],
-                 attachments: Sequence[Attachment] = ()) -> Outgoing:
+                 attachments: Sequence[Attachment] = (), calendar: Attachment | None = None) -> Outgoing:
         keys = [str(r["key"]) for r in rows]
         mid = message_id(keys, self.sender)
 
         def make() -> Mail:
             subject, text, html = render()
             return build(sender=self.sender, to=to, subject=subject, text=text, html=html, msg_id=mid,
-                         date=self.now.astimezone(BANGKOK), keys=keys, attachments=attachments)
+                         date=self.now.astimezone(BANGKOK), keys=keys, attachments=attachments,
+                         calendar=calendar)
 
         return Outgoing(rows=rows, to=to, msg_id=mid, keys=keys, make=make)
 

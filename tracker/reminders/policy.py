@@ -73,6 +73,7 @@ from typing import Any
 
 from tracker.clock import BANGKOK
 from tracker.errors import InvalidInput
+from tracker.reminders import invitations
 from tracker.reminders.workdays import WorkCalendar
 
 KINDS = (
@@ -82,6 +83,7 @@ KINDS = (
     "overdue",
     "meeting_outcome_request",
     "meeting_tomorrow",
+    "meeting_invitation",  # reminders/invitations.py: due when the meeting changes, any hour
 )
 TASK_KINDS = ("window_opens", "nudge", "closing_soon", "overdue")
 OUTCOME_FIELDS = ("result", "problems", "obstacles", "suggestions")
@@ -359,7 +361,7 @@ def task_schedule(
         add("overdue", on, None, end=end.isoformat(), days_late=(on - end).days, first=k == 0)
 
     meeting = task.get("meeting")
-    if meeting and policy.before_meeting:
+    if meeting and policy.before_meeting and not meeting.get("cancelled_at"):
         day, assumed = meeting_day(str(meeting["month"]), meeting.get("date"), policy)
         if valid_at is not None and _midnight(day) <= valid_at:
             return out  # the meeting is over: its requests have expired
@@ -379,7 +381,7 @@ def meeting_schedule(
     meeting: Mapping[str, Any], policy: Policy, *, until: date
 ) -> list[Reminder]:
     """The day-before mail of one meeting (to its attendees), if the policy wants it."""
-    if not policy.meeting_day_before or not meeting.get("tasks"):
+    if not policy.meeting_day_before or not meeting.get("tasks") or meeting.get("cancelled_at"):
         return []
     day, assumed = meeting_day(str(meeting["month"]), meeting.get("date"), policy)
     on = policy.calendar.previous_working_day(day)
@@ -437,6 +439,7 @@ def due_and_stale(
         candidates += task_schedule(task, policy, until=until, activity=act, latest_only=True, valid_at=now)
     for meeting in meetings:
         candidates += meeting_schedule(meeting, policy, until=until)
+        candidates += invitations.invitations(meeting, now)
     latest: dict[str, Reminder] = {}
     for r in candidates:
         if r.at > now or (r.expires is not None and r.expires <= now):

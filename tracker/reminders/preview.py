@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from tracker.db.connection import Database
+from tracker.reminders import invitations
 from tracker.reminders.policy import Policy, Reminder, due
 
 
@@ -53,8 +54,27 @@ def preview(
     tasks = list_tasks(db, now=now, organisation=organisation, with_children=False)
     meetings = list_meetings(db, organisation=organisation)
     activity = last_activity(db, [t["id"] for t in tasks])
-    reminders = simulate(tasks, meetings, policy, start, end, activity=activity)
-    return describe(db, settings, policy, reminders, now=now)
+    reminders = [r for r in simulate(tasks, meetings, policy, start, end, activity=activity)
+                 if r.kind != invitations.KIND]
+    return describe(db, settings, policy, [*waiting_invitations(db, meetings, now, start, end), *reminders],
+                    now=now)
+
+
+def waiting_invitations(db: Database, meetings: Iterable[Mapping[str, Any]], now: datetime,
+                        start: date, end: date) -> list[Reminder]:
+    """The invitations the next run will send (a revision not sent yet), shown
+    at `now` when today is in the range: an invitation is not a step of the
+    season, it goes out with the next run after the meeting changed."""
+    from dataclasses import replace
+
+    from tracker.clock import BANGKOK
+    from tracker.reminders.outbox import existing_keys
+
+    if not start <= now.astimezone(BANGKOK).date() <= end:
+        return []
+    due = [r for m in meetings for r in invitations.invitations(m, now)]
+    known = existing_keys(db, [r.key for r in due])
+    return [replace(r, at=now) for r in due if r.key not in known]
 
 
 def describe(
@@ -73,7 +93,18 @@ def describe(
     for r in reminders:
         org_id = org_ids.get(r.organisation)
         ctx: dict[str, Any]
-        if r.kind == "meeting_tomorrow" and r.meeting_id is not None:
+        if r.kind == invitations.KIND and r.meeting_id is not None:
+            try:
+                meeting = meetings.get(r.meeting_id) or get_meeting(db, r.meeting_id)
+            except NotFound:
+                continue
+            meetings[r.meeting_id] = meeting
+            dropped = r.detail.get("audience") == "dropped"
+            to = composer.uninvited(meeting) if dropped else list(meeting["attendees"])
+            ctx = {"kind": r.kind, "meeting": meeting, "d": dict(r.detail), "org": r.organisation,
+                   "cancelled": r.detail.get("method") == "CANCEL", "dropped": dropped,
+                   "update": composer.invited(r.meeting_id)}
+        elif r.kind == "meeting_tomorrow" and r.meeting_id is not None:
             try:
                 meeting = meetings.get(r.meeting_id) or get_meeting(db, r.meeting_id)
             except NotFound:

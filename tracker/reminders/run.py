@@ -190,6 +190,30 @@ def enqueue_due(db: Database, policy: Policy, now: datetime, *, organisation: st
     return report
 
 
+def enqueue_invitations(db: Database, policy: Policy, now: datetime) -> list[Reminder]:
+    """Queue the meeting invitations (and cancellations) not queued yet.
+
+    The daemon's sweep calls this before it sends: an invitation is due when
+    the meeting changes, not at the daily hour (`enqueue_due` queues them too,
+    so `tracker remind` needs nothing more). A few rows whatever the season:
+    only meetings from today on that have attendees."""
+    from tracker.reminders import invitations
+    from tracker.services.meetings import list_meetings
+
+    def step() -> list[Reminder]:
+        found = list_meetings(db, invited_from=now.astimezone(BANGKOK).date())  # attendees or dropped
+        due = [r for m in found for r in invitations.invitations(m, now)]
+        if not due:
+            return []
+        org_ids = {str(r["name"]): int(r["id"]) for r in db.query("SELECT id, name FROM organisations")}
+        return outbox.enqueue(db, due, org_ids=org_ids, now=now)
+
+    added: list[Reminder] = write(db, step)
+    if added:
+        log.info("queued %d meeting invitation(s)", len(added))
+    return added
+
+
 # ---------------------------------------------------------------- sending
 
 

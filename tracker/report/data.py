@@ -38,9 +38,11 @@ def meeting_day(meeting: Mapping[str, Any]) -> date:
 
 
 def choose_meeting(meetings: Sequence[Mapping[str, Any]], today: date) -> Mapping[str, Any] | None:
-    """The next meeting on or after `today`, else the latest one before it."""
+    """The next meeting on or after `today`, else the latest one before it
+    (a cancelled meeting only when there is no other)."""
     if not meetings:
         return None
+    meetings = [m for m in meetings if not m.get("cancelled_at")] or meetings
     keyed = sorted(meetings, key=lambda m: (meeting_day(m), int(m["id"])))
     for m in keyed:
         if meeting_day(m) >= today:

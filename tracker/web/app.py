@@ -100,7 +100,7 @@ def create_app(
     def _headers(response: Any) -> Any:
         for name, value in _HEADERS.items():
             response.headers.setdefault(name, value)
-        if not request.path.startswith("/static"):
+        if not request.path.startswith(("/static", "/cal/")):  # feeds set their own
             response.headers["Cache-Control"] = "no-store"
         return response
 
@@ -127,10 +127,11 @@ def create_app(
 
         return redirect(url_for("clerk.overview"))
 
-    from tracker.web import clerk, unit
+    from tracker.web import clerk, feed, unit
 
     web.register_blueprint(unit.bp)
     web.register_blueprint(clerk.bp)
+    web.register_blueprint(feed.bp)
     _errors(web)
     return web
 

@@ -109,7 +109,9 @@ def overview() -> Any:
             unit_rows.append({"name": u["name"], "emails": u["emails"],
                               "url": links.unit_url(base_url(), token),
                               "lacking": lacking.get(" ".join(u["name"].split()), [])})
+        feed = links.feed_url(base_url(), links.feed_token(db(), settings(), org["id"], None))
         orgs.append({**org, "tasks": all_tasks, "units": unit_rows,
+                     "feed": feed, "webcal": links.webcal(feed),
                      "not_reported": [u for u in unit_rows if u["lacking"]],
                      "meetings": meetings.list_meetings(db(), organisation=org["name"])})
     return render_template("web/clerk.html", orgs=orgs, clerk=session["clerk"])

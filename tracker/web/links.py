@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from tracker.db.connection import Database
 
 SALT = "tracker.unit-link.v1"
+CALENDAR_SALT = "tracker.calendar-feed.v1"  # a feed token is never a page token, nor the reverse
 SECRET_FILE = "web-secret.key"
 DEFAULT_LINK_DAYS = 400  # a fiscal year and its follow-up meeting; every mail carries a fresh one
 
@@ -67,10 +68,10 @@ def secret_key(folder: Path) -> bytes:
     return key
 
 
-def _serializer(key: bytes) -> Any:
+def _serializer(key: bytes, salt: str = SALT) -> Any:
     from itsdangerous import URLSafeSerializer
 
-    return URLSafeSerializer(key, salt=SALT)
+    return URLSafeSerializer(key, salt=salt)
 
 
 def link_days(settings: Settings) -> int:
@@ -114,3 +115,52 @@ def unit_token(db: Database, settings: Settings, organisation_id: int, unit: str
 
 def unit_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/u/{token}"
+
+
+# ---------------------------------------------------------------- calendar feeds
+#
+# A feed URL has no expiry: it is pasted once into Google Calendar or Outlook,
+# which cannot be told a new one. It is revoked instead (`--revoke`).
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    organisation_id: int
+    unit: str | None  # None: the whole organisation
+    version: int
+
+
+def feed_token(db: Database, settings: Settings, organisation_id: int, unit: str | None) -> str:
+    from tracker.services import feed_links
+
+    name = " ".join(unit.split()) if unit else None
+    version = feed_links.version(db, organisation_id, name)
+    return str(_serializer(secret_key(data_dir(settings)), CALENDAR_SALT).dumps(
+        {"o": organisation_id, "u": name, "v": version}))
+
+
+def verify_feed(key: bytes, token: str, db: Database) -> FeedLink:
+    """The feed a token names, or LinkRefused (tampered or revoked)."""
+    from itsdangerous import BadSignature
+
+    from tracker.services import feed_links
+
+    try:
+        data = _serializer(key, CALENDAR_SALT).loads(token)
+        unit = data["u"]
+        link = FeedLink(int(data["o"]), None if unit is None else str(unit), int(data["v"]))
+    except (BadSignature, KeyError, TypeError, ValueError):
+        raise LinkRefused("ลิงก์ปฏิทินไม่ถูกต้อง (the calendar link is not valid)") from None
+    if feed_links.version(db, link.organisation_id, link.unit) != link.version:
+        raise LinkRefused("ลิงก์ปฏิทินนี้ถูกยกเลิกแล้ว (the calendar link was revoked)")
+    return link
+
+
+def feed_url(base_url: str, token: str) -> str:
+    return f"{base_url.rstrip('/')}/cal/{token}.ics"
+
+
+def webcal(url: str) -> str:
+    """The same feed as a webcal:// address (opens the subscribe dialog of
+    Apple Calendar and Outlook; the scheme stands for http or https alike)."""
+    return "webcal://" + url.split("://", 1)[1]

@@ -13,7 +13,7 @@ from tracker.errors import Conflict, InvalidInput, TrackerError
 from tracker.services import history, tasks
 from tracker.services.units import organisation_name
 from tracker.web import links, uploads
-from tracker.web.app import db, local_time, state
+from tracker.web.app import base_url, db, local_time, settings, state
 
 bp = Blueprint("unit", __name__, url_prefix="/u")
 
@@ -57,10 +57,12 @@ def _render(token: str, link: links.UnitLink, *, status: int = 200, error: str |
         for e in t["evidence"]:
             e["sha"] = uploads.sha_of(e["ref"])
             e["web"] = e["ref"].startswith(("https://", "http://"))
+    feed = links.feed_url(base_url(), links.feed_token(db(), settings(), link.organisation_id, link.unit))
     html = render_template(
         "web/unit.html", token=token, unit=link.unit, organisation=organisation, tasks=mine,
         labels=OUTCOME_LABELS, error=error, drafts=drafts or {}, by=session.get("by", ""),
         expires=link.expires.isoformat(), item_label=tasks.item_label,
+        feed=feed, webcal=links.webcal(feed),
     )
     return html, status
 
