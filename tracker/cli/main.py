@@ -43,6 +43,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "ics": ("tracker.cli.ics", "ics", "ปฏิทิน .ics (calendar export and import)"),
     "report": ("tracker.cli.report", "report", "รายงานเสนอที่ประชุม (the meeting status report)"),
     "demo": ("tracker.cli.demo", "demo", "สาธิตทั้งฤดูกาลกับแผนตัวอย่าง (the whole season on the sample)"),
+    "mail": ("tracker.cli.mail", "mail", "ทดสอบการส่งอีเมล (tracker mail test ADDR)"),
     "serve": ("tracker.cli.web", "serve", "เปิดหน้าเว็บสำหรับหน่วยงานและเจ้าหน้าที่ (the web pages)"),
     "link": ("tracker.cli.web", "link", "ลิงก์ส่วนตัวของหน่วยงาน (print or renew a unit's link)"),
     "user": ("tracker.cli.web", "user", "ผู้ใช้หน้าเว็บของเจ้าหน้าที่ (the clerks' sign-ins)"),

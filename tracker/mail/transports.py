@@ -285,6 +285,7 @@ class SmtpSession:
         self.conn: smtplib.SMTP | None = None
         self.sent = 0
         self.connections = 0
+        self.last_reply = ""  # the server's answer to the last message ("250 2.0.0 Ok: queued as …")
 
     def send(self, mail: Mail) -> None:
         for _mail, error in self.deliver([mail], _same):
@@ -354,6 +355,7 @@ class SmtpSession:
         code, reply = conn.getreply()
         if code != 250:
             raise smtplib.SMTPDataError(code, reply)
+        self.last_reply = f"{code} {_text(reply)}"
         return refused
 
     def _failure(self, exc: OSError | smtplib.SMTPException) -> TemporaryFailure | PermanentFailure:
@@ -535,6 +537,7 @@ def make_transport(
     stream: IO[str] | None = None,
 ) -> AnyTransport:
     if settings.transport == "smtp":
+        check_sender(settings.sender)
         return SmtpTransport(settings, ssl_context=ssl_context)
     if settings.transport == "file":
         return FileTransport(outbox_folder(settings))
@@ -543,11 +546,21 @@ def make_transport(
     raise MailError(f"unknown mail transport {settings.transport!r}")
 
 
+def check_sender(sender: str) -> None:
+    """SMTP needs a real sender: relays refuse mail from tracker@localhost (the
+    default, fine for mail written to files) or put it in spam."""
+    from tracker.mail.message import parse_sender
+
+    domain = parse_sender(sender).domain
+    if domain == "localhost" or "." not in domain:
+        raise MailError(
+            "ต้องตั้งอีเมลผู้ส่ง [mail] from (หรือ TRACKER_MAIL_FROM) เป็นอีเมลจริงของหน่วยงานก่อนส่งผ่าน SMTP "
+            f"(set [mail] from to the organisation's real address: relays refuse mail from {sender})"
+        )
+
+
 def outbox_folder(settings: MailSettings) -> Path:
     from tracker.db.connection import default_data_dir
 
     return settings.outbox_dir or default_data_dir() / "outbox"
 
-
-def hostname() -> str:
-    return socket.gethostname() or "localhost"
