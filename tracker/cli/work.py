@@ -8,6 +8,7 @@ import click
 
 from tracker.app import App
 from tracker.cli import params
+from tracker.errors import InvalidInput
 from tracker.services import tasks
 
 pass_app = click.make_pass_decorator(App)
@@ -183,6 +184,37 @@ def reopen(app: App, task: str) -> None:
     with app.db.transaction():
         tasks.reopen(app.db, tid, now=app.now, actor=app.actor)
     _ok(app, f"งาน {tid}: เปิดใหม่แล้ว", f"task {tid}: reopened")
+
+
+@click.command()
+@by_option
+@click.argument("task")
+@click.option("--reason", help="เหตุผลที่ยกเลิก (why: kept in the history)")
+@click.option("--undo", is_flag=True, help="นำมาตรการที่ยกเลิกกลับมาติดตาม (restore a cancelled measure)")
+@pass_app
+def cancel(app: App, task: str, reason: str | None, undo: bool) -> None:
+    """ยกเลิกมาตรการ: หยุดการแจ้งเตือน แสดงว่ายกเลิกในรายงานและปฏิทิน (cancel a measure:
+    its reminders stop; the report and calendars show it cancelled).
+
+    การนำเข้าแผนฉบับเดิมอีกครั้งไม่ทำให้กลับมา ใช้ --undo เพื่อนำกลับมา
+    (importing the same document again keeps it cancelled; --undo restores it).
+
+    \b
+    ตัวอย่าง: tracker cancel 4 --reason "ที่ประชุมมีมติยกเลิก"
+              tracker cancel 4 --undo
+    """
+    tid = params.task_id(task)
+    with app.db.transaction():
+        if undo:
+            tasks.restore(app.db, tid, now=app.now, actor=app.actor)
+        else:
+            if reason is None:
+                raise InvalidInput("ต้องระบุเหตุผลด้วย --reason (give the reason: --reason TEXT)")
+            tasks.cancel(app.db, tid, reason=reason, now=app.now, actor=app.actor)
+    if undo:
+        _ok(app, f"งาน {tid}: นำกลับมาติดตามแล้ว", f"task {tid}: restored")
+    else:
+        _ok(app, f"งาน {tid}: ยกเลิกแล้ว ไม่มีการแจ้งเตือนอีก", f"task {tid}: cancelled, no more reminders")
 
 
 @click.command()

@@ -18,6 +18,7 @@ from tracker.db.connection import Database, ts
 from tracker.errors import InvalidInput, NotFound
 from tracker.services import history
 from tracker.services.importing import _WATCHED, EDIT_GROUPS
+from tracker.services.tasks import HAND_CANCELLED
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ def edit_task(db: Database, task_id: int, edit: Edit, *, now: datetime, actor: s
         changes.update({c: [row[c], v] for c, v in differ.items() if c in _SHOWN})
     if not columns:
         return {}
-    assert set(marks) <= set(EDIT_GROUPS)
+    assert set(marks) - {HAND_CANCELLED} <= set(EDIT_GROUPS)
     columns["edited"] = json.dumps(marks, ensure_ascii=False, sort_keys=True)
     sets = ", ".join(f"{c} = :{c}" for c in columns)
     db.execute(

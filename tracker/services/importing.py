@@ -31,7 +31,7 @@ from tracker.db.connection import Database, ts
 from tracker.errors import InvalidInput
 from tracker.plans.model import Measure, MeetingRef, Plan
 from tracker.services import history
-from tracker.services.tasks import item_label
+from tracker.services.tasks import HAND_CANCELLED, item_label
 
 # The groups of columns `tracker edit` can correct, and the column whose
 # document value tells whether the document still says what it said then.
@@ -434,7 +434,13 @@ def _update(
     db: Database, m: Measure, values: dict[str, Any], old: dict[str, Any], now: datetime, actor: str
 ) -> Change:
     task_id = int(old["id"])
+    # Cancelled by hand (`tracker cancel`) while the document still has the
+    # measure under the title it had then: it stays cancelled.
+    by_hand = json.loads(old["edited"] or "{}").get(HAND_CANCELLED)
+    stays_cancelled = old["cancelled_at"] is not None and by_hand is not None and values["title"] == by_hand
     kept = _keep_edits(values, old)
+    if stays_cancelled:
+        kept[HAND_CANCELLED] = by_hand
     edited = json.dumps(kept, ensure_ascii=False, sort_keys=True)
     changed = [f for f in _FIELDS if old[f] != values[f]]
     items_changed = _items_differ(db, task_id, m)
@@ -442,12 +448,15 @@ def _update(
     result = m.result.strip() if not old["result"] and m.result.strip() else old["result"]
     if result != old["result"]:
         changed.append("result")
-    if not (changed or items_changed or old["cancelled_at"] is not None or edited != (old["edited"] or "{}")):
+    returns = old["cancelled_at"] is not None and not stays_cancelled
+    if not (changed or items_changed or returns or edited != (old["edited"] or "{}")):
         return Change("unchanged", m.number, m.title, task_id, measure=m)
     db.execute(
         "UPDATE tasks SET " + ", ".join(f"{f} = :{f}" for f in _FIELDS) + ", result = :result,"
-        " edited = :edited, cancelled_at = NULL, sequence = sequence + 1, updated_at = :now WHERE id = :id",
-        {**values, "result": result, "edited": edited, "now": ts(now), "id": task_id},
+        " edited = :edited, cancelled_at = :cancelled, sequence = sequence + 1, updated_at = :now"
+        " WHERE id = :id",
+        {**values, "result": result, "edited": edited, "now": ts(now), "id": task_id,
+         "cancelled": old["cancelled_at"] if stays_cancelled else None},
     )
     diffs = _diffs(values, old)
     history.record(

@@ -478,6 +478,48 @@ def done_date_doubts(db: Database, task_id: int, on: datetime) -> list[tuple[str
     return doubts
 
 
+# In a task's `edited` marks: cancelled by hand, with the document's title at
+# the time; importing the same document again keeps it cancelled.
+HAND_CANCELLED = "cancelled"
+
+
+def cancel(db: Database, task_id: int, *, reason: str, now: datetime, actor: str) -> None:
+    """Stop a measure the organisation dropped: no more reminders (queued ones
+    are not sent), shown as cancelled in the report and the calendars. Undone
+    by `restore`; the history keeps both, with the reason."""
+    import json
+
+    reason = " ".join(reason.split())
+    if not reason:
+        raise InvalidInput("ต้องระบุเหตุผลที่ยกเลิก (--reason: why the measure is cancelled)")
+    row = db.one("SELECT title, cancelled_at, edited FROM tasks WHERE id = :id", {"id": task_id})
+    if row is None:
+        raise NotFound(f"ไม่พบงานหมายเลข {task_id} (no task with id {task_id})")
+    if row["cancelled_at"] is not None:
+        raise InvalidInput(f"งาน {task_id} ถูกยกเลิกไว้แล้ว (task {task_id} is already cancelled)")
+    marks = json.loads(row["edited"] or "{}")
+    marks[HAND_CANCELLED] = marks.get("title", row["title"])  # the document's title, if it was edited
+    edited = json.dumps(marks, ensure_ascii=False, sort_keys=True)
+    _touch(db, task_id, now, cancelled_at=ts(now), edited=edited)
+    _log(db, now=now, actor=actor, action="cancel", task_id=task_id, reason=reason)
+
+
+def restore(db: Database, task_id: int, *, now: datetime, actor: str) -> None:
+    """Undo `cancel`: the measure is followed up (and reminded of) again."""
+    import json
+
+    row = db.one("SELECT cancelled_at, edited FROM tasks WHERE id = :id", {"id": task_id})
+    if row is None:
+        raise NotFound(f"ไม่พบงานหมายเลข {task_id} (no task with id {task_id})")
+    if row["cancelled_at"] is None:
+        raise InvalidInput(f"งาน {task_id} ไม่ได้ถูกยกเลิก (task {task_id} is not cancelled)")
+    marks = json.loads(row["edited"] or "{}")
+    marks.pop(HAND_CANCELLED, None)
+    edited = json.dumps(marks, ensure_ascii=False, sort_keys=True)
+    _touch(db, task_id, now, cancelled_at=None, edited=edited)
+    _log(db, now=now, actor=actor, action="restore", task_id=task_id)
+
+
 def reopen(db: Database, task_id: int, *, now: datetime, actor: str) -> None:
     """Undo a `done`; the history keeps the record that it was done."""
     row = _row(db, task_id)
