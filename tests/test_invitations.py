@@ -10,6 +10,7 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import re
 from datetime import date, datetime
 from pathlib import Path
 
@@ -53,7 +54,9 @@ def _event(raw: bytes, method: str, people: list[str] = ATTENDEES):  # type: ign
     part, ics = _calendar_part(raw)
     assert part.get_param("method") == method
     assert part.get_param("charset") == "utf-8"
-    assert b'\r\nContent-Type: text/calendar; method=' + method.encode() + b'; charset="utf-8"\r\n' in raw
+    # the header as clients look for it (the value quoted or not: RFC 2045 allows both)
+    header = rb'\r\nContent-Type: text/calendar; method="?' + method.encode() + rb'"?; charset="utf-8"\r\n'
+    assert re.search(header, raw)
     cal = icalendar.Calendar.from_ical(ics)
     assert str(cal["method"]) == method
     events = [c for c in cal.walk("VEVENT")]

@@ -1,10 +1,10 @@
 """The bytes of a reminder mail, read back by independent decoders.
 
-`tracker.mail.message.build` writes MIME itself (not through email.generator),
-so these properties are what keeps it honest: whatever a unit or measure name
-holds, the message is 7-bit, its lines are short, the subject decodes (word by
-word, strictly) to exactly what was meant, the bodies come back byte for byte,
-and no header appears that we did not write.
+`tracker.mail.message.build` goes through the standard library's generator;
+these properties hold whatever a unit or measure name holds: the message is
+7-bit, its lines are short, the subject decodes (word by word, strictly) to
+exactly what was meant, the bodies come back (in canonical CRLF form), and no
+header appears that we did not write.
 """
 
 from __future__ import annotations
@@ -44,6 +44,10 @@ def _mail(subject: str, body: str, *, attachments: tuple[Attachment, ...] = ()):
                  keys=[key], attachments=attachments)
 
 
+def canonical(text: str) -> bytes:
+    return b"".join(line + b"\r\n" for line in text.encode().splitlines()) or b"\r\n"
+
+
 @settings(max_examples=300, deadline=None)
 @given(subject=text, body=text)
 def test_any_subject_and_body_round_trip(subject: str, body: str) -> None:
@@ -60,8 +64,9 @@ def test_any_subject_and_body_round_trip(subject: str, body: str) -> None:
     plain = parsed.get_body(("plain",))
     html = parsed.get_body(("html",))
     assert plain is not None and html is not None
-    assert plain.get_payload(decode=True) == body.encode()
-    assert html.get_payload(decode=True) == f"<p>{body}</p>".encode()
+    # a text part is canonical (RFC 2046): CRLF line ends, a last one added
+    assert plain.get_payload(decode=True) == canonical(body)
+    assert html.get_payload(decode=True) == canonical(f"<p>{body}</p>")
     assert parsed["To"] == "palad@example.go.th, khlang@example.go.th"
     assert decode_header_strict(head["from"]) == SENDER
 
@@ -80,11 +85,11 @@ def test_attachment_comes_back_intact(content: bytes, subject: str) -> None:
     assert [f.get_filename() for f in files] == ["report-meeting-1.pdf", "meeting_1_.._x_.ics"]
     assert files[0].get_payload(decode=True) == content
     body = parsed.get_body(("plain",))
-    assert body is not None and body.get_payload(decode=True) == "เรียน".encode()
+    assert body is not None and body.get_payload(decode=True) == canonical("เรียน")
 
 
 def test_a_character_is_never_split_across_encoded_words() -> None:
-    subject = "ก" * 14 + "ข" * 14 + "ค"  # 14 Thai characters fill one word exactly
+    subject = "ก" * 14 + "ข" * 14 + "ค" * 40  # words of several Thai characters each
     head = raw_headers(_mail(subject, "x").data)
-    assert head["subject"].count("=?utf-8?b?") == 3
-    assert decode_header_strict(head["subject"]) == subject
+    assert head["subject"].count("=?utf-8?b?") >= 2
+    assert decode_header_strict(head["subject"]) == subject  # every word decodes on its own

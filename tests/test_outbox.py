@@ -179,7 +179,7 @@ def test_an_edited_template_is_used_from_the_next_batch(db_url: str, tmp_path: P
     def sent_text() -> str:
         [eml] = (tmp_path / "mail").iterdir()
         msg = email.message_from_bytes(eml.read_bytes())
-        return next(p.get_payload(decode=True).decode() for p in msg.walk()
+        return next(p.get_payload(decode=True).decode().replace("\r\n", "\n") for p in msg.walk()
                     if p.get_content_type() == "text/plain")
 
     body.write_text("first wording\n")

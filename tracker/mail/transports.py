@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import smtplib
 import socket
 import ssl
@@ -44,7 +43,6 @@ log = logging.getLogger(__name__)
 
 
 T = TypeVar("T")
-_LEADING_DOT = re.compile(rb"(?m)^\.")
 
 
 def _always() -> bool:
@@ -329,30 +327,24 @@ class SmtpSession:
             yield item, None
 
     def _transfer(self, mail: Mail) -> dict[str, tuple[int, bytes]]:
-        """MAIL, RCPT, DATA, the message and its final reply."""
+        """MAIL, RCPT, DATA with smtplib's own commands (as its sendmail
+        does, keeping the server's final reply); the recipients refused when
+        others were accepted."""
         if self.conn is None:
             self.conn = self.t._connect()
             self.connections += 1
         conn = self.conn
-        conn.putcmd("mail", f"FROM:<{mail.envelope_from}>")
-        code, reply = conn.getreply()
+        code, reply = conn.mail(mail.envelope_from)
         if code != 250:
             raise smtplib.SMTPSenderRefused(code, reply, mail.envelope_from)
         refused: dict[str, tuple[int, bytes]] = {}
         for rcpt in mail.to:
-            conn.putcmd("rcpt", f"TO:<{rcpt}>")
-            code, reply = conn.getreply()
+            code, reply = conn.rcpt(rcpt)
             if code not in (250, 251):
                 refused[rcpt] = (code, reply)
         if len(refused) == len(mail.to):
             raise smtplib.SMTPRecipientsRefused(refused)
-        conn.putcmd("data")
-        code, reply = conn.getreply()
-        if code != 354:
-            raise smtplib.SMTPDataError(code, reply)
-        # the message ends with CRLF; a line that starts with "." gets another
-        conn.send(_LEADING_DOT.sub(b"..", mail.data) + b".\r\n")
-        code, reply = conn.getreply()
+        code, reply = conn.data(mail.data)  # dot-stuffing and the final "." are smtplib's
         if code != 250:
             raise smtplib.SMTPDataError(code, reply)
         self.last_reply = f"{code} {_text(reply)}"

@@ -436,7 +436,7 @@ class Composer:
                 else:  # a month-only meeting, or nobody invited: published, not an invitation
                     ics = meeting_ics(self.db, meeting_id, now=self.now)
                     out.append(Attachment(f"meeting-{meeting_id}.ics", bytes(ics), "text", "calendar",
-                                          'method=PUBLISH; charset="utf-8"'))
+                                          {"method": "PUBLISH", "charset": "utf-8"}))
             except Exception as exc:  # see above
                 log.warning("meeting .ics for meeting %s failed: %s: %s", meeting_id,
                             type(exc).__name__, exc)
