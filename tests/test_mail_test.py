@@ -57,3 +57,22 @@ def test_mail_written_to_files_names_the_file(run: Any, tmp_path: Path) -> None:
     assert r.code == 0, r.err
     path = Path(r.out.split("ไฟล์: ")[1].split(" ")[0])
     assert path.is_file() and b"somjai@bangchakreng.go.th" in path.read_bytes()
+
+
+def test_reminders_carry_the_clerks_reply_to(run: Any, db_url: str, tmp_path: Path) -> None:
+    """A unit head who answers a reminder reaches the clerk, not the sender's
+    mailbox; a mistyped address is one line and every message stays waiting."""
+    import email
+    import json
+
+    seed(db_url, 2).close()
+    bad = run("remind", now=NOW, env={"TRACKER_MAIL_REPLY_TO": "somjai at bangchakreng"})
+    assert bad.code == 1 and bad.err.strip().splitlines()[-1].startswith("error: ที่อยู่ผู้รับไม่ถูกต้อง"), bad.err
+    status = json.loads(run("remind", "--status", "--json", now=NOW).out)
+    assert status["counts"]["sent"] == 0 and status["counts"]["failed"] == 0
+    ok = run("remind", now=NOW, env={"TRACKER_MAIL_REPLY_TO": "somjai@bangchakreng.go.th"})
+    assert ok.code == 0, ok.err
+    files = sorted((tmp_path / "home").rglob("*.eml"))
+    assert len(files) == 2
+    for f in files:
+        assert email.message_from_bytes(f.read_bytes())["Reply-To"] == "somjai@bangchakreng.go.th"

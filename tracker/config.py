@@ -62,7 +62,8 @@ class MailSettings:
     than all the rest of this module (the dataclasses import and the methods
     it compiles per class)."""
 
-    __slots__ = ("host", "outbox_dir", "password", "port", "security", "sender", "transport", "user")
+    __slots__ = ("host", "outbox_dir", "password", "port", "reply_to", "security", "sender", "transport",
+                 "user")
     transport: str
     host: str
     port: int
@@ -71,6 +72,7 @@ class MailSettings:
     password: str | None
     sender: str
     outbox_dir: Path | None
+    reply_to: str | None
 
     def __init__(
         self,
@@ -82,9 +84,10 @@ class MailSettings:
         password: str | None = None,
         sender: str = "tracker@localhost",
         outbox_dir: Path | None = None,  # the file transport's folder; default: data dir/outbox
+        reply_to: str | None = None,  # where a reply goes (the clerk), when not to the sender
     ) -> None:
         _init(self, transport=transport, host=host, port=port, security=security, user=user,
-              password=password, sender=sender, outbox_dir=outbox_dir)  # fmt: skip
+              password=password, sender=sender, outbox_dir=outbox_dir, reply_to=reply_to)  # fmt: skip
 
     __repr__ = _repr
     __setattr__ = __delattr__ = _read_only
@@ -127,6 +130,7 @@ _MAIL_ENV = {
     "password": "TRACKER_SMTP_PASSWORD",
     "from": "TRACKER_MAIL_FROM",
     "outbox": "TRACKER_MAIL_OUTBOX",
+    "reply_to": "TRACKER_MAIL_REPLY_TO",
 }
 
 
@@ -251,6 +255,7 @@ def load_settings(path: Path | None, environ: dict[str, str] | None = None) -> S
         password=str(mail["password"]) if mail.get("password") else None,
         sender=str(mail.get("from", "tracker@localhost")),
         outbox_dir=Path(mail["outbox"]) if mail.get("outbox") else None,
+        reply_to=str(mail["reply_to"]) if mail.get("reply_to") else None,
     )
     web = dict(data.get("web", {}))
     if env.get("TRACKER_WEB_BASE_URL"):

@@ -111,6 +111,7 @@ def build(
     keys: Sequence[str] = (),
     attachments: Iterable[Attachment] = (),
     calendar: Attachment | None = None,
+    reply_to: str | None = None,
 ) -> Mail:
     """One multipart/alternative message (multipart/mixed around it when there
     are attachments). `calendar`: an invitation (RFC 6047) as the third
@@ -124,6 +125,8 @@ def build(
     msg = EmailMessage(policy=SMTP)
     msg["From"] = sender
     msg["To"] = ", ".join(rcpt)
+    if reply_to:
+        msg["Reply-To"] = recipient(reply_to)  # the clerk: a reminder's reply reaches a person
     msg["Subject"] = subject
     msg["Date"] = email.utils.format_datetime(date)
     msg["Message-ID"] = msg_id

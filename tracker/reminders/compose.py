@@ -22,7 +22,16 @@ from tracker.clock import BANGKOK
 from tracker.config import Settings
 from tracker.db.connection import Database, Row, from_ts
 from tracker.errors import NotFound
-from tracker.mail.message import Attachment, Mail, build, calendar_part, clean, message_id, parse_sender
+from tracker.mail.message import (
+    Attachment,
+    Mail,
+    build,
+    calendar_part,
+    clean,
+    message_id,
+    parse_sender,
+    recipient,
+)
 from tracker.reminders import invitations
 from tracker.reminders.policy import OUTCOME_FIELDS, Policy
 from tracker.textwidth import printable
@@ -139,6 +148,8 @@ class Composer:
         self.lang = policy.lang
         self.env = _environment(policy.templates, _stamp(policy.templates))
         self.sender = parse_sender(settings.mail.sender)
+        if settings.mail.reply_to:
+            recipient(settings.mail.reply_to)  # a bad address is a setting to fix: said before any mail
         self._tasks: dict[int, dict[str, Any] | None] = {}
         self._emails: dict[tuple[int, str], list[str]] = {}
         self._links: dict[tuple[int, str], str | None] = {}
@@ -451,7 +462,7 @@ class Composer:
             subject, text, html = render()
             return build(sender=self.sender, to=to, subject=subject, text=text, html=html, msg_id=mid,
                          date=self.now.astimezone(BANGKOK), keys=keys, attachments=attachments,
-                         calendar=calendar)
+                         calendar=calendar, reply_to=self.settings.mail.reply_to)
 
         return Outgoing(rows=rows, to=to, msg_id=mid, keys=keys, make=make)
 
