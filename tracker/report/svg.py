@@ -1,9 +1,9 @@
 """Pictures for the HTML/PDF report, as inline SVG: a timeline of every
 window against the report date and the meeting, and a progress bar.
 
-Built as text here (a thousand measures make thousands of shapes; a template
-per shape would be slow). Every attribute and text goes through `escape` in
-`_el`, so nothing a person typed reaches the markup raw.
+Built as text here: the shapes are geometry, not prose a user's template
+would change. Every attribute and text goes through `escape`, so nothing a
+person typed reaches the markup raw.
 """
 
 from __future__ import annotations
