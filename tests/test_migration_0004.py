@@ -38,7 +38,7 @@ def test_0003_database_upgrades_to_0004(db_url: str, tmp_path: Path) -> None:
         tasks.set_progress(db, 1, 40, now=NOW, actor="t")
     db.close()
     before, after, _backup = upgrade(db_url, now=NOW)
-    assert (before, after) == ("0003", SCHEMA_REVISION) and SCHEMA_REVISION == "0004"
+    assert (before, after) == ("0003", SCHEMA_REVISION) and SCHEMA_REVISION >= "0004"
     db = open_database(db_url)
     assert tasks.get_task(db, 1, now=NOW)["progress"] == 40
     with db.transaction():

@@ -20,14 +20,14 @@ from tests.conftest import SAMPLE
 from tests.factories import measure, small_plan
 from tracker.app import App
 from tracker.clock import BANGKOK
-from tracker.db.connection import Database
+from tracker.db.connection import Database, ts
 from tracker.plans.model import MeetingRef, Plan
 from tracker.reminders import run
 from tracker.reminders.policy import Policy
 from tracker.services.editing import Edit, edit_task
 from tracker.services.importing import import_plan
 from tracker.services.meetings import set_meeting
-from tracker.services.tasks import mark_done, reopen
+from tracker.services.tasks import mark_done, reopen, set_progress
 
 SEASON = date(2022, 10, 1)
 
@@ -73,7 +73,8 @@ def plan_of(specs: list[tuple[int, int, int]], organisation: str, fiscal_meeting
     return small_plan(*measures, organisation=organisation)
 
 
-event = st.sampled_from(["none", "none", "edit", "done", "reopen", "meeting", "import", "policy"])
+event = st.sampled_from(["none", "none", "edit", "done", "reopen", "meeting", "import", "policy",
+                         "progress", "send", "send"])
 
 
 # no shrinking: a failing season prints as drawn (shrinking one takes minutes)
@@ -91,6 +92,9 @@ def test_a_run_with_marks_queues_what_a_run_over_every_task_queues(
 ) -> None:
     policies = [Policy(overdue_repeat_days=repeat),
                 Policy(overdue_repeat_days=repeat or 7, nudge_every_days=7)]
+    if repeat == 3:  # nudges every other day, closing and meeting series of one step
+        policies[1] = Policy(overdue_repeat_days=3, nudge_every_days=2, before_close=(2,),
+                             before_meeting=(1,))
     policy = policies[0]
     now = datetime.combine(SEASON + timedelta(days=first), time(7), BANGKOK)
     with tempfile.TemporaryDirectory() as folder:
@@ -124,6 +128,26 @@ def happen(db: Database, *, what: str, n: int, specs: list[tuple[int, int, int]]
         set_meeting(db, _meeting(db, n), now=moment, actor="clerk", on=moment.date() + timedelta(days=3 * n))
     elif what == "import":
         import_plan(db, plan_of(specs, f"เทศบาลตำบล {n}", n), source=f"{n}.txt", now=moment, actor="clerk")
+    elif what == "progress" and not _done(db, task_id):  # work recorded: the nudges count from it
+        set_progress(db, task_id, min(99, 10 * n), now=moment, actor="clerk")
+    elif what == "send":
+        sweep(db, moment, in_flight=n % 3)
+
+
+def sweep(db: Database, moment: datetime, *, in_flight: int) -> None:
+    """What the senders did meanwhile: the older half of the due mail went
+    out, and `in_flight` more rows are claimed by a sender still at work over
+    the next run (its lease ends a day later; nothing then marks them)."""
+    keys = [str(r["key"]) for r in db.query(
+        "SELECT key FROM outbox WHERE status IN ('pending', 'held') AND next_attempt_at <= :t"
+        " AND (claimed_until IS NULL OR claimed_until <= :t) ORDER BY due_at, key", {"t": ts(moment)})]
+    half = len(keys) // 2
+    for key in keys[:half]:
+        db.execute("UPDATE outbox SET status = 'sent', sent_at = :t, updated_at = :t WHERE key = :k",
+                   {"t": ts(moment), "k": key})
+    for key in keys[half : half + in_flight]:
+        db.execute("UPDATE outbox SET claimed_by = 'elsewhere', claimed_until = :u, updated_at = :t"
+                   " WHERE key = :k", {"t": ts(moment), "u": ts(moment + timedelta(days=1)), "k": key})
 
 
 def _meeting(db: Database, n: int) -> int:

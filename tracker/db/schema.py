@@ -215,7 +215,10 @@ sa.Index("ix_outbox_status_next", outbox.c.status, outbox.c.next_attempt_at)
 _waiting = sa.text("status IN ('pending', 'held')")
 sa.Index("ix_outbox_waiting", outbox.c.next_attempt_at, outbox.c.id,
          postgresql_where=_waiting, sqlite_where=_waiting)
-sa.Index("ix_outbox_thread", outbox.c.thread)
+# A new row cancels the older unsent rows of its thread: the newest row in one
+# step, the rows to cancel among the waiting ones (a thread keeps every row).
+sa.Index("ix_outbox_thread_due", outbox.c.thread, outbox.c.due_at)
+sa.Index("ix_outbox_thread_waiting", outbox.c.thread, postgresql_where=_waiting, sqlite_where=_waiting)
 sa.Index("ix_outbox_task", outbox.c.task_id)
 
 # How far the daily reminder run has decided each plan: every reminder due up
