@@ -124,7 +124,8 @@ def open_tasks(
     return out, closed
 
 
-WAITING = "w.status IN ('pending', 'held')"
+# the predicate of the partial index ix_outbox_may_go_stale, word for word
+MAY_GO_STALE = "w.status IN ('pending', 'held') AND w.kind IN ('window_opens', 'nudge')"
 
 
 def _ints(ids: Sequence[int]) -> str:
@@ -202,9 +203,9 @@ def _since_mark(
     if policy.window_opens or policy.nudge_every_days:
         period = timedelta(days=policy.nudge_every_days)
         cond.append(
-            f"EXISTS (SELECT 1 FROM outbox w WHERE w.task_id = t.id AND {WAITING}"
-            f" AND (w.expires_at IS NULL OR w.expires_at > :{name}_now) AND (w.kind = 'window_opens'"
-            f" OR (w.kind = 'nudge' AND w.due_at <= {bind('nudged', ts(now - period))})))")
+            f"EXISTS (SELECT 1 FROM outbox w WHERE w.task_id = t.id AND {MAY_GO_STALE}"
+            f" AND (w.expires_at IS NULL OR w.expires_at > :{name}_now)"
+            f" AND (w.kind = 'window_opens' OR w.due_at <= {bind('nudged', ts(now - period))}))")
     return " OR ".join(cond), p
 
 
