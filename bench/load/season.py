@@ -1,7 +1,7 @@
 """The daily reminder run over a whole season (issue 20).
 
     .venv/bin/python bench/load/season.py --db URL [--orgs N --measures M] [--runs 3]
-        [--from 2022-10-03] [--to 2023-09-29] [--every 1] [--sent]
+        [--from 2022-10-03] [--to 2023-09-29] [--every 1] [--sent] [--measure DAY …]
 
 In a few minutes, anyone (a PostgreSQL on 127.0.0.1, trust auth):
 
@@ -17,7 +17,8 @@ run queues into its outbox. The daily job (decide what is due for every task
 of every plan and queue it; nothing is sent) runs once a day at 09:00 from
 --from to --to, as a daemon would. The first and the last day run in fresh
 processes, --runs times each on copies of the database as it stands before
-that day, for their own CPU time and peak memory; the days between run in
+that day, for their own CPU time and peak memory (so do the days given with
+--measure, e.g. the busiest of the season); the other days between run in
 this process (--every N: every N-th day, the others skipped, as after
 downtime). --sent: after each day, what it queued counts as sent (the
 daemon's sweeps keep up), so only the day's own mail waits.
@@ -159,6 +160,8 @@ def main() -> None:
     ap.add_argument("--every", type=int, default=1)
     ap.add_argument("--runs", type=int, default=3, help="fresh runs of the first and the last day")
     ap.add_argument("--sent", action="store_true", help="each day's mail counts as sent that day")
+    ap.add_argument("--measure", nargs="*", default=[], metavar="DAY",
+                    help="days between also run like the first and the last (e.g. the busiest)")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
@@ -170,8 +173,13 @@ def main() -> None:
     first = measured(args.db, start, args.runs, sent=args.sent)
     walls, cpus = [], []
     day = start + timedelta(days=args.every)
+    also = {date.fromisoformat(d) for d in args.measure}
     while day < end:
-        d = one_day(args.db, day, sent=args.sent)
+        if day in also:
+            m = measured(args.db, day, args.runs, sent=args.sent)
+            d = {"wall": m["wall"], "cpu": m["cpu"], "queued": m["queued"]}
+        else:
+            d = one_day(args.db, day, sent=args.sent)
         walls.append((d["wall"], day))
         cpus.append(d["cpu"])
         if day.day in (1, 15):
