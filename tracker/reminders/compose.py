@@ -240,10 +240,13 @@ class Composer:
 
     # ------------------------------------------------------------ rows
 
-    def prefetch(self, task_ids: Sequence[int]) -> None:
-        """Load a batch's tasks with a query per 500 instead of several per row."""
+    def prefetch(self, task_ids: Sequence[int], *, only: bool = False) -> None:
+        """Load a batch's tasks with a query per 500 instead of several per row
+        (`only`: forget the ones loaded before, so memory follows the batch)."""
         from tracker.services.tasks import list_tasks
 
+        if only:
+            self._tasks.clear()
         wanted = sorted({int(t) for t in task_ids} - set(self._tasks))
         for i in range(0, len(wanted), 500):
             for t in list_tasks(self.db, now=self.now, ids=wanted[i : i + 500], with_children=False):
