@@ -117,15 +117,20 @@ def enqueue(
     _supersede(db, {r.thread for r in added}, now=now,
                why="'superseded by ' || (SELECT n.key FROM outbox n WHERE n.thread = outbox.thread"
                    " ORDER BY n.due_at DESC LIMIT 1)")
-    if len(added) >= ANALYZE_AFTER:
-        # The claim's plan depends on the outbox's statistics; after the first
-        # day of a province's season (tens of thousands of new rows) they are
-        # stale until autovacuum comes round, and the claim is 10x slower.
-        db.execute("ANALYZE outbox")
     return added
 
 
-ANALYZE_AFTER = 5000  # new rows in one enqueue; ANALYZE samples a fixed number of rows, ~50 ms
+ANALYZE_AFTER = 5000  # new rows in one daily run; ANALYZE samples a fixed number of rows, ~50 ms
+
+
+def refresh_statistics(db: Database, added: int) -> None:
+    """After a daily run that queued many rows (`added`), refresh the outbox's
+    statistics: the claim's plan depends on them, and after the first day of a
+    province's season (tens of thousands of new rows) they are stale until
+    autovacuum comes round, and the claim is 10x slower. Per run, not per
+    batch: a run queues a busy day's rows a few thousand a batch."""
+    if added >= ANALYZE_AFTER:
+        db.execute("ANALYZE outbox")
 
 
 def skip(
