@@ -6,20 +6,23 @@ every task is overdue, and each one was rebuilt, keyed and looked up in the
 outbox only to find its reminder queued days before. So the run keeps a mark
 per plan (table `reminder_marks`): every step falling due on a working day
 up to `through` has been decided (queued, or recorded as skipped) under the
-policy with that fingerprint. The next run skips, in SQL, a task when all of
-these hold:
+policy with that fingerprint, by the run at `run_at`. The next run looks, in
+SQL, only at the tasks of a marked plan for which one of these holds:
 
-- it has not changed since the marked run (`updated_at`);
-- its window is over (window reminders expire with the window);
-- its follow-up meeting is over or beyond the horizon of outcome requests;
-- no overdue step falls due after `through` and by today: the steps are
-  `overdue_repeat_days` apart from the day after the window, each moved to the
-  next working day, so a step falls due in (through, until] exactly when its
-  base day does.
+- it changed since the marked run, or its meeting did (`updated_at`);
+- a step of some reminder falls due after `through` and by today: the window
+  opens, a nudge, a closing reminder, an overdue repeat, an outcome request.
+  Each step's day grows with the task's own date (start, end, meeting day),
+  so the tasks with a step in that span are those whose date lies in a span
+  worked out on the calendar (`_since_mark`);
+- an opening or nudge mail of it still waits unsent and may have gone stale
+  since (a run turns those 'skipped').
 
-Everything else is looked at as before, so a run after a week of downtime, a
-new or edited plan, or a changed policy catches up exactly as without marks
-(tests/test_policy_latest.py replays seasons both ways).
+Nothing else can change what a run decides for a task, so a run after a week
+of downtime, a new or edited plan, work recorded, or a changed policy decides
+exactly as a run over every task (tests/test_reminder_marks.py runs seasons
+both ways; tests/test_policy_latest.py checks the rules computed for the day
+against replaying every task's whole schedule).
 """
 
 from __future__ import annotations
