@@ -189,3 +189,30 @@ def test_the_sample_season_with_marks_on_each_backend(db_url: str, tmp_path: Pat
     finally:
         marked.close()
         plain.close()
+
+
+def test_a_nudge_that_went_stale_while_being_sent_is_skipped_once_the_sender_lets_go(
+    tmp_path: Path,
+) -> None:
+    """A nudge queued, claimed by a sender that hangs, stale a week later
+    (work was recorded, so no newer nudge replaces it) while still claimed;
+    when the claim runs out, the next run skips it. The run with marks must
+    look at it then too, though nothing about the task changed since."""
+    policy = Policy(nudge_every_days=7)
+    now = datetime(2023, 1, 9, 9, 0, tzinfo=BANGKOK)
+    twins = Twins(tmp_path, now)
+    try:
+        twins.both(lambda db: import_plan(db, plan_of([(93, 88, 6)], "เทศบาลตำบลหนึ่ง", 0),
+                                          source="a.txt", now=now, actor="clerk"))
+        twins.run(policy, now)  # 2023-01-09: the first nudge is queued
+        twins.both(lambda db: db.execute(
+            "UPDATE outbox SET claimed_by = 'hung', claimed_until = :u WHERE kind = 'nudge'",
+            {"u": ts(datetime(2023, 1, 19, 12, 0, tzinfo=BANGKOK))}))
+        twins.both(lambda db: set_progress(db, 1, 20, now=datetime(2023, 1, 12, 10, 0, tzinfo=BANGKOK),
+                                           actor="unit"))
+        for day in range(10, 23):
+            twins.run(policy, datetime(2023, 1, day, 9, 0, tzinfo=BANGKOK))
+        first = [s for k, s in outbox_state(twins.marked) if k.startswith("nudge:t1:2023-01-09")]
+        assert first == ["skipped"]
+    finally:
+        twins.close()
