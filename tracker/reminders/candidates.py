@@ -91,12 +91,17 @@ def open_tasks(
     if use_marks:
         groups = _marked(db, policy, plan_ids, now=now, until=until)
         unmarked = sorted(set(map(int, plan_ids)) - {p for ids in groups.values() for p in ids})
-        choices = [f"(t.plan_id IN ({_ints(unmarked)}) AND ({maybe}))"] if unmarked else []
-        for i, ((through, run_at), ids) in enumerate(sorted(groups.items())):
-            where, more = _since_mark(db, policy, through=through, run_at=run_at, now=now,
-                                      until=until, name=f"g{i}")
-            choices.append(f"(t.plan_id IN ({_ints(ids)}) AND ({where}))")
+        choices = []
+        if unmarked:
+            these, more = _plans(db, unmarked, "unmarked")
+            choices.append(f"({these} AND ({maybe}))")
             params |= more
+        for i, ((through, run_at), ids) in enumerate(sorted(groups.items())):
+            these, more = _plans(db, ids, f"g{i}_plans")
+            where, since = _since_mark(db, policy, through=through, run_at=run_at, now=now,
+                                       until=until, name=f"g{i}")
+            choices.append(f"({these} AND ({where}))")
+            params |= more | since
         maybe = " OR ".join(choices) or "1 = 0"
     rows = db.rows(
         "SELECT t.id, t.owners, t.starts_on, t.ends_on, t.result, t.problems, t.obstacles,"
@@ -131,8 +136,12 @@ def open_tasks(
 MAY_GO_STALE = "w.status IN ('pending', 'held') AND w.kind IN ('window_opens', 'nudge')"
 
 
-def _ints(ids: Sequence[int]) -> str:
-    return ",".join(str(int(i)) for i in ids)
+def _plans(db: Database, ids: Sequence[int], name: str) -> tuple[str, dict[str, Any]]:
+    """`t.plan_id` is one of `ids`; on PostgreSQL one array parameter, so the
+    statement text stays the same from batch to batch (SQLAlchemy caches it)."""
+    if db.dialect == "postgresql":
+        return f"t.plan_id = ANY(:{name})", {name: [int(i) for i in ids]}
+    return f"t.plan_id IN ({','.join(str(int(i)) for i in ids)})", {}
 
 
 def _marked(db: Database, policy: Policy, plan_ids: Sequence[int], *, now: datetime, until: date
@@ -175,22 +184,22 @@ def _since_mark(
         p[f"{name}_{key}"] = value
         return f":{name}_{key}"
 
-    A, B = f":{name}_a", f":{name}_b"
+    A, B, NEW = f":{name}_a", f":{name}_b", bind("new", new)
     cond = [f"t.updated_at > :{name}_run_at", f"m.updated_at > :{name}_run_at"]
     if new:
         if policy.window_opens:
             cond.append(f"(t.starts_on > {A} AND t.starts_on <= {B})")
         if policy.nudge_every_days:  # steps every N days from the start, while the window runs
             n, since = policy.nudge_every_days, _days(db, B, "t.starts_on")
-            cond.append(f"(t.ends_on > {A} AND {since} >= {n} AND {since} % {n} < {new})")
+            cond.append(f"(t.ends_on > {A} AND {since} >= {n} AND {since} % {n} < {NEW})")
         for n in policy.before_close:  # the n-th working day before the window's last day
             lo, hi = cal.working_days_after(a, n), cal.working_days_after(b, n)
             cond.append(f"(t.ends_on > {bind(f'c{n}lo', lo.isoformat())}"
                         f" AND t.ends_on <= {bind(f'c{n}hi', hi.isoformat())})")
         # overdue: from the day after the window, every R days (R = 0: once)
         since, r = _days(db, B, "t.ends_on") + " - 1", policy.overdue_repeat_days
-        cond.append(f"(t.ends_on < {B} AND ({since}) % {r} < {new})" if r
-                    else f"(t.ends_on < {B} AND ({since}) < {new})")
+        cond.append(f"(t.ends_on < {B} AND ({since}) % {r} < {NEW})" if r
+                    else f"(t.ends_on < {B} AND ({since}) < {NEW})")
         for n in policy.before_meeting:  # the n-th working day before the meeting
             lo, hi = cal.working_days_after(a, n), cal.working_days_after(b, n)
             months = _meeting_months(policy, lo, hi)
