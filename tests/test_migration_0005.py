@@ -29,7 +29,7 @@ def test_0004_database_upgrades_to_0005_and_back(db_url: str, tmp_path: Path) ->
         links.renew(db, 1, "สำนักปลัดฯ", now=NOW, actor="t")
     db.close()
     before, after, _backup = upgrade(db_url, now=NOW)
-    assert (before, after) == ("0004", SCHEMA_REVISION) and SCHEMA_REVISION == "0005"
+    assert (before, after) == ("0004", SCHEMA_REVISION) and SCHEMA_REVISION >= "0005"
     db = open_database(db_url)
     assert tasks.get_task(db, 1, now=NOW)["progress"] == 40
     assert links.version(db, 1, "สำนักปลัดฯ") == 2

@@ -324,18 +324,36 @@ def test_a_large_enqueue_refreshes_the_outbox_statistics(
     # statistics of an empty table; the threshold is lowered to keep it small.
     db = make_db(db_url, 3)
     monkeypatch.setattr(outbox, "ANALYZE_AFTER", 3)
-
-    def analysed() -> bool:
-        if db.dialect == "sqlite":
-            has = db.scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
-            return bool(has) and bool(db.scalar("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'outbox'"))
-        return db.scalar(
-            "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables"
-            " WHERE relname = 'outbox' AND schemaname = current_schema()"
-        ) is True
-
-    assert not analysed()
+    assert not analysed(db)
     with db.transaction():
         added = run.enqueue_due(db, POLICY, at("2023-01-04T09:00"))
     assert added.queued >= 3
-    assert analysed()
+    assert analysed(db)
+
+
+def test_a_busy_day_queued_batch_by_batch_refreshes_the_statistics(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A province's busy day queues its rows a few thousand a batch: the
+    # run's total counts, not any one batch's.
+    db = make_db(db_url, 2)
+    with db.transaction():
+        import_plan(db, small_plan(measure("1", "มาตรการหนึ่ง"), measure("2", "มาตรการสอง"),
+                                   organisation="เทศบาลตำบลสอง"), source="b", now=T0, actor="test")
+    monkeypatch.setattr(run, "TASKS_AT_A_TIME", 2)  # each plan a batch of its own
+    monkeypatch.setattr(outbox, "ANALYZE_AFTER", 3)  # more than a batch queues, less than the run
+    assert not analysed(db)
+    report = run.enqueue_due(db, POLICY, at("2023-01-04T09:00"))
+    assert report.plans == 2 and report.queued == 4
+    assert analysed(db)
+
+
+def analysed(db: Database) -> bool:
+    """Whether the outbox's statistics have been gathered (ANALYZE)."""
+    if db.dialect == "sqlite":
+        has = db.scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        return bool(has) and bool(db.scalar("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'outbox'"))
+    return db.scalar(
+        "SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables"
+        " WHERE relname = 'outbox' AND schemaname = current_schema()"
+    ) is True

@@ -11,7 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracker.clock import BANGKOK
-from tracker.reminders.policy import Policy, Reminder, due_and_stale, task_schedule
+from tracker.reminders.policy import (
+    KINDS,
+    Policy,
+    Reminder,
+    due_and_stale,
+    meeting_schedule,
+    stale_reason,
+    task_schedule,
+)
 
 ORG = "เทศบาลตำบลบางจะเกร็ง"
 SEASON = date(2022, 10, 1)
@@ -77,6 +85,112 @@ def test_latest_steps_decide_what_the_whole_history_decides(
     ]
     current, stale = due_and_stale(tasks, [], policy, now)
     assert {r.key for r in current} | {r.key for r, _ in stale} == whole_history(tasks, policy, now)
+
+
+def replayed(tasks: list[dict[str, Any]], meetings: list[dict[str, Any]], policy: Policy,
+             now: datetime, activity: dict[int, datetime]) -> tuple[list[str], list[str]]:
+    """What is due at `now` by replaying every task's whole schedule from the
+    start of its window (the rule stated plainly), split as `due_and_stale`
+    splits it: (current keys, stale keys), each sorted by time, then key."""
+    latest: dict[str, Reminder] = {}
+    every = [r for t in tasks if not (t["done_at"] and datetime.fromisoformat(t["done_at"]) <= now)
+             for r in task_schedule(t, policy, until=now.date(), activity=activity.get(t["id"]))]
+    every += [r for m in meetings for r in meeting_schedule(m, policy, until=now.date())]
+    for r in every:
+        if r.at > now or (r.expires is not None and r.expires <= now):
+            continue
+        if r.thread not in latest or r.at > latest[r.thread].at:
+            latest[r.thread] = r
+    ordered = sorted(latest.values(), key=lambda r: (r.at, r.key))
+    current, stale = [], []
+    for r in ordered:
+        (current if stale_reason(r, ordered, policy, now) is None else stale).append(r.key)
+    return current, stale
+
+
+def season_of(specs: list[tuple[int, int, int, int | None, int | None, list[int]]],
+              meeting_days: list[int | None]) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
+                                                       dict[int, list[datetime]]]:
+    """Tasks, their meetings (some with a day, some known only by their month)
+    and the moments work was recorded on each task."""
+    meetings = []
+    for i, day in enumerate(meeting_days):
+        month = (SEASON + timedelta(days=31 * i + 40)).isoformat()[:7]
+        meetings.append({"id": i + 1, "title": f"ประชุมครั้งที่ {i + 1}", "month": month,
+                         "date": (SEASON + timedelta(days=day)).isoformat() if day is not None else None,
+                         "organisation": ORG, "tasks": 1})
+    tasks, activity = [], {}
+    for i, (start, length, owners, meeting, done, work) in enumerate(specs):
+        t = make_task(i + 1, SEASON + timedelta(days=start), length, owners, None,
+                      datetime.combine(SEASON + timedelta(days=done), time(10), BANGKOK)
+                      if done is not None else None)
+        m = meetings[meeting % len(meetings)] if meeting is not None and meetings else None
+        t["meeting"] = None if m is None else {k: m[k] for k in ("id", "title", "month", "date")}
+        tasks.append(t)
+        activity[i + 1] = sorted(datetime.combine(SEASON + timedelta(days=d), time(11), BANGKOK)
+                                 for d in work)
+    return tasks, meetings, activity
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    specs=st.lists(
+        st.tuples(st.integers(0, 330), st.integers(0, 150), st.integers(1, 2), st.none() | st.integers(0, 5),
+                  st.none() | days, st.lists(st.integers(0, 365), max_size=4)),
+        min_size=1, max_size=4,
+    ),
+    meeting_days=st.lists(st.none() | st.integers(20, 380), max_size=3),
+    minute=st.integers(0, 24 * 60 - 1),
+    nudge=st.sampled_from([0, 1, 7, 14]),
+    repeat=st.sampled_from([0, 1, 7]),
+    before=st.sampled_from([(), (1,), (14, 7, 3, 1), (30, 2)]),
+    meeting_before=st.sampled_from([(), (10, 3), (1,)]),
+    opens=st.booleans(),
+    local=st.lists(st.integers(0, 365), max_size=5),
+)
+def test_every_day_of_a_season_the_direct_rules_give_what_replaying_gives(
+    specs: list[tuple[int, int, int, int | None, int | None, list[int]]], meeting_days: list[int | None],
+    minute: int, nudge: int, repeat: int, before: tuple[int, ...], meeting_before: tuple[int, ...],
+    opens: bool, local: list[int],
+) -> None:
+    """Day by day over a whole season (every kind, activity recorded along the
+    way, tasks done, holidays of the organisation's own): the run that builds
+    only each series' latest step, computed from the day itself, decides
+    exactly what replaying each task's whole schedule decides."""
+    policy = Policy(nudge_every_days=nudge, overdue_repeat_days=repeat, before_close=before,
+                    before_meeting=meeting_before, window_opens=opens,
+                    local_holidays=tuple(SEASON + timedelta(days=d) for d in local))
+    tasks, meetings, work = season_of(specs, meeting_days)
+    moment = datetime.combine(SEASON, time(0), BANGKOK) + timedelta(minutes=minute)
+    for day in range(400):
+        now = moment + timedelta(days=day)
+        activity = {tid: max(w for w in ws if w <= now) for tid, ws in work.items()
+                    if any(w <= now for w in ws)}
+        current, stale = due_and_stale(tasks, meetings, policy, now, activity=activity)
+        assert ([r.key for r in current], [r.key for r, _ in stale]) == replayed(
+            tasks, meetings, policy, now, activity), now
+
+
+def test_a_season_of_the_property_test_reaches_every_kind() -> None:
+    """The property above is not vacuous: one season of its kind of plan
+    reaches every kind of reminder, and stale ones too."""
+    policy = Policy(nudge_every_days=7)
+    tasks, meetings, work = season_of(
+        [(0, 60, 1, 0, None, [30]), (40, 100, 2, 1, 200, []), (90, 20, 1, None, None, [95, 120])],
+        [None, 75])
+    kinds: set[str] = set()
+    stale_kinds: set[str] = set()
+    for day in range(400):
+        now = datetime.combine(SEASON + timedelta(days=day), time(9), BANGKOK)
+        activity = {tid: max(w for w in ws if w <= now) for tid, ws in work.items()
+                    if any(w <= now for w in ws)}
+        current, stale = due_and_stale(tasks, meetings, policy, now, activity=activity)
+        kinds |= {r.kind for r in current}
+        stale_kinds |= {r.kind for r, _ in stale}
+    # every kind the daily rules make (an invitation is queued when its meeting
+    # changes, by reminders/invitations.py: tests/test_invitations.py)
+    assert kinds == set(KINDS) - {"meeting_invitation"}
+    assert stale_kinds == {"window_opens", "nudge"}
 
 
 def test_a_task_overdue_all_season_builds_a_handful_of_reminders() -> None:

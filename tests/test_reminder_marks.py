@@ -20,14 +20,14 @@ from tests.conftest import SAMPLE
 from tests.factories import measure, small_plan
 from tracker.app import App
 from tracker.clock import BANGKOK
-from tracker.db.connection import Database
+from tracker.db.connection import Database, ts
 from tracker.plans.model import MeetingRef, Plan
 from tracker.reminders import run
 from tracker.reminders.policy import Policy
 from tracker.services.editing import Edit, edit_task
 from tracker.services.importing import import_plan
 from tracker.services.meetings import set_meeting
-from tracker.services.tasks import mark_done, reopen
+from tracker.services.tasks import mark_done, reopen, set_progress
 
 SEASON = date(2022, 10, 1)
 
@@ -73,7 +73,8 @@ def plan_of(specs: list[tuple[int, int, int]], organisation: str, fiscal_meeting
     return small_plan(*measures, organisation=organisation)
 
 
-event = st.sampled_from(["none", "none", "edit", "done", "reopen", "meeting", "import", "policy"])
+event = st.sampled_from(["none", "none", "edit", "done", "reopen", "meeting", "import", "policy",
+                         "progress", "send", "send"])
 
 
 # no shrinking: a failing season prints as drawn (shrinking one takes minutes)
@@ -91,6 +92,9 @@ def test_a_run_with_marks_queues_what_a_run_over_every_task_queues(
 ) -> None:
     policies = [Policy(overdue_repeat_days=repeat),
                 Policy(overdue_repeat_days=repeat or 7, nudge_every_days=7)]
+    if repeat == 3:  # nudges every other day, closing and meeting series of one step
+        policies[1] = Policy(overdue_repeat_days=3, nudge_every_days=2, before_close=(2,),
+                             before_meeting=(1,))
     policy = policies[0]
     now = datetime.combine(SEASON + timedelta(days=first), time(7), BANGKOK)
     with tempfile.TemporaryDirectory() as folder:
@@ -124,6 +128,26 @@ def happen(db: Database, *, what: str, n: int, specs: list[tuple[int, int, int]]
         set_meeting(db, _meeting(db, n), now=moment, actor="clerk", on=moment.date() + timedelta(days=3 * n))
     elif what == "import":
         import_plan(db, plan_of(specs, f"เทศบาลตำบล {n}", n), source=f"{n}.txt", now=moment, actor="clerk")
+    elif what == "progress" and not _done(db, task_id):  # work recorded: the nudges count from it
+        set_progress(db, task_id, min(99, 10 * n), now=moment, actor="clerk")
+    elif what == "send":
+        sweep(db, moment, in_flight=n % 3)
+
+
+def sweep(db: Database, moment: datetime, *, in_flight: int) -> None:
+    """What the senders did meanwhile: the older half of the due mail went
+    out, and `in_flight` more rows are claimed by a sender still at work over
+    the next run (its lease ends a day later; nothing then marks them)."""
+    keys = [str(r["key"]) for r in db.query(
+        "SELECT key FROM outbox WHERE status IN ('pending', 'held') AND next_attempt_at <= :t"
+        " AND (claimed_until IS NULL OR claimed_until <= :t) ORDER BY due_at, key", {"t": ts(moment)})]
+    half = len(keys) // 2
+    for key in keys[:half]:
+        db.execute("UPDATE outbox SET status = 'sent', sent_at = :t, updated_at = :t WHERE key = :k",
+                   {"t": ts(moment), "k": key})
+    for key in keys[half : half + in_flight]:
+        db.execute("UPDATE outbox SET claimed_by = 'elsewhere', claimed_until = :u, updated_at = :t"
+                   " WHERE key = :k", {"t": ts(moment), "u": ts(moment + timedelta(days=1)), "k": key})
 
 
 def _meeting(db: Database, n: int) -> int:
@@ -165,3 +189,30 @@ def test_the_sample_season_with_marks_on_each_backend(db_url: str, tmp_path: Pat
     finally:
         marked.close()
         plain.close()
+
+
+def test_a_nudge_that_went_stale_while_being_sent_is_skipped_once_the_sender_lets_go(
+    tmp_path: Path,
+) -> None:
+    """A nudge queued, claimed by a sender that hangs, stale a week later
+    (work was recorded, so no newer nudge replaces it) while still claimed;
+    when the claim runs out, the next run skips it. The run with marks must
+    look at it then too, though nothing about the task changed since."""
+    policy = Policy(nudge_every_days=7)
+    now = datetime(2023, 1, 9, 9, 0, tzinfo=BANGKOK)
+    twins = Twins(tmp_path, now)
+    try:
+        twins.both(lambda db: import_plan(db, plan_of([(93, 88, 6)], "เทศบาลตำบลหนึ่ง", 0),
+                                          source="a.txt", now=now, actor="clerk"))
+        twins.run(policy, now)  # 2023-01-09: the first nudge is queued
+        twins.both(lambda db: db.execute(
+            "UPDATE outbox SET claimed_by = 'hung', claimed_until = :u WHERE kind = 'nudge'",
+            {"u": ts(datetime(2023, 1, 19, 12, 0, tzinfo=BANGKOK))}))
+        twins.both(lambda db: set_progress(db, 1, 20, now=datetime(2023, 1, 12, 10, 0, tzinfo=BANGKOK),
+                                           actor="unit"))
+        for day in range(10, 23):
+            twins.run(policy, datetime(2023, 1, day, 9, 0, tzinfo=BANGKOK))
+        first = [s for k, s in outbox_state(twins.marked) if k.startswith("nudge:t1:2023-01-09")]
+        assert first == ["skipped"]
+    finally:
+        twins.close()

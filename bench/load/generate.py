@@ -35,7 +35,9 @@ from seed import NAMES, TOPICS, UNITS  # noqa: E402
 
 from tracker.clock import BANGKOK  # noqa: E402
 
-NOW = datetime(2022, 11, 1, 9, 0, tzinfo=BANGKOK)
+# Imported before the fiscal year begins: a stamp inside the season would make
+# every row look changed to the daily run until then (reminders/candidates.py).
+NOW = datetime(2022, 9, 26, 9, 0, tzinfo=BANGKOK)
 STAMP = NOW.astimezone(UTC).isoformat(timespec="microseconds")
 PREFIXES = ["เทศบาลตำบล", "องค์การบริหารส่วนตำบล", "เทศบาลเมือง"]
 PLACES_A = ["บาง", "หนอง", "ดอน", "ท่า", "โคก", "นา", "ห้วย", "วัง", "บ้าน", "คลอง", "ทุ่ง", "สระ",

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 Row = dict[str, Any]
 Params = Mapping[str, Any]
 
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")  # oldest first; the last one is SCHEMA_REVISION
+# oldest first; the last one is SCHEMA_REVISION
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
 
 
 def ts(dt: datetime) -> str:

@@ -219,7 +219,15 @@ sa.Index("ix_outbox_status_next", outbox.c.status, outbox.c.next_attempt_at)
 _waiting = sa.text("status IN ('pending', 'held')")
 sa.Index("ix_outbox_waiting", outbox.c.next_attempt_at, outbox.c.id,
          postgresql_where=_waiting, sqlite_where=_waiting)
-sa.Index("ix_outbox_thread", outbox.c.thread)
+# A new row cancels the older unsent rows of its thread: the newest row in one
+# step, the rows to cancel among the waiting ones (a thread keeps every row).
+sa.Index("ix_outbox_thread_due", outbox.c.thread, outbox.c.due_at)
+sa.Index("ix_outbox_thread_waiting", outbox.c.thread, postgresql_where=_waiting, sqlite_where=_waiting)
+# The daily run looks again at a task whose opening or nudge mail waits (it
+# may have gone stale, reminders/candidates.py): just those rows.
+_may_go_stale = sa.text("status IN ('pending', 'held') AND kind IN ('window_opens', 'nudge')")
+sa.Index("ix_outbox_may_go_stale", outbox.c.task_id, postgresql_where=_may_go_stale,
+         sqlite_where=_may_go_stale)
 sa.Index("ix_outbox_task", outbox.c.task_id)
 
 # How far the daily reminder run has decided each plan: every reminder due up

@@ -221,12 +221,16 @@ class Composer:
 
     def render(self, kind: str, context: Mapping[str, Any]) -> tuple[str, str, str]:
         """(subject, text, html) of one kind."""
-        ctx = {"lang": self.lang, "fdate": self.fdate, "contact": self.contact, "link": None, **context}
+        ctx = self.full_context(context)
         subject = self.subject(kind, ctx)
         # Read in a terminal mail reader too (mutt): nothing typed may drive it.
         text = printable(self.env.get_template(self._name(kind, "body.txt")).render(ctx))
         html = self.env.get_template(self._name(kind, "body.html")).render({**ctx, "subject": subject})
         return subject, text, html
+
+    def full_context(self, context: Mapping[str, Any]) -> dict[str, Any]:
+        """What every template of a mail sees, around the reminder's own context."""
+        return {"lang": self.lang, "fdate": self.fdate, "contact": self.contact, "link": None, **context}
 
     def subject(self, kind: str, context: Mapping[str, Any]) -> str:
         ctx = {"lang": self.lang, "fdate": self.fdate, **context}
@@ -248,22 +252,17 @@ class Composer:
 
     # ------------------------------------------------------------ rows
 
-    def prefetch(self, task_ids: Sequence[int]) -> None:
-        """Load a batch's tasks with one query per plan instead of several per row."""
+    def prefetch(self, task_ids: Sequence[int], *, only: bool = False) -> None:
+        """Load a batch's tasks with a query per 500 instead of several per row
+        (`only`: forget the ones loaded before, so memory follows the batch)."""
         from tracker.services.tasks import list_tasks
 
+        if only:
+            self._tasks.clear()
         wanted = sorted({int(t) for t in task_ids} - set(self._tasks))
-        if not wanted:
-            return
         for i in range(0, len(wanted), 500):
-            from tracker.reminders.outbox import member
-
-            where, params = member(self.db, "id", wanted[i : i + 500], "t")
-            plans = {int(r["plan_id"]) for r in self.db.query(
-                f"SELECT DISTINCT plan_id FROM tasks WHERE {where}", params)}
-            for plan_id in sorted(plans):
-                for t in list_tasks(self.db, now=self.now, plan_id=plan_id, with_children=False):
-                    self._tasks.setdefault(int(t["id"]), t)
+            for t in list_tasks(self.db, now=self.now, ids=wanted[i : i + 500], with_children=False):
+                self._tasks.setdefault(int(t["id"]), t)
         for tid in wanted:
             self._tasks.setdefault(tid, None)  # gone since it was queued
 

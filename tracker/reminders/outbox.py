@@ -105,27 +105,36 @@ def enqueue(
     schedulers may run this at once. A new row cancels the older unsent rows
     of its thread. Set-wise: one batched INSERT and one UPDATE for any number
     of reminders (the daily run queues thousands at a time). When two
-    schedulers store the same key at the same moment, the row exists once and
-    both may count it as theirs (a log figure only).
+    schedulers store the same key at the same moment, the row exists once; on
+    SQLite both may count it as theirs (a log figure only).
     """
     todo = list({r.key: r for r in reminders}.values())
-    known = existing_keys(db, [r.key for r in todo])
-    added = [r for r in todo if r.key not in known]
+    if db.dialect == "postgresql":  # the INSERT itself says which rows were new
+        stored = _insert(db, [(r, "pending", None) for r in todo], org_ids=org_ids, now=now)
+        added = [r for r in todo if r.key in stored]
+    else:
+        known = existing_keys(db, [r.key for r in todo])
+        added = [r for r in todo if r.key not in known]
+        _insert(db, [(r, "pending", None) for r in added], org_ids=org_ids, now=now)
     if not added:
         return []
-    _insert(db, [(r, "pending", None) for r in added], org_ids=org_ids, now=now)
     _supersede(db, {r.thread for r in added}, now=now,
                why="'superseded by ' || (SELECT n.key FROM outbox n WHERE n.thread = outbox.thread"
                    " ORDER BY n.due_at DESC LIMIT 1)")
-    if len(added) >= ANALYZE_AFTER:
-        # The claim's plan depends on the outbox's statistics; after the first
-        # day of a province's season (tens of thousands of new rows) they are
-        # stale until autovacuum comes round, and the claim is 10x slower.
-        db.execute("ANALYZE outbox")
     return added
 
 
-ANALYZE_AFTER = 5000  # new rows in one enqueue; ANALYZE samples a fixed number of rows, ~50 ms
+ANALYZE_AFTER = 5000  # new rows in one daily run; ANALYZE samples a fixed number of rows, ~50 ms
+
+
+def refresh_statistics(db: Database, added: int) -> None:
+    """After a daily run that queued many rows (`added`), refresh the outbox's
+    statistics: the claim's plan depends on them, and after the first day of a
+    province's season (tens of thousands of new rows) they are stale until
+    autovacuum comes round, and the claim is 10x slower. Per run, not per
+    batch: a run queues a busy day's rows a few thousand a batch."""
+    if added >= ANALYZE_AFTER:
+        db.execute("ANALYZE outbox")
 
 
 def skip(
@@ -161,8 +170,11 @@ _INSERT = (
 
 
 def _insert(db: Database, rows: Sequence[tuple[Reminder, str, str | None]], *,
-            org_ids: Mapping[str, int], now: datetime) -> None:
-    """New outbox rows (reminder, status, last_error); a key stored meanwhile is left alone."""
+            org_ids: Mapping[str, int], now: datetime) -> set[str]:
+    """New outbox rows (reminder, status, last_error); a key stored meanwhile
+    is left alone. PostgreSQL: the keys stored (SQLite: none are told)."""
+    if not rows:
+        return set()
     stamp = ts(now)
     values = [
         {
@@ -182,19 +194,20 @@ def _insert(db: Database, rows: Sequence[tuple[Reminder, str, str | None]], *,
                    "expires": "timestamptz", "status": "text", "why": "text"}
         arrays = {c: [v[c] for v in values] for c in columns}
         unnest = ", ".join(f"CAST(:{c} AS {t}[])" for c, t in columns.items())
-        db.execute(
+        stored = db.query(
             _INSERT + " SELECT key, thread, kind, org, task, meeting, unit, detail, due, expires,"
             " status, 0, due, why, CAST(:now AS timestamptz), CAST(:now AS timestamptz)"
             f" FROM unnest({unnest}) AS v({', '.join(columns)})"
-            " ON CONFLICT (key) DO NOTHING",
+            " ON CONFLICT (key) DO NOTHING RETURNING key",
             {**arrays, "now": stamp},
         )
-        return
+        return {str(r["key"]) for r in stored}
     db.executemany(
         _INSERT + " VALUES (:key, :thread, :kind, :org, :task, :meeting, :unit, :detail, :due,"
         " :expires, :status, 0, :due, :why, :now, :now) ON CONFLICT (key) DO NOTHING",
         values,
     )
+    return set()
 
 
 def _supersede(db: Database, threads: set[str], *, now: datetime, why: str) -> None:

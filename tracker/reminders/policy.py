@@ -65,7 +65,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
@@ -255,6 +255,49 @@ def _clean_owners(owners: tuple[Any, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(" ".join(str(o).split()) for o in owners))
 
 
+def _quiet(on: date, *, policy: Policy, activity: datetime | None) -> bool:
+    """"Nothing recorded in the last N days" as seen on the nudge's day: work
+    recorded later does not undo a nudge already due."""
+    moment = policy.at(on)
+    return activity is None or activity <= moment - timedelta(days=policy.nudge_every_days) \
+        or activity > moment
+
+
+def nudge_days(start: date, end: date, policy: Policy, *, until: date, before: date,
+               quiet: Callable[[date], bool]) -> Iterator[date]:
+    """Every nudge of a window up to `until`, oldest first (the rule stated
+    plainly): every N days from the start while the window runs, moved to the
+    next working day, before the first closing reminder (`before`), when
+    nothing was recorded in the N days before."""
+    step = timedelta(days=policy.nudge_every_days)
+    base = start + step
+    while base <= end:
+        on = policy.calendar.next_working_day(base)
+        if on >= before or on > until:
+            return  # the days only grow from here
+        if quiet(on):
+            yield on
+        base += step
+
+
+def latest_nudge(start: date, end: date, policy: Policy, *, until: date, before: date,
+                 quiet: Callable[[date], bool]) -> date | None:
+    """The last of `nudge_days`, found from `until` back instead of from the
+    start: the step whose day would come first at or before the last day it
+    may have, then back only past the few steps that a holiday moved beyond it
+    or that recent work kept quiet (a window's last nudge in September costs
+    what the first did in October)."""
+    step = policy.nudge_every_days
+    last_base = min(end, until, before - timedelta(days=1))
+    j = (last_base - start).days // step
+    while j >= 1:
+        on = policy.calendar.next_working_day(start + timedelta(days=step * j))
+        if on <= until and on < before and quiet(on):
+            return on
+        j -= 1
+    return None
+
+
 def task_schedule(
     task: Mapping[str, Any],
     policy: Policy,
@@ -315,20 +358,13 @@ def task_schedule(
     first_closing = closing[0][0] if closing else end + timedelta(days=1)
 
     if policy.nudge_every_days and window_live:
-        step = timedelta(days=policy.nudge_every_days)
-        base = start + step
-        nudges: list[date] = []
-        while base <= end:
-            on = cal.next_working_day(base)
-            if on >= first_closing or on > until:
-                break
-            # "Nothing recorded in the last N days" as seen on the nudge's day:
-            # work recorded later does not undo a nudge already due.
-            quiet_since = policy.at(on) - step
-            if activity is None or activity <= quiet_since or activity > policy.at(on):
-                nudges.append(on)
-            base += step
-        for on in nudges[-1:] if latest_only else nudges:
+        quiet = functools.partial(_quiet, policy=policy, activity=activity)
+        if latest_only:
+            last = latest_nudge(start, end, policy, until=until, before=first_closing, quiet=quiet)
+            nudges = [] if last is None else [last]
+        else:
+            nudges = list(nudge_days(start, end, policy, until=until, before=first_closing, quiet=quiet))
+        for on in nudges:
             add("nudge", on, window_end, end=end.isoformat(), every=policy.nudge_every_days)
 
     reached = [(on, n) for on, n in closing if on <= until]

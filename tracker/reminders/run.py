@@ -185,6 +185,8 @@ def enqueue_due(db: Database, policy: Policy, now: datetime, *, organisation: st
         if keep_due:
             report.due += d.reminders
             report.added += added
+    if not dry_run:
+        write(db, lambda: outbox.refresh_statistics(db, report.queued))
     if report.queued:
         log.info("queued %d reminder(s)", report.queued)
     return report

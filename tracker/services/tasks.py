@@ -179,10 +179,11 @@ def list_tasks(
     organisation: str | None = None,
     plan_id: int | None = None,
     plan_ids: Sequence[int] | None = None,
+    ids: Sequence[int] | None = None,
     with_children: bool = True,
     brief: bool = False,
 ) -> list[dict[str, Any]]:
-    """Tasks as contract objects, in plan order, filtered.
+    """Tasks as contract objects, in plan order, filtered (`ids`: only these).
 
     `brief`: only id, number, title, owners, start, end, status and progress,
     for one-line listings.
@@ -203,6 +204,8 @@ def list_tasks(
             params["plan_ids"] = [int(p) for p in plan_ids]
         else:
             clauses.append(f"t.plan_id IN ({','.join(str(int(p)) for p in plan_ids) or 'NULL'})")
+    if ids is not None:
+        clauses.append(f"t.id IN ({','.join(str(int(i)) for i in ids) or 'NULL'})")
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
     rows = _load(db, where, params, _BRIEF_COLUMNS if brief else _TASK_COLUMNS)
     today = now.astimezone(BANGKOK).date()

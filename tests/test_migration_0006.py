@@ -1,0 +1,52 @@
+"""Migration 0006 (the outbox's thread and waiting-mail indexes) on a
+database of the previous tracker: made at 0005 with mail queued, upgraded by
+`upgrade` (what `tracker init` runs); the rows stay, the indexes are there,
+and the way back restores the old index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from conftest import at
+from factories import measure, small_plan
+from test_migration_0004 import _to
+
+from tracker.db import SCHEMA_REVISION
+from tracker.db.connection import open_database
+from tracker.db.migrate import upgrade
+from tracker.reminders import run
+from tracker.reminders.policy import Policy
+from tracker.services.importing import import_plan
+from tracker.services.units import set_unit
+
+NOW = at("2023-01-04T09:00")
+NEW = {"ix_outbox_thread_due", "ix_outbox_thread_waiting", "ix_outbox_may_go_stale"}
+
+
+def indexes(db_url: str) -> set[str]:
+    engine = sa.create_engine(db_url)
+    try:
+        return {i["name"] for i in sa.inspect(engine).get_indexes("outbox")}
+    finally:
+        engine.dispose()
+
+
+def test_0005_database_upgrades_to_0006_and_back(db_url: str, tmp_path: Path) -> None:
+    _to(db_url, "0005")
+    db = open_database(db_url)
+    with db.transaction():
+        import_plan(db, small_plan(measure("1", "มาตรการหนึ่ง")), source="t", now=NOW, actor="t")
+        set_unit(db, "สำนักปลัดฯ", ["palad@bangchakreng.go.th"], now=NOW, actor="t")
+    queued = len(run.enqueue_due(db, Policy(), NOW).added)
+    db.close()
+    assert queued > 0 and "ix_outbox_thread" in indexes(db_url)
+    before, after, _backup = upgrade(db_url, now=NOW)
+    assert (before, after) == ("0005", SCHEMA_REVISION) and SCHEMA_REVISION >= "0006"
+    assert indexes(db_url) >= NEW and "ix_outbox_thread" not in indexes(db_url)
+    db = open_database(db_url)
+    with db.transaction():
+        assert db.scalar("SELECT COUNT(*) FROM outbox") == queued
+    db.close()
+    _to(db_url, "0005", down=True)
+    assert "ix_outbox_thread" in indexes(db_url) and not NEW & indexes(db_url)
