@@ -228,13 +228,13 @@ def expected_message_ids(db_url: str, now: datetime) -> set[str]:
     """Every Message-ID the policy says is due at `now` (one mail per reminder)."""
     from tracker.mail.message import message_id, parse_sender
     from tracker.reminders.policy import Policy
-    from tracker.reminders.run import plan_due
+    from tracker.reminders.run import plans_due
 
     app = App(now=now, db_url=db_url)
     sender = parse_sender(SENDER)
     ids = set()
     for row in app.db.query("SELECT id FROM plans"):
-        for r in plan_due(app.db, Policy(), now, int(row["id"])).reminders:
+        for r in plans_due(app.db, Policy(), now, [int(row["id"])]).reminders:
             ids.add(message_id([r.key], sender))
     app.close()
     return ids

@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
-from tracker.services.tasks import STATUS_LABELS
 from tracker.textwidth import pad, printable, truncate, width, widths
+from tracker.words import STATUS
 
 STATUS_COLOUR = {"done": "green", "overdue": "red", "in_progress": "yellow", "cancelled": "bright_black"}
 
@@ -28,7 +28,7 @@ def emit_json(value: Any) -> None:
 
 
 def status_text(status: str, lang: str) -> str:
-    label = STATUS_LABELS[lang][status]
+    label = STATUS[lang][status]
     if use_colour() and status in STATUS_COLOUR:
         return click.style(label, fg=STATUS_COLOUR[status])
     return label
@@ -43,7 +43,7 @@ def shown(text: str) -> str:
     if text.isprintable() or "\x1b" not in text:
         return printable(text)
     if not _OWN_STYLES:
-        for labels in STATUS_LABELS.values():
+        for labels in STATUS.values():
             _OWN_STYLES.extend(click.style(labels[s], fg=c) for s, c in STATUS_COLOUR.items())
     parts, rest = [], text
     while rest:  # split at our own styled labels; clean what is between them

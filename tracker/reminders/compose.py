@@ -33,7 +33,8 @@ from tracker.mail.message import (
     recipient,
 )
 from tracker.reminders import invitations
-from tracker.reminders.policy import OUTCOME_FIELDS, Policy
+from tracker.reminders.policy import Policy
+from tracker.services.tasks import OUTCOME_FIELDS
 from tracker.textwidth import printable
 from tracker.words import STATUS
 
@@ -45,7 +46,6 @@ FIELD_LABELS = {
     "en": {"result": "results", "problems": "problems", "obstacles": "obstacles",
            "suggestions": "suggestions"},
 }
-STATUS_LABELS = STATUS  # named once, in tracker/words.py
 REPORT_TYPES = {"html": ("text", "html"), "pdf": ("application", "pdf"),
                 "md": ("text", "markdown"), "text": ("text", "plain")}
 
@@ -338,7 +338,7 @@ class Composer:
         to = self.meeting_recipients(meeting, tasks, row["organisation_id"])
         if not to:
             return Skip(row, "held", no_address_reason(None))
-        labels = STATUS_LABELS[self.lang]
+        labels = STATUS[self.lang]
         rows = [{**t, "status_label": labels[t["status"]],
                  "missing": [m["label"] for m in self.missing(t)]} for t in tasks]
         attachments = self.meeting_attachments(int(meeting["id"]))

@@ -75,6 +75,7 @@ from tracker.clock import BANGKOK
 from tracker.errors import InvalidInput
 from tracker.reminders import invitations
 from tracker.reminders.workdays import WorkCalendar
+from tracker.services.tasks import OUTCOME_FIELDS
 
 KINDS = (
     "window_opens",
@@ -85,8 +86,6 @@ KINDS = (
     "meeting_tomorrow",
     "meeting_invitation",  # reminders/invitations.py: due when the meeting changes, any hour
 )
-TASK_KINDS = ("window_opens", "nudge", "closing_soon", "overdue")
-OUTCOME_FIELDS = ("result", "problems", "obstacles", "suggestions")
 
 
 @dataclass(frozen=True)

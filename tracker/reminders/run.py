@@ -114,11 +114,6 @@ def plans_due(db: Database, policy: Policy, now: datetime, plan_ids: Sequence[in
     return Due(reminders, closed, stale)
 
 
-def plan_due(db: Database, policy: Policy, now: datetime, plan_id: int) -> Due:
-    """What the policy says for one plan at `now`."""
-    return plans_due(db, policy, now, [plan_id])
-
-
 def batches(plan_rows: Sequence[Row], tasks: int) -> Iterator[Sequence[Row]]:
     """Consecutive plans holding about `tasks` tasks together (a larger plan alone)."""
     start, held = 0, 0

@@ -13,9 +13,7 @@ from datetime import date
 
 from tracker import thai
 from tracker.errors import InvalidInput
-from tracker.services.tasks import STATUS_LABELS
-
-STATUS = STATUS_LABELS
+from tracker.words import STATUS
 
 OUTCOME = {
     "th": {

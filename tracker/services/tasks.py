@@ -9,10 +9,8 @@ from typing import Any
 from tracker.clock import BANGKOK
 from tracker.db.connection import Database, from_ts, ts
 from tracker.errors import InvalidInput, NotFound
-from tracker.words import STATUS
 
 STATUSES = ("not_started", "in_progress", "done", "overdue", "cancelled")
-STATUS_LABELS = STATUS  # named once, in tracker/words.py
 OUTCOME_FIELDS = ("result", "problems", "obstacles", "suggestions")
 
 _TASK_COLUMNS = (
