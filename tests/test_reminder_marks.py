@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import SAMPLE
@@ -87,6 +87,13 @@ event = st.sampled_from(["none", "none", "edit", "done", "reopen", "meeting", "i
     repeat=st.sampled_from([7, 3, 0]),
     first=st.integers(0, 330),
 )
+# A nudge claimed by a sender when a closing reminder of its unit came after
+# it: skipped as superseded by the run after the claim ran out, though its
+# period was not over (the run with marks once left it waiting).
+@example(specs=[(192, 70, 4)],
+         gaps=[(8, 22, "send"), (5, 3, "none"), (1, 21, "import"), (7, 1, "send"), (1, 8, "progress"),
+               (2, 3, "done"), (6, 16, "import"), (8, 17, "done")],
+         repeat=7, first=223)
 def test_a_run_with_marks_queues_what_a_run_over_every_task_queues(
     specs: list[tuple[int, int, int]], gaps: list[tuple[int, int, str]], repeat: int, first: int
 ) -> None:

@@ -34,7 +34,7 @@ from typing import Any
 
 from tracker.clock import BANGKOK
 from tracker.db.connection import Database, from_ts, ts
-from tracker.reminders.policy import Policy, meeting_day
+from tracker.reminders.policy import SUPERSEDES_NUDGE, Policy, meeting_day
 from tracker.services.tasks import owners_of
 
 
@@ -210,15 +210,19 @@ def _since_mark(
                 cond.append(f"(m.held_on IS NULL AND m.month >= {bind(f'm{n}first', months[0])}"
                             f" AND m.month <= {bind(f'm{n}last', months[-1])})")
     # A waiting opening or nudge mail turns 'skipped' once stale: the opening
-    # when the window is no longer new, a nudge when its period is over. Not
-    # only the ones that went stale since the mark: one being sent at the
-    # time could not be skipped then, and waits again if the sending failed.
+    # when the window is no longer new, a nudge when its period is over or a
+    # closing or overdue reminder of its unit came after it. Not only the ones
+    # that went stale since the mark: one being sent at the time could not be
+    # skipped then, and waits again if the sending failed.
     if policy.window_opens or policy.nudge_every_days:
         period = timedelta(days=policy.nudge_every_days)
+        later = ", ".join(f"'{k}'" for k in SUPERSEDES_NUDGE)
         cond.append(
             f"EXISTS (SELECT 1 FROM outbox w WHERE w.task_id = t.id AND {MAY_GO_STALE}"
             f" AND (w.expires_at IS NULL OR w.expires_at > :{name}_now)"
-            f" AND (w.kind = 'window_opens' OR w.due_at <= {bind('nudged', ts(now - period))}))")
+            f" AND (w.kind = 'window_opens' OR w.due_at <= {bind('nudged', ts(now - period))}"
+            f" OR EXISTS (SELECT 1 FROM outbox s WHERE s.task_id = w.task_id AND s.unit = w.unit"
+            f" AND s.kind IN ({later}) AND s.due_at >= w.due_at)))")
     return " OR ".join(cond), p
 
 
