@@ -191,7 +191,7 @@ def render_docx(report: Mapping[str, Any], words: Words) -> bytes:
         _pairs(doc, facts)
         para("")
         # the four fields the assessor asks for, left empty to be written in
-        _pairs(doc, [(words.outcome(f), m["outcome"][f]) for f in OUTCOME_FIELDS], label_bold=True)
+        _pairs(doc, [(words.outcome(f), m["outcome"][f]) for f in OUTCOME_FIELDS])
 
     _ita(doc, report, words, para)
     _signature(doc, report, words, para)
@@ -200,11 +200,11 @@ def render_docx(report: Mapping[str, Any], words: Words) -> bytes:
     return out.getvalue()
 
 
-def _pairs(doc: Any, pairs: Sequence[tuple[str, str]], *, label_bold: bool = True) -> None:
+def _pairs(doc: Any, pairs: Sequence[tuple[str, str]]) -> None:
     table = doc.add_table(rows=0, cols=2, style="Table Grid")
     for label, value in pairs:
         cells = table.add_row().cells
-        _cell(cells[0], label, bold=label_bold)
+        _cell(cells[0], label, bold=True)
         _cell(cells[1], value)
     _widths(table, (4.5, 11.5))
 

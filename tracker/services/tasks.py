@@ -264,8 +264,8 @@ def get_task(db: Database, task_id: int, *, now: datetime) -> dict[str, Any]:
 
 def _row(db: Database, task_id: int) -> dict[str, Any]:
     row = db.one(
-        "SELECT id, plan_id, progress, started_at, done_at, cancelled_at, ends_on, sequence"
-        " FROM tasks WHERE id = :id",
+        "SELECT id, plan_id, title, progress, started_at, done_at, cancelled_at, ends_on, sequence,"
+        " edited FROM tasks WHERE id = :id",
         {"id": task_id},
     )
     if row is None:
@@ -493,9 +493,7 @@ def cancel(db: Database, task_id: int, *, reason: str, now: datetime, actor: str
     reason = " ".join(reason.split())
     if not reason:
         raise InvalidInput("ต้องระบุเหตุผลที่ยกเลิก (--reason: why the measure is cancelled)")
-    row = db.one("SELECT title, cancelled_at, edited FROM tasks WHERE id = :id", {"id": task_id})
-    if row is None:
-        raise NotFound(f"ไม่พบงานหมายเลข {task_id} (no task with id {task_id})")
+    row = _row(db, task_id)
     if row["cancelled_at"] is not None:
         raise InvalidInput(f"งาน {task_id} ถูกยกเลิกไว้แล้ว (task {task_id} is already cancelled)")
     marks = json.loads(row["edited"] or "{}")
@@ -509,9 +507,7 @@ def restore(db: Database, task_id: int, *, now: datetime, actor: str) -> None:
     """Undo `cancel`: the measure is followed up (and reminded of) again."""
     import json
 
-    row = db.one("SELECT cancelled_at, edited FROM tasks WHERE id = :id", {"id": task_id})
-    if row is None:
-        raise NotFound(f"ไม่พบงานหมายเลข {task_id} (no task with id {task_id})")
+    row = _row(db, task_id)
     if row["cancelled_at"] is None:
         raise InvalidInput(f"งาน {task_id} ไม่ได้ถูกยกเลิก (task {task_id} is not cancelled)")
     marks = json.loads(row["edited"] or "{}")
