@@ -217,3 +217,18 @@ def decode_header_strict(value: str) -> str:
         del enc, data
     parts.append(value[pos:])
     return "".join(parts)
+
+
+def mail_env(port: int, ca: Path, **over: str) -> dict[str, str]:
+    env = {
+        "TRACKER_MAIL_TRANSPORT": "smtp",
+        "TRACKER_SMTP_HOST": "127.0.0.1",
+        "TRACKER_SMTP_PORT": str(port),
+        "TRACKER_SMTP_SECURITY": "starttls",
+        "TRACKER_SMTP_USER": USER,
+        "TRACKER_SMTP_PASSWORD": PASSWORD,
+        "TRACKER_MAIL_FROM": SENDER,
+        "SSL_CERT_FILE": str(ca),
+    }
+    env.update(over)
+    return env

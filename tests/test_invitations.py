@@ -18,22 +18,9 @@ import icalendar
 import pytest
 import vobject
 from conftest import SAMPLE
-from mail_support import PASSWORD, SENDER, USER, smtp_server
+from mail_support import SENDER, mail_env, smtp_server
 
 ATTENDEES = ["mayor@bangchakreng.go.th", "palad@bangchakreng.go.th"]
-
-
-def _env(port: int, ca: Path) -> dict[str, str]:
-    return {
-        "TRACKER_MAIL_TRANSPORT": "smtp",
-        "TRACKER_SMTP_HOST": "127.0.0.1",
-        "TRACKER_SMTP_PORT": str(port),
-        "TRACKER_SMTP_SECURITY": "starttls",
-        "TRACKER_SMTP_USER": USER,
-        "TRACKER_SMTP_PASSWORD": PASSWORD,
-        "TRACKER_MAIL_FROM": SENDER,
-        "SSL_CERT_FILE": str(ca),
-    }
 
 
 def _invitations(rec) -> list:  # type: ignore[no-untyped-def]
@@ -75,7 +62,7 @@ def _event(raw: bytes, method: str, people: list[str] = ATTENDEES):  # type: ign
 def test_meeting_moved_on_the_19th_reaches_the_attendees_that_day(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert run("import", str(SAMPLE), now="2023-01-02").code == 0
     with smtp_server(tmp_path) as (rec, port, ca):
-        env = _env(port, ca)
+        env = mail_env(port, ca)
         people = [x for a in ATTENDEES for x in ("--attendee", a)]
         set_ = run("meeting", "set", "1", "--date", "20 เม.ย. 66", "--time", "10:00",
                    "--place", "ห้องประชุมเทศบาลตำบลบางจะเกร็ง", *people, now="2023-04-03T15:10", env=env)
@@ -141,7 +128,7 @@ def test_meeting_moved_on_the_19th_reaches_the_attendees_that_day(run, tmp_path:
 def test_cancelling_a_meeting_never_invited_sends_nothing(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert run("import", str(SAMPLE), now="2023-01-02").code == 0
     with smtp_server(tmp_path) as (rec, port, ca):
-        env = _env(port, ca)
+        env = mail_env(port, ca)
         people = [x for a in ATTENDEES for x in ("--attendee", a)]
         assert run("meeting", "set", "1", "--date", "2023-04-20", *people, now="2023-04-03T09:00").code == 0
         assert run("meeting", "cancel", "1", now="2023-04-03T09:01").code == 0
@@ -230,7 +217,7 @@ def test_policy_invitation_rules() -> None:
 def test_the_day_before_mail_carries_the_same_invitation(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert run("import", str(SAMPLE), now="2023-01-02").code == 0
     with smtp_server(tmp_path) as (rec, port, ca):
-        env = _env(port, ca)
+        env = mail_env(port, ca)
         people = [x for a in ATTENDEES for x in ("--attendee", a)]
         assert run("meeting", "set", "1", "--date", "2023-04-27", "--time", "09:30", *people,
                    now="2023-04-03T10:00").code == 0
@@ -253,7 +240,7 @@ def test_an_attendee_taken_off_the_list_is_told_apart(run, tmp_path: Path) -> No
     mayor, palad = ATTENDEES
     assert run("import", str(SAMPLE), now="2023-01-02").code == 0
     with smtp_server(tmp_path) as (rec, port, ca):
-        env = _env(port, ca)
+        env = mail_env(port, ca)
         assert run("meeting", "set", "1", "--date", "2023-04-27", "--attendee", mayor, "--attendee", palad,
                    now="2023-04-03T10:00").code == 0
         assert run("remind", now="2023-04-03T10:05", env=env).code == 0

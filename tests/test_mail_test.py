@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.mail_support import PASSWORD, SENDER, smtp_server
-from tests.test_mailfault import mail_env, seed
+from tests.mail_support import PASSWORD, SENDER, mail_env, smtp_server
+from tests.test_mailfault import seed
 
 NOW = "2023-01-04T09:00"
 

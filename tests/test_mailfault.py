@@ -27,10 +27,9 @@ import pytest
 from tests.factories import measure, small_plan
 from tests.mail_support import (
     PASSWORD,
-    SENDER,
-    USER,
     LoopbackController,
     Recorder,
+    mail_env,
     smtp_server,
     smtp_settings,
 )
@@ -200,21 +199,6 @@ def test_connection_errors_have_a_cause() -> None:
 
 
 # ---------------------------------------------------------------- the command
-
-
-def mail_env(port: int, ca: Path, **over: str) -> dict[str, str]:
-    env = {
-        "TRACKER_MAIL_TRANSPORT": "smtp",
-        "TRACKER_SMTP_HOST": "127.0.0.1",
-        "TRACKER_SMTP_PORT": str(port),
-        "TRACKER_SMTP_SECURITY": "starttls",
-        "TRACKER_SMTP_USER": USER,
-        "TRACKER_SMTP_PASSWORD": PASSWORD,
-        "TRACKER_MAIL_FROM": SENDER,
-        "SSL_CERT_FILE": str(ca),
-    }
-    env.update(over)
-    return env
 
 
 def test_cli_530_then_fixed_settings_sends_each_once(run: Any, db_url: str, tmp_path: Path) -> None:
