@@ -100,6 +100,15 @@ class Arrival:
     def keys(self) -> list[str]:
         return self.headers.get("x-tracker-reminder", "").split()
 
+    @property
+    def text(self) -> str:
+        """The plain-text part."""
+        import email
+        import email.policy
+
+        parsed = email.message_from_bytes(self.raw, policy=email.policy.default)
+        return str(parsed.get_body(("plain",)).get_content())  # type: ignore[union-attr]
+
 
 @dataclass
 class Recorder:

@@ -138,13 +138,19 @@ def test_retry_then_send(db_url: str, tmp_path: Path) -> None:
 
 
 def window_opens_queued(db_url: str, tmp_path: Path, n: int) -> tuple[Database, datetime, Path, Policy]:
-    """n tasks whose "window opens" mails are queued for a unit with an
-    address, and a policy reading templates from a folder of the test's own:
-    (db, now, the path of its window_opens/body.txt, policy)."""
-    db = make_db(db_url, n)
+    """n tasks whose "window opens" mails are queued, each for a unit of its
+    own with an address (so each is a mail of its own, not one digest), and
+    a policy reading templates from a folder of the test's own: (db, now,
+    the path of its window_opens/body.txt, policy)."""
+    app = App(now=T0, db_url=db_url)
+    db = app.db
+    plan = small_plan(*[measure(str(i), f"มาตรการทดสอบที่ {i}", owners=(f"กองที่ {i}",))
+                        for i in range(1, n + 1)])
     now = at("2023-01-04T09:00")
     with db.transaction():
-        set_unit(db, "สำนักปลัดฯ", ["palad@example.go.th"], now=now, actor="t")
+        import_plan(db, plan, source="test", now=T0, actor="test")
+        for i in range(1, n + 1):
+            set_unit(db, f"กองที่ {i}", [f"unit{i}@example.go.th"], now=now, actor="t")
     run.enqueue_due(db, POLICY, now)
     own = tmp_path / "templates" / "mail" / "window_opens"
     own.mkdir(parents=True)
@@ -189,7 +195,7 @@ def test_an_edited_template_is_used_from_the_next_batch(db_url: str, tmp_path: P
     later = body.stat().st_mtime + 5  # a coarse file-system clock must still see a change
     os.utime(body, (later, later))
     with db.transaction():
-        db.execute("UPDATE outbox SET status = 'pending', sent_at = NULL")
+        db.execute("UPDATE outbox SET status = 'pending', sent_at = NULL, recipients = '[]'")
     assert len(run.send_due(db, settings(tmp_path), policy, clock=lambda: now, worker="w").sent) == 1
     assert sent_text() == "second wording\n"
 

@@ -34,6 +34,7 @@ KIND = {
         "meeting_outcome_request": "ขอผลก่อนประชุม",
         "meeting_tomorrow": "ประชุมพรุ่งนี้",
         "meeting_invitation": "เชิญประชุม",
+        "digest": "สรุปประจำวัน",
     },
     "en": {
         "window_opens": "window opens",
@@ -43,6 +44,7 @@ KIND = {
         "meeting_outcome_request": "outcome request",
         "meeting_tomorrow": "meeting tomorrow",
         "meeting_invitation": "invitation",
+        "digest": "daily digest",
     },
 }
 

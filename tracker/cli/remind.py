@@ -132,10 +132,17 @@ def _print_rows(app: App, rows: list[dict[str, Any]]) -> None:
     headers = (["เวลา", "ประเภท", "งาน", "ถึง", "เรื่อง"] if th
                else ["at", "kind", "task", "to", "subject"])
     click.echo(table(headers, [
-        [_when(r["at"]), _kind(r["kind"], app.lang), str(r["task_id"] or f"m{r['meeting_id']}"),
+        [_when(r["at"]), _kind(r["kind"], app.lang), _about(r),
          ", ".join(r["to"]) or ("(ไม่มีอีเมล)" if th else "(no address)"), r["subject"]]
         for r in rows], shrink=4))
     click.echo(f"{len(rows)} ฉบับ" if th else f"{len(rows)} message(s)")
+
+
+def _about(row: dict[str, Any]) -> str:
+    """The task(s) or the meeting a mail is about: "3", "1, 2, 5", "m1"."""
+    if row.get("items"):
+        return ", ".join(dict.fromkeys(str(i["task_id"]) for i in row["items"]))
+    return str(row["task_id"] or f"m{row['meeting_id']}")
 
 
 def _dry_run(app: App, policy: Any, org: str | None, as_json: bool) -> None:
@@ -230,10 +237,18 @@ def _print_sent(app: App, enq: Any, report: Any) -> None:
         click.echo(f"{'ส่งแล้ว' if th else 'sent'}: {_kind(s['kind'], app.lang)} {_subject(s, th)}"
                    f" → {', '.join(s['to'])}")
     waiting = report.stopped["waiting"] if report.stopped else 0
-    click.echo(f"คิวใหม่ {len(enq.added)} · ส่งแล้ว {len(report.sent)} · รอส่งใหม่ {len(report.retrying)}"
-               f" · ล้มเหลว {len(report.failed)} · ระงับ {len(report.held)} · ค้างในคิว {waiting}" if th else
-               f"queued {len(enq.added)} · sent {len(report.sent)} · to retry {len(report.retrying)}"
-               f" · failed {len(report.failed)} · held {len(report.held)} · waiting {waiting}")
+    mails = len({s["message_id"] for s in report.sent})
+    click.echo(f"คิวใหม่ {len(enq.added)} · ส่งแล้ว {len(report.sent)} เรื่อง ใน {mails} ฉบับ"
+               f" · รอส่งใหม่ {len(report.retrying)} · ล้มเหลว {len(report.failed)} · ระงับ {len(report.held)}"
+               f" · ค้างในคิว {waiting}" if th else
+               f"queued {len(enq.added)} · sent {len(report.sent)} in {mails} mail(s)"
+               f" · to retry {len(report.retrying)} · failed {len(report.failed)} · held {len(report.held)}"
+               f" · waiting {waiting}")
+    if report.deferred:
+        click.echo(f"อีก {report.deferred} เรื่องรวมไว้ในอีเมลสรุปของวันทำการถัดไป"
+                   " (ผู้รับได้อีเมลของวันนี้ไปแล้ว)" if th else
+                   f"{report.deferred} more go in the next working day's digest"
+                   " (their person has had today's mail)")
 
 
 def _kind(code: str, lang: str) -> str:

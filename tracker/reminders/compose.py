@@ -13,7 +13,7 @@ import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache, partial
 from typing import Any
 
@@ -32,7 +32,7 @@ from tracker.mail.message import (
     parse_sender,
     recipient,
 )
-from tracker.reminders import invitations
+from tracker.reminders import invitations, outbox
 from tracker.reminders.policy import Policy
 from tracker.services.tasks import OUTCOME_FIELDS
 from tracker.textwidth import printable
@@ -84,8 +84,12 @@ class Outgoing:
 @dataclass
 class Skip:
     row: Row
-    status: str  # "held" | "cancelled"
+    status: str  # "held" | "cancelled" | "sent" (every address reached before a stop)
     reason: str
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), BANGKOK)
 
 
 def no_address_reason(unit: str | None) -> str:
@@ -154,6 +158,11 @@ class Composer:
         self._emails: dict[tuple[int, str], list[str]] = {}
         self._links: dict[tuple[int, str], str | None] = {}
         self.contact = clerk_contact(settings)
+        # per row id: the addresses it must reach, the ones reached, and
+        # whether some wait for tomorrow's digest
+        self.targets: dict[int, list[str]] = {}
+        self.delivered: dict[int, list[str]] = {}
+        self.deferred: set[int] = set()
 
     def unit_link(self, org_id: int | None, unit: str) -> str | None:
         """The unit's personal page ([web] base_url set), else None: the mail
@@ -280,18 +289,55 @@ class Composer:
                 outgoing.append(result)
             else:
                 ready.append(result)
-        groups: dict[tuple[Any, Any], list[Ready]] = {}
-        for item in ready:
-            row = item[0]
-            key = (row["organisation_id"], row["unit"]) if self.policy.digest else (row["id"], None)
-            groups.setdefault(key, []).append(item)
-        for items in groups.values():
-            if len(items) == 1:
-                row, ctx, to = items[0]
+        for rows_, to in self.addressed(ready):
+            if len(rows_) == 1:
+                row, ctx = rows_[0]
                 outgoing.append(self._message([row], to, partial(self.render, row["kind"], ctx)))
             else:
-                outgoing.append(self._digest(items))
+                outgoing.append(self._digest(rows_, to))
         return outgoing, skips
+
+    def addressed(self, ready: Sequence[Ready], *, mailed: set[tuple[int, str]] | None = None,
+                   ) -> list[tuple[list[tuple[Row, dict[str, Any]]], list[str]]]:
+        """Who gets which items: with `digest`, one message per address of an
+        organisation carrying everything due for it (the addresses that would
+        get the very same items share the message), except an address that
+        has had today's mail already (`mailed`; None: as the outbox says):
+        its items wait for the next working day's (`deferred`). Without
+        `digest`, a message per item."""
+        if not self.policy.digest:
+            return [([(row, ctx)], to) for row, ctx, to in ready]
+        if mailed is None:
+            mailed = outbox.mailed_since(self.db, [int(r["organisation_id"]) for r, _c, _t in ready],
+                                         _midnight(self.now.astimezone(BANGKOK).date()))
+        per_address: dict[tuple[int, str], list[tuple[Row, dict[str, Any]]]] = {}
+        for row, ctx, to in ready:
+            for address in to:
+                if (int(row["organisation_id"]), address) in mailed:
+                    self.deferred.add(int(row["id"]))
+                else:
+                    per_address.setdefault((int(row["organisation_id"]), address), []).append((row, ctx))
+        shared: dict[tuple[int, ...], tuple[list[tuple[Row, dict[str, Any]]], list[str]]] = {}
+        for (_org, address), items in per_address.items():
+            ids = tuple(sorted(int(r["id"]) for r, _c in items))
+            shared.setdefault(ids, (items, []))[1].append(address)
+        return list(shared.values())
+
+    def next_digest(self) -> datetime:
+        """When the items of an address already mailed today go: the next working day's hour."""
+        today = self.now.astimezone(BANGKOK).date()
+        return self.policy.at(self.policy.calendar.next_working_day(today + timedelta(days=1)))
+
+    def reached(self, out: Outgoing) -> list[tuple[int, list[str], bool]]:
+        """`out` went out: per row, every address it has reached so far and
+        whether that is all of them (the row is then sent)."""
+        got = []
+        for row in out.rows:
+            rid = int(row["id"])
+            done = self.delivered.setdefault(rid, [])
+            done += [a for a in out.to if a not in done]
+            got.append((rid, list(done), set(self.targets.get(rid, ())) <= set(done)))
+        return got
 
     def _one(self, row: Row) -> Skip | Outgoing | Ready:
         detail = json.loads(row["detail"] or "{}")
@@ -320,6 +366,13 @@ class Composer:
         to = self.unit_emails(row["organisation_id"], unit)
         if not to:
             return Skip(row, "held", no_address_reason(unit))
+        # a run stopped between two digests: the addresses reached keep it
+        reached = [str(a) for a in json.loads(row.get("recipients") or "[]")]
+        self.delivered[int(row["id"])] = reached
+        self.targets[int(row["id"])] = [*reached, *(a for a in to if a not in reached)]
+        to = [a for a in to if a not in reached]
+        if not to:
+            return Skip(row, "sent", "ส่งถึงทุกที่อยู่แล้ว (every address has it)")
         ctx["link"] = self.unit_link(row["organisation_id"], unit)
         return row, ctx, to
 
@@ -465,17 +518,59 @@ class Composer:
 
         return Outgoing(rows=rows, to=to, msg_id=mid, keys=keys, make=make)
 
-    def _digest(self, items: Sequence[Ready]) -> Outgoing:
-        def render() -> tuple[str, str, str]:
-            first_ctx = items[0][1]
-            part = self.env.get_template("mail/_task.en.txt" if self.lang == "en" else "mail/_task.txt")
-            listed = []
-            for row, ctx, _to in items:
-                subject = self.subject(row["kind"], ctx)
-                listed.append({"subject": subject, "text": part.render({"fdate": self.fdate, **ctx}).strip()})
-            ctx = {"unit": first_ctx["unit"], "org": first_ctx["org"], "items": listed,
-                   "today": self.now.astimezone(BANGKOK).date(), "link": first_ctx["link"]}
-            return self.render("digest", ctx)
+    def _digest(self, items: Sequence[tuple[Row, dict[str, Any]]], to: list[str]) -> Outgoing:
+        items = sorted(items, key=lambda it: urgency(it[0]["kind"], it[1]["d"], it[1]["task"]))
+        return self._message([row for row, _ctx in items], to,
+                             lambda: self.render("digest", self.digest_context(items)))
 
-        to = list(dict.fromkeys(a for it in items for a in it[2]))
-        return self._message([it[0] for it in items], to, render)
+    def digest_context(self, items: Sequence[tuple[Row, dict[str, Any]]], *, text: bool = True,
+                       ) -> dict[str, Any]:
+        """What the digest templates see (`text`: with each measure's lines;
+        the subject needs none)."""
+        part = self.env.get_template("mail/_task.en.txt" if self.lang == "en" else "mail/_task.txt")
+        listed = [{"kind": row["kind"], "d": ctx["d"], "missing": ctx["missing"], "task": ctx["task"],
+                   "text": part.render({"fdate": self.fdate, **ctx}).strip() if text else ""}
+                  for row, ctx in items]
+        units: dict[str, str | None] = {}
+        for _row, ctx in items:
+            units.setdefault(ctx["unit"], ctx["link"])
+        return {"units": [{"name": u, "link": link} for u, link in units.items()],
+                "unit": " / ".join(units), "org": items[0][1]["org"], "items": listed,
+                "groups": groups(listed), "n": self.number, "fday": self.fday,
+                "today": self.now.astimezone(BANGKOK).date()}
+
+    def number(self, n: int) -> str:
+        return thai.to_thai_digits(str(n)) if self.policy.digits == "thai" else str(n)
+
+    def fday(self, value: str | date) -> str:
+        """A day without its year, for a subject: "20 เม.ย." / "20 Apr"."""
+        return self.fdate(value).rsplit(" ", 1)[0] if self.lang == "en" else \
+            " ".join(thai.format_date(date.fromisoformat(str(value)[:10]), lang="th",
+                                      digits=self.policy.digits, style="short").split()[:2])
+
+
+# Most urgent first in a digest: what is late, what closes soonest, what the
+# meeting needs, then the gentler asks.
+URGENCY = ("overdue", "closing_soon", "meeting_outcome_request", "checkpoint", "nudge", "window_opens")
+
+
+def urgency(kind: str, detail: Mapping[str, Any], task: Mapping[str, Any]) -> tuple[Any, ...]:
+    rank = URGENCY.index(kind) if kind in URGENCY else len(URGENCY)
+    within = -int(detail.get("days_late") or 0) if kind == "overdue" else int(detail.get("days_left") or 0)
+    return rank, within, str(detail.get("meeting_date") or ""), str(task.get("number") or ""), int(task["id"])
+
+
+def groups(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """What a digest's subject says, per kind in the items' order: how many
+    measures, and the nearest day left or meeting."""
+    out: dict[str, dict[str, Any]] = {}
+    for it in items:
+        g = out.setdefault(it["kind"], {"kind": it["kind"], "count": 0, "days_left": None,
+                                        "meeting_date": None})
+        g["count"] += 1
+        d = it["d"]
+        if d.get("days_left") is not None and (g["days_left"] is None or d["days_left"] < g["days_left"]):
+            g["days_left"] = int(d["days_left"])
+        if d.get("meeting_date") and (g["meeting_date"] is None or d["meeting_date"] < g["meeting_date"]):
+            g["meeting_date"] = str(d["meeting_date"])
+    return list(out.values())

@@ -63,7 +63,7 @@ HELD_RECHECK = timedelta(hours=1)
 
 _CLAIMED_COLUMNS = (
     "id, key, thread, kind, organisation_id, task_id, meeting_id, unit, detail, due_at,"
-    " expires_at, status, attempts, last_error, claimed_until"
+    " expires_at, status, attempts, last_error, claimed_until, recipients, message_id, subject"
 )
 
 
@@ -241,7 +241,7 @@ def cancel_for_tasks(db: Database, task_ids: Sequence[int], *, now: datetime, re
 
 def claim(
     db: Database, *, worker: str, now: datetime, lease: timedelta, limit: int,
-    organisation_id: int | None = None,
+    organisation_id: int | None = None, whole_organisations: bool = False,
 ) -> list[Row]:
     """Take up to `limit` due rows for `worker` until now + lease.
 
@@ -249,13 +249,33 @@ def claim(
     claimers never wait for or take the same row; SQLite: the write lock of
     BEGIN IMMEDIATE serialises claimers and the outer WHERE re-checks.
     `organisation_id`: only that organisation's rows.
+    `whole_organisations`: also every other due unit row of the organisations
+    taken, whatever `limit` says, so that a person's daily digest is made of
+    all that is due for them, not of what one batch happened to hold.
     """
+    rows = _claim(db, worker=worker, now=now, lease=lease, limit=limit,
+                  only="" if organisation_id is None else " AND organisation_id = :org",
+                  org=organisation_id)
+    if whole_organisations and rows:
+        orgs = sorted({int(r["organisation_id"]) for r in rows if r["organisation_id"] is not None
+                       and r["unit"] is not None})
+        if orgs:
+            where, params = member(db, "organisation_id", orgs, "og")
+            rows += _claim(db, worker=worker, now=now, lease=lease, limit=None,
+                           only=f" AND unit IS NOT NULL AND {where}", **params)
+    rows.sort(key=lambda r: (r["organisation_id"] or 0, r["unit"] or "", r["due_at"], r["id"]))
+    return rows
+
+
+def _claim(db: Database, *, worker: str, now: datetime, lease: timedelta, limit: int | None,
+           only: str, **more: Any) -> list[Row]:
     free = "status IN ('pending', 'held') AND (claimed_until IS NULL OR claimed_until <= :now)"
-    params = {"me": worker, "until": ts(now + lease), "now": ts(now), "limit": int(limit),
-              "org": organisation_id}
-    only = "" if organisation_id is None else " AND organisation_id = :org"  # `tracker remind --org`
+    params = {"me": worker, "until": ts(now + lease), "now": ts(now), **more}
     pick = (f"SELECT id FROM outbox WHERE {free} AND next_attempt_at <= :now{only}"
-            " ORDER BY next_attempt_at, id LIMIT :limit")
+            " ORDER BY next_attempt_at, id")
+    if limit is not None:
+        pick += " LIMIT :limit"
+        params["limit"] = int(limit)
     if db.dialect == "postgresql":
         # A materialised CTE runs the locking SELECT exactly once; inside
         # `id IN (…)` the planner may re-run it, and with SKIP LOCKED each run
@@ -274,7 +294,6 @@ def claim(
             f" WHERE id IN ({pick}) AND {free} RETURNING {_CLAIMED_COLUMNS}",
             params,
         )
-    rows.sort(key=lambda r: (r["organisation_id"] or 0, r["unit"] or "", r["due_at"], r["id"]))
     return rows
 
 
@@ -282,15 +301,56 @@ def mark_sent(
     db: Database, ids: Sequence[int], *, worker: str, now: datetime, recipients: Sequence[str],
     message_id: str, subject: str,
 ) -> int:
+    return mark_delivered(db, [(i, recipients, True) for i in ids], worker=worker, now=now,
+                          message_id=message_id, subject=subject)
+
+
+def mark_delivered(
+    db: Database, deliveries: Sequence[tuple[int, Sequence[str], bool]], *, worker: str,
+    now: datetime, message_id: str, subject: str,
+) -> int:
+    """A message went out: per row (id, every address it has reached so far,
+    complete). A complete row is sent; a row that still has an address to
+    reach (a unit's second address gets another digest) keeps its claim and
+    records whom it reached, so that a later run never mails them the item
+    again. The number of rows still ours."""
+    n = 0
+    for row_id, recipients, complete in deliveries:
+        status = "'sent', claimed_by = NULL, claimed_until = NULL" if complete else "status"
+        n += db.execute(
+            f"UPDATE outbox SET status = {status}, sent_at = :now,"
+            " attempts = attempts + :one, recipients = :to, message_id = :mid, subject = :subject,"
+            " last_error = NULL, updated_at = :now WHERE id = :id AND claimed_by = :me",
+            {"id": int(row_id), "now": ts(now), "to": json.dumps(list(recipients)), "mid": message_id,
+             "subject": subject, "me": worker, "one": int(complete)},
+        )
+    return n
+
+
+def defer(db: Database, ids: Sequence[int], *, worker: str, now: datetime, until: datetime) -> int:
+    """Give claimed rows back to wait until `until` (their person has had
+    today's digest: the items go in the next one)."""
+    if not ids:
+        return 0
     where, params = member(db, "id", [int(i) for i in ids], "i")
     return db.execute(
-        f"UPDATE outbox SET status = 'sent', sent_at = :now, attempts = attempts + 1,"
-        f" recipients = :to, message_id = :mid, subject = :subject, last_error = NULL,"
-        f" claimed_by = NULL, claimed_until = NULL, updated_at = :now"
-        f" WHERE {where} AND claimed_by = :me",
-        {**params, "now": ts(now), "to": json.dumps(list(recipients)), "mid": message_id,
-         "subject": subject, "me": worker},
+        f"UPDATE outbox SET claimed_by = NULL, claimed_until = NULL, next_attempt_at = :next,"
+        f" updated_at = :now WHERE {where} AND claimed_by = :me",
+        {**params, "next": ts(until), "now": ts(now), "me": worker},
     )
+
+
+def mailed_since(db: Database, organisation_ids: Sequence[int], since: datetime) -> set[tuple[int, str]]:
+    """(organisation, address) pairs that a unit's reminder reached from `since` on."""
+    if not organisation_ids:
+        return set()
+    where, params = member(db, "organisation_id", sorted({int(o) for o in organisation_ids}), "o")
+    found: set[tuple[int, str]] = set()
+    for r in db.query(f"SELECT DISTINCT organisation_id, recipients FROM outbox WHERE {where}"
+                      " AND unit IS NOT NULL AND sent_at >= :since AND recipients IS NOT NULL",
+                      {**params, "since": ts(since)}):
+        found.update((int(r["organisation_id"]), str(a)) for a in json.loads(r["recipients"]))
+    return found
 
 
 def mark_retry(db: Database, row: Row, *, worker: str, now: datetime, error: str) -> int:

@@ -24,8 +24,10 @@ Configuration — the `[reminders]` table of the config file (every key optional
     unknown_meeting_day = 15    # a meeting known only by its month is assumed on this
                                 #   day (the next working day if it is not one); the mails
                                 #   say "วันประชุมยังไม่กำหนด" (date not fixed yet)
-    digest = false              # true: one mail per unit per sending run, listing all of
-                                #   that unit's reminders, instead of one mail each
+    digest = true               # one mail per address a working day, carrying everything
+                                #   due for it (all its units' measures), most urgent first;
+                                #   an address that had today's mail gets what came due
+                                #   since in the next working day's. false: a mail each
     local_holidays = ["2023-05-05"]  # extra non-working days (any date form tracker reads)
     lang = "th"                 # language of the mails: "th" or "en"
     digits = "arabic"           # digits in mail dates: "arabic" or "thai"
@@ -100,7 +102,7 @@ class Policy:
     before_meeting: tuple[int, ...] = (10, 3)
     meeting_day_before: bool = True
     unknown_meeting_day: int = 15
-    digest: bool = False
+    digest: bool = True
     local_holidays: tuple[date, ...] = ()
     lang: str = "th"
     digits: str = "arabic"

@@ -57,7 +57,7 @@ def preview(
     reminders = [r for r in simulate(tasks, meetings, policy, start, end, activity=activity)
                  if r.kind != invitations.KIND]
     return describe(db, settings, policy, [*waiting_invitations(db, meetings, now, start, end), *reminders],
-                    now=now)
+                    now=now, season=True)
 
 
 def waiting_invitations(db: Database, meetings: Iterable[Mapping[str, Any]], now: datetime,
@@ -78,21 +78,51 @@ def waiting_invitations(db: Database, meetings: Iterable[Mapping[str, Any]], now
 
 
 def describe(
-    db: Database, settings: Any, policy: Policy, reminders: Iterable[Reminder], *, now: datetime
+    db: Database, settings: Any, policy: Policy, reminders: Iterable[Reminder], *, now: datetime,
+    season: bool = False,
 ) -> list[dict[str, Any]]:
-    """Reminders as rows a person or a script reads: at, kind, task_id or
-    meeting_id, to (addresses as they stand now), unit, subject, key."""
+    """Reminders as the mails a person or a script reads, one row a mail: at,
+    kind ("digest" for a mail of several items, with `items`), task_id or
+    meeting_id, to (addresses as they stand now), unit, subject, key, keys.
+    The items of a day are put in mails as the sender would (`season`: each
+    day as a day of its own, nobody mailed yet; else today, as the outbox says)."""
     from tracker.errors import NotFound
-    from tracker.reminders.compose import Composer, no_address_reason
+    from tracker.reminders.compose import Composer
     from tracker.services.meetings import get_meeting
 
     reminders = list(reminders)
     org_ids = {str(r["name"]): int(r["id"]) for r in db.query("SELECT id, name FROM organisations")}
     composer = Composer(db, settings, policy, now)
     meetings: dict[int, dict[str, Any]] = {}
-    rows = []
+    rows: list[dict[str, Any]] = []
+    days: dict[date, list[tuple[dict[str, Any], dict[str, Any], list[str]]]] = {}
+    by_key: dict[str, Reminder] = {}
+
+    def flush() -> None:
+        for ready in days.values():
+            for items, to in composer.addressed(ready, mailed=set() if season else None):
+                found = [by_key[str(row["key"])] for row, _ctx in items]
+                if len(items) == 1:
+                    (_item, ctx), r = items[0], found[0]
+                    subject = composer.subject(r.kind, composer.full_context(ctx))
+                    rows.append(_row(r, to, subject))
+                    continue
+                ctx = composer.digest_context(sorted(items, key=lambda it: _urgency(it)), text=False)
+                first = found[0]
+                rows.append({
+                    "at": first.at.isoformat(),
+                    "kind": "digest", "task_id": None, "meeting_id": None, "to": to,
+                    "unit": ctx["unit"], "organisation": first.organisation,
+                    "subject": composer.subject("digest", composer.full_context(ctx)), "key": None,
+                    "keys": [str(row["key"]) for row, _c in sorted(items, key=_urgency)],
+                    "items": [{"key": r.key, "kind": r.kind, "task_id": r.task_id, "unit": r.unit}
+                              for r in (by_key[str(row["key"])] for row, _c in sorted(items, key=_urgency))],
+                })
+        days.clear()
+
     for i, r in enumerate(reminders):
         if i % 500 == 0:  # the tasks of 500 rows at a time: a season's catch-up shows thousands
+            flush()
             composer.prefetch([t.task_id for t in reminders[i : i + 500] if t.task_id is not None],
                               only=True)
         org_id = org_ids.get(r.organisation)
@@ -124,15 +154,35 @@ def describe(
                 continue
             to = composer.unit_emails(org_id, r.unit)
             ctx = composer.task_context(r.kind, task, r.unit, dict(r.detail))
+            ctx["link"] = None
+            if to:  # put in mails with the rest of its day
+                by_key[r.key] = r
+                days.setdefault(r.on, []).append(
+                    ({"id": i, "key": r.key, "kind": r.kind, "organisation_id": org_id or 0}, ctx, to))
+                continue
         # The subject is all a row shows: rendering both bodies of every mail
         # was most of a late-September dry run (2,000 overdue mails).
-        subject = composer.subject(r.kind, composer.full_context(ctx))
-        row: dict[str, Any] = {
-            "at": r.at.isoformat(), "kind": r.kind, "task_id": r.task_id,
-            "meeting_id": r.meeting_id, "to": to, "unit": r.unit, "organisation": r.organisation,
-            "subject": subject, "key": r.key,
-        }
-        if not to:
-            row["warning"] = no_address_reason(r.unit)
-        rows.append(row)
+        rows.append(_row(r, to, composer.subject(r.kind, composer.full_context(ctx))))
+    flush()
+    rows.sort(key=lambda row: row["at"])  # stable: a day's mails in the order made
     return rows
+
+
+def _urgency(item: tuple[Mapping[str, Any], Mapping[str, Any]]) -> tuple[Any, ...]:
+    from tracker.reminders.compose import urgency
+
+    row, ctx = item
+    return urgency(str(row["kind"]), ctx["d"], ctx["task"])
+
+
+def _row(r: Reminder, to: list[str], subject: str) -> dict[str, Any]:
+    from tracker.reminders.compose import no_address_reason
+
+    row: dict[str, Any] = {
+        "at": r.at.isoformat(), "kind": r.kind, "task_id": r.task_id,
+        "meeting_id": r.meeting_id, "to": to, "unit": r.unit, "organisation": r.organisation,
+        "subject": subject, "key": r.key, "keys": [r.key],
+    }
+    if not to:
+        row["warning"] = no_address_reason(r.unit)
+    return row

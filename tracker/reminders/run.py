@@ -230,6 +230,7 @@ class SendReport:
     # "error": the server's, "waiting": messages due now and not sent}
     stopped: dict[str, Any] | None = None
     extended: int = 0  # times the claim was extended while a batch went on
+    deferred: int = 0  # reminders whose person had today's digest: they go in the next one
 
 
 def _row_info(row: dict[str, Any], **more: Any) -> dict[str, Any]:
@@ -278,7 +279,7 @@ def send_due(
         def take() -> list[dict[str, Any]]:
             t = clock()
             got = outbox.claim(db, worker=worker, now=t, lease=lease, limit=limit,
-                               organisation_id=organisation_id)
+                               organisation_id=organisation_id, whole_organisations=policy.digest)
             if got:  # --status names the owner of claimed rows and its last sign of life
                 heartbeat.touch(db, worker, now=t)
             return got
@@ -375,6 +376,10 @@ def _send_batch(db: Database, settings: Settings, policy: Policy, rows: list[dic
                 outbox.mark_held(db, s.row["id"], worker=worker, now=now, reason=s.reason)
                 report.held.append(_row_info(s.row, reason=s.reason))
                 log.warning("held %s: %s", s.row["key"], s.reason)
+            elif s.status == "sent":
+                outbox.mark_delivered(db, [(s.row["id"], composer.delivered[int(s.row["id"])], True)],
+                                      worker=worker, now=now, message_id=str(s.row.get("message_id") or ""),
+                                      subject=str(s.row.get("subject") or ""))
             else:
                 outbox.mark_cancelled(db, s.row["id"], worker=worker, now=now, reason=s.reason)
                 report.cancelled.append(_row_info(s.row, reason=s.reason))
@@ -402,13 +407,16 @@ def _send_batch(db: Database, settings: Settings, policy: Policy, rows: list[dic
                     # First of all, before anything else is done: the shorter the
                     # span from the server's reply to this commit, the fewer
                     # messages a killed sender sends twice.
-                    settle(lambda ids=ids, o=out: outbox.mark_sent(  # type: ignore[misc]
-                        db, ids, worker=worker, now=clock(), recipients=o.to, message_id=o.msg_id,
+                    settle(lambda o=out: outbox.mark_delivered(  # type: ignore[misc]
+                        db, composer.reached(o), worker=worker, now=clock(), message_id=o.msg_id,
                         subject=o.subject), len(ids))
                     handled += 1
                     report.sent += [_row_info(r, to=out.to, subject=out.subject, message_id=out.msg_id)
                                     for r in out.rows]
-                    log.info("sent %s to %s", ",".join(out.keys), ", ".join(out.to))
+                    shown = ",".join(out.keys[:3])
+                    if len(out.keys) > 3:
+                        shown += f",… ({len(out.keys)} in all)"
+                    log.info("sent %s to %s", shown, ", ".join(out.to))
                 elif isinstance(error, SessionFailure):
                     refused = error  # this one was not sent either: it waits with the rest
                 elif isinstance(error, TemporaryFailure):
@@ -420,7 +428,8 @@ def _send_batch(db: Database, settings: Settings, policy: Policy, rows: list[dic
                     handled += 1
                     settle(lambda ids=ids, e=str(error): outbox.mark_failed(  # type: ignore[misc]
                         db, ids, worker=worker, now=clock(), error=e), len(ids))
-                    report.failed += [_row_info(r, error=str(error), to=out.to) for r in out.rows]
+                    report.failed += [_row_info(r, error=str(error), to=out.to, message_id=out.msg_id)
+                                      for r in out.rows]
                     log.error("failed for good %s: %s", out.keys, error)
                 else:  # a bug or an odd server: retry later, keep going
                     handled += 1
@@ -438,6 +447,10 @@ def _send_batch(db: Database, settings: Settings, policy: Policy, rows: list[dic
             report.stopped = _stopped(refused)
         elif rest:  # stopped, out of lease, or a message could not be made: hand back untouched
             report.released += write(db, lambda: outbox.release(db, rest, worker=worker, now=clock()))
+        if composer.deferred:  # their person had today's digest: in the next one (rows still ours)
+            later = sorted(composer.deferred)
+            report.deferred += write(db, lambda: outbox.defer(db, later, worker=worker, now=clock(),
+                                                              until=composer.next_digest()))
     if render_error is not None:
         raise render_error
 
@@ -457,7 +470,7 @@ def _retry(db: Database, outs: Sequence[Any], worker: str, now: datetime, error:
                 outbox.mark_retry(db, r, worker=worker, now=now, error=error)
 
     write(db, marks)
-    report.retrying += [_row_info(r, error=error) for out in outs for r in out.rows]
+    report.retrying += [_row_info(r, error=error, message_id=out.msg_id) for out in outs for r in out.rows]
     log.warning("will retry %d message(s): %s", len(outs), error)
 
 
@@ -490,14 +503,14 @@ def failure_lines(report: SendReport) -> list[tuple[int, str]]:
     if report.stopped is not None:
         st = report.stopped
         out.append((int(st["waiting"]), f"{st['reason']}: {st['error']}"))
-    groups: dict[str, list[str]] = {}
+    groups: dict[str, dict[str, str]] = {}  # cause → {message id: error}: a digest counts once
     for label, items in (("ผู้รับหรือข้อความถูกปฏิเสธ (refused for good)", report.failed),
                          ("จะลองใหม่ภายหลัง (will retry)", report.retrying)):
         for item in items:
             code = re.search(r"\b[45]\d\d\b", str(item["error"]))
-            groups.setdefault(f"{label} {code.group(0) if code else ''}".rstrip(), []).append(
-                str(item["error"]))
-    out += [(len(errors), f"{cause}: {errors[0]}") for cause, errors in groups.items()]
+            groups.setdefault(f"{label} {code.group(0) if code else ''}".rstrip(), {}).setdefault(
+                str(item.get("message_id") or item["id"]), str(item["error"]))
+    out += [(len(errors), f"{cause}: {next(iter(errors.values()))}") for cause, errors in groups.items()]
     return out
 
 

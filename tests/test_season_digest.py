@@ -1,0 +1,174 @@
+"""A season of digests (issue 15): several units, one of them owning several
+measures, a person heading two units, a unit with two addresses; day by day
+at 08:30 and 15:00 against a real SMTP server on loopback.
+
+What people get: at most one reminder mail per address a day, every item
+due for them inside exactly one of them, none on a non-working day, none
+after done or cancel; and `tracker remind --preview` of the season, made
+before it began, is what arrived, mail for mail.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.factories import measure, small_plan
+from tests.mail_support import Recorder, smtp_server, smtp_settings
+from tracker.app import App
+from tracker.clock import BANGKOK
+from tracker.config import Settings
+from tracker.db.connection import Database
+from tracker.mail.transports import SmtpTransport
+from tracker.reminders import run
+from tracker.reminders.policy import Policy
+from tracker.reminders.preview import preview
+from tracker.services import tasks as task_service
+from tracker.services.importing import import_plan
+from tracker.services.meetings import set_meeting
+from tracker.services.units import set_unit
+
+START = datetime(2022, 12, 1, 8, 0, tzinfo=BANGKOK)
+FIRST, LAST = date(2022, 12, 1), date(2023, 4, 28)
+POLICY = Policy()
+KLANG, CHANG, KONG = "กองคลัง", "กองช่าง", "กองการศึกษา"
+HEAD = "head@bangchakreng.go.th"  # heads กองคลัง and กองการศึกษา
+DEPUTY = "deputy@bangchakreng.go.th"  # กองช่าง's second address
+CHANG_MAIL = "chang@bangchakreng.go.th"
+ATTENDEES = ["mayor@bangchakreng.go.th"]
+MEASURES = [
+    measure("1", "จัดทำรายงานการใช้จ่ายงบประมาณประจำปี", owners=(KLANG,)),
+    measure("2", "เปิดเผยข้อมูลการจัดซื้อจัดจ้าง", owners=(KLANG,), start=date(2023, 1, 1), end=date(2023, 2, 28)),
+    measure("3", "ประกาศผลการจัดซื้อจัดจ้างรายเดือน", owners=(KLANG, CHANG)),
+    measure("4", "ซ่อมแซมป้ายประชาสัมพันธ์ช่องทางร้องเรียน", owners=(CHANG,), start=date(2023, 2, 1)),
+    measure("5", "อบรมครูเรื่องการป้องกันผลประโยชน์ทับซ้อน", owners=(KONG,)),
+    measure("6", "เผยแพร่คู่มือการปฏิบัติงานด้านการศึกษา", owners=(KONG,), start=date(2023, 3, 1)),
+]
+
+
+@dataclass
+class Season:
+    db: Database
+    settings: Settings
+    recorder: Recorder
+    transport: SmtpTransport
+
+    def day(self, d: date) -> None:
+        for h in (time(8, 30), time(15, 0)):
+            now = datetime.combine(d, h, BANGKOK)
+            self.recorder.label = now
+            run.enqueue_due(self.db, POLICY, now)
+            run.send_due(self.db, self.settings, POLICY, clock=lambda now=now: now, worker="season",
+                         transport=self.transport)
+
+    def preview(self) -> list[dict[str, Any]]:
+        with self.db.transaction():
+            return preview(self.db, self.settings, POLICY, start=FIRST, end=LAST, now=START)
+
+
+@pytest.fixture
+def season(db_url: str, tmp_path: Path) -> Iterator[Season]:
+    db = App(now=START, db_url=db_url).db
+    with db.transaction():
+        import_plan(db, small_plan(*MEASURES), source="t", now=START, actor="clerk")
+        set_unit(db, KLANG, [HEAD], now=START, actor="clerk")
+        set_unit(db, KONG, [HEAD], now=START, actor="clerk")
+        set_unit(db, CHANG, [CHANG_MAIL, DEPUTY], now=START, actor="clerk")
+        set_meeting(db, 1, now=START, actor="clerk", attendees=ATTENDEES, on=date(2023, 4, 20))
+    with smtp_server(tmp_path) as (recorder, port, ca):
+        import ssl
+
+        mail = smtp_settings(port)
+        transport = SmtpTransport(mail, ssl_context=ssl.create_default_context(cafile=str(ca)))
+        yield Season(db, Settings(mail=mail), recorder, transport)
+    db.close()
+
+
+def days() -> Iterator[date]:
+    d = FIRST
+    while d <= LAST:
+        yield d
+        d += timedelta(days=1)
+
+
+def task_mails(rec: Recorder) -> list[Any]:
+    return [a for a in rec.arrivals if not any(k.startswith("meeting_") and ":m" in k for k in a.keys)]
+
+
+def test_a_season_of_digests_is_its_preview(season: Season) -> None:
+    planned = season.preview()
+    for d in days():
+        season.day(d)
+    arrived = season.recorder.arrivals
+    assert len(arrived) > 30
+    # the preview, made before the season, mail for mail
+    got = sorted((a.label.date().isoformat(), tuple(sorted(a.rcpt)), tuple(a.keys), a.subject)
+                 for a in arrived)
+    want = sorted((r["at"][:10], tuple(sorted(r["to"])), tuple(r["keys"]), r["subject"]) for r in planned)
+    assert got == want
+    # one reminder mail an address a day, on working days only
+    per_day = Counter((a.label.date(), rcpt) for a in task_mails(season.recorder) for rcpt in a.rcpt)
+    assert set(per_day.values()) == {1}
+    assert all(POLICY.calendar.is_working_day(d) for d, _r in per_day)
+    # every item once for each address of its unit
+    items = Counter((k, rcpt) for a in arrived for k in a.keys for rcpt in a.rcpt)
+    assert set(items.values()) == {1}
+    klang_items = {k for k, rcpt in items if rcpt == HEAD and k.split(":")[1] in ("t1", "t2", "t3")}
+    kong_items = {k for k, rcpt in items if rcpt == HEAD and k.split(":")[1] in ("t5", "t6")}
+    assert klang_items and kong_items  # the head of both units had both in the same mails
+    assert {rcpt for k, rcpt in items if k.split(":")[1] == "t4"} == {CHANG_MAIL, DEPUTY}
+    # digests: a real one on the first day, most urgent first, saying what to do
+    first = next(a for a in arrived if HEAD in a.rcpt)
+    assert first.label.date() == date(2023, 1, 4) and len(first.keys) == 4  # t1, t2, t3, t5
+    assert first.subject == "[ITA] เริ่มดำเนินการ 4 มาตรการ"
+    assert "เรียน กองคลัง / กองการศึกษา" in first.text
+    late = next(a for a in arrived if HEAD in a.rcpt and {k.split(":")[0] for k in a.keys}
+                >= {"overdue", "closing_soon"})
+    assert late.keys[0].startswith("overdue:t2:")  # t2 ended 28 February: first in the list
+    assert late.text.index("เกินกำหนดมาแล้ว") < late.text.index("จะครบกำหนด")
+    assert late.subject.startswith("[ITA] เกินกำหนด 1 มาตรการ · ครบกำหนด ")
+
+
+def test_done_and_cancelled_measures_leave_the_digests(season: Season) -> None:
+    for d in days():
+        if d == date(2023, 2, 6):
+            with season.db.transaction():
+                task_service.mark_done(season.db, 1, now=datetime.combine(d, time(7), BANGKOK), actor="head")
+                task_service.cancel(season.db, 5, reason="ยกเลิกตามมติที่ประชุม",
+                                    now=datetime.combine(d, time(7), BANGKOK), actor="clerk")
+        season.day(d)
+    after = [(a.label.date(), k) for a in season.recorder.arrivals for k in a.keys
+             if a.label.date() >= date(2023, 2, 6)]
+    assert after and not [k for _d, k in after if k.split(":")[1] in ("t1", "t5")]
+    before = {k.split(":")[1] for a in season.recorder.arrivals for k in a.keys
+              if a.label.date() < date(2023, 2, 6)}
+    assert {"t1", "t5"} <= before
+
+
+def test_items_due_after_todays_digest_wait_for_the_next_one(season: Season, db_url: str) -> None:
+    """The head had today's digest at 08:30 (4 January, the first working
+    day of the year); the corrected plan imported at 11:00 brings another
+    measure of กองคลัง opening today: it waits for tomorrow's digest."""
+    for d in days():
+        if d == date(2023, 1, 5):
+            break
+        season.day(d)
+    noon = datetime(2023, 1, 4, 11, 0, tzinfo=BANGKOK)
+    with season.db.transaction():
+        # the corrected plan, with a measure the first one lacked
+        extra = measure("7", "มาตรการเพิ่มเติมกลางปี", owners=(KLANG,), start=date(2023, 1, 4))
+        import_plan(season.db, small_plan(*MEASURES, extra), source="t2", now=noon, actor="clerk")
+    season.recorder.label = noon
+    run.enqueue_due(season.db, POLICY, noon)
+    report = run.send_due(season.db, season.settings, POLICY, clock=lambda: noon, worker="w",
+                          transport=season.transport)
+    assert report.sent == [] and report.deferred >= 1
+    season.day(date(2023, 1, 5))
+    on_5th = [a for a in season.recorder.arrivals if HEAD in a.rcpt and a.label.date() == date(2023, 1, 5)]
+    assert len(on_5th) == 1 and [k.split(":")[:2] for k in on_5th[0].keys] == [["window_opens", "t7"]]
