@@ -182,22 +182,48 @@ def plan_list(app: App, as_json: bool, org: str | None) -> None:
         if th
         else ["id", "organisation", "fiscal year", "measures", "ITA"]
     )
-    click.echo(
-        table(
-            headers,
-            [
-                [
-                    str(p["id"]),
-                    p["organisation"],
-                    str(p["fiscal_year"]),
-                    str(p["measures"]),
-                    _ita_short(p["ita"]),
-                ]
-                for p in found
-            ],
-            shrink=1,
-        )
-    )
+    rows = [
+        [str(p["id"]), p["organisation"], str(p["fiscal_year"]), str(p["measures"]), _ita_short(p["ita"])]
+        for p in found
+    ]
+    if any(p["archived_at"] for p in found):
+        headers.append("เก็บถาวร" if th else "archived")
+        for row, p in zip(rows, found, strict=True):
+            row.append(fmt_date(app, p["archived_at"]) if p["archived_at"] else "-")
+    click.echo(table(headers, rows, shrink=1))
+
+
+@click.command()
+@click.argument("plan_id", metavar="PLAN")
+@click.option("--reason", default="", metavar="TEXT", help="เหตุผล (why: kept in the history)")
+@click.option("--undo", is_flag=True, help="นำแผนที่เก็บถาวรกลับมาติดตาม (unarchive the plan)")
+@pass_app
+def archive(app: App, plan_id: str, reason: str, undo: bool) -> None:
+    """เก็บแผนที่จบแล้วถาวร: มาตรการของแผนไม่มีการแจ้งเตือนอีก (archive a finished plan:
+    its measures get no more reminders).
+
+    PLAN คือรหัสแผนตามที่ tracker plan list แสดง ข้อมูลของแผนยังอยู่ครบ ดูและออกรายงานได้
+    ใช้ --undo เพื่อนำกลับมาติดตาม (PLAN is the id `tracker plan list` shows; the plan's
+    data stays, for the report; --undo brings it back).
+
+    \b
+    ตัวอย่าง: tracker archive 1 --reason "สิ้นปีงบประมาณ 2566"
+              tracker archive 1 --undo
+    """
+    from tracker.services import plans
+
+    pid = thai.parse_int(plan_id.lstrip("#"), what="plan id (รหัสแผน)")
+    with app.db.transaction():
+        if undo:
+            plans.unarchive(app.db, pid, now=app.now, actor=app.actor)
+        else:
+            plans.archive(app.db, pid, reason=reason, now=app.now, actor=app.actor)
+    th = app.lang == "th"
+    if undo:
+        click.echo(f"แผน {pid}: นำกลับมาติดตามแล้ว" if th else f"plan {pid}: unarchived")
+    else:
+        click.echo(f"แผน {pid}: เก็บถาวรแล้ว ไม่มีการแจ้งเตือนอีก" if th
+                   else f"plan {pid}: archived, no more reminders")
 
 
 def _ita_short(ita: dict[str, Any]) -> str:
