@@ -133,6 +133,7 @@ def test_the_season_ends_after_the_fiscal_year_and_the_last_meeting(db: Database
     with db.transaction():
         meetings.cancel_meeting(db, meeting["id"], now=NOW, actor="c")
     assert plans.ended_plan_ids(db, [1, 2], today=date(2023, 10, 1), grace_days=0) == {1, 2}
+    assert plans.season_last_days(db, [1, 2], grace_days=7) == {1: date(2023, 10, 7), 2: date(2023, 10, 7)}
     with db.transaction():
         plans.archive(db, 2, now=NOW, actor="c")
     assert plans.quiet_plan_ids(db, [1, 2], today=date(2023, 6, 1), grace_days=0) == {2}
@@ -172,6 +173,8 @@ def test_over_exactly_when_the_year_and_every_meeting_are_more_than_grace_days_b
     assert fiscal_year_bounds(fy) == (date(fy - 544, 10, 1), ends)
     expected = all((today - d).days > grace for d in [ends, *days])
     assert season_over(fy, days, today, grace) is expected
+    last = plans.season_last_day(fy, days, grace)
+    assert not season_over(fy, days, last, grace) and season_over(fy, days, last + timedelta(days=1), grace)
 
 
 @given(_season(), st.integers(0, 400))

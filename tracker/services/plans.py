@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import json
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from tracker.db.connection import Database, ts
@@ -142,12 +142,17 @@ def season_over(fiscal_year: int, meeting_days: Sequence[date], today: date, gra
     before `today`: the plan's season is over, its reminders stop. A meeting
     set after the fiscal year (the last quarter's follow-up in October)
     keeps the season open until it too is `grace_days` behind."""
+    return today > season_last_day(fiscal_year, meeting_days, grace_days)
+
+
+def season_last_day(fiscal_year: int, meeting_days: Sequence[date], grace_days: int) -> date:
+    """The last day a plan's reminders may go out: `season_over` is true on
+    every day after it (a season's preview drops a plan's tasks from then on)."""
     if grace_days < 0:
         raise InvalidInput(f"จำนวนวันผ่อนผันต้องไม่ติดลบ (grace days must not be negative: {grace_days})")
     from tracker.thai import fiscal_year_bounds
 
-    last = max([fiscal_year_bounds(fiscal_year)[1], *meeting_days])
-    return (today - last).days > grace_days
+    return max([fiscal_year_bounds(fiscal_year)[1], *meeting_days]) + timedelta(days=grace_days)
 
 
 def meeting_day_or_month_end(held_on: str | None, month: str) -> date:
@@ -163,9 +168,16 @@ def meeting_day_or_month_end(held_on: str | None, month: str) -> date:
 def ended_plan_ids(db: Database, plan_ids: Sequence[int], *, today: date, grace_days: int) -> set[int]:
     """Those of `plan_ids` whose season is over at `today` (`season_over`;
     cancelled meetings do not count); two queries."""
+    return {p for p, last in season_last_days(db, plan_ids, grace_days=grace_days).items() if today > last}
+
+
+def season_last_days(db: Database, plan_ids: Sequence[int], *, grace_days: int) -> dict[int, date]:
+    """{plan id: `season_last_day`} of these plans, from their fiscal year and
+    follow-up meetings (a meeting known by its month counts to the month's
+    last day; a cancelled one not at all); two queries."""
     ids = [int(p) for p in plan_ids]
     if not ids:
-        return set()
+        return {}
     marks = ",".join(map(str, ids))
     years = {int(p): int(fy) for p, fy in db.rows(f"SELECT id, fiscal_year FROM plans WHERE id IN ({marks})")}
     days: dict[int, list[date]] = {p: [] for p in years}
@@ -173,7 +185,7 @@ def ended_plan_ids(db: Database, plan_ids: Sequence[int], *, today: date, grace_
         f"SELECT plan_id, held_on, month FROM meetings WHERE cancelled_at IS NULL AND plan_id IN ({marks})"
     ):
         days[int(plan_id)].append(meeting_day_or_month_end(held_on, str(month)))
-    return {p for p, fy in years.items() if season_over(fy, days[p], today, grace_days)}
+    return {p: season_last_day(fy, days[p], grace_days) for p, fy in years.items()}
 
 
 def quiet_plan_ids(db: Database, plan_ids: Sequence[int], *, today: date, grace_days: int) -> set[int]:
