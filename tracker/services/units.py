@@ -113,8 +113,9 @@ def list_units(
         for owner in json.loads(r["owners"]):
             known.setdefault(owner, [])
     periods = stand_ins_for(db, org)
-    for unit in periods:
-        known.setdefault(unit, [])
+    named = {" ".join(n.split()) for n in known}
+    for unit in periods.keys() - named:  # a stand-in for a unit with no address and no measure
+        known[unit] = []
     return [
         {"name": n, "emails": e, "stand_ins": period_groups(periods.get(" ".join(n.split()), []), today)}
         for n, e in sorted(known.items())
@@ -219,8 +220,9 @@ def update_unit(
     set_unit), and a stand-in for a period (`stand_in` addresses, from
     `starts_on`, today when None, to `ends_on`) or the removal of stand-ins
     (`no_stand_in`: every one, or those overlapping starts_on..ends_on when
-    either is given). Refuses a call with nothing to set; everything is
-    checked before anything is written."""
+    either is given). Refuses a call with nothing to set, or that mixes
+    them up; a refusal part-way raises inside the caller's transaction, so
+    nothing of the call is stored."""
     name = _unit_name(name)
     if not emails and not stand_in and not no_stand_in:
         raise InvalidInput(
@@ -237,7 +239,6 @@ def update_unit(
             "(--from and --until go with --stand-in or --no-stand-in)"
         )
     change = UnitChange(name)
-    # the caller's transaction holds it all: a refused stand-in leaves the addresses as they were
     if emails:
         change.emails = [check_email(e) for e in emails]
         set_unit(db, name, change.emails, now=now, actor=actor, organisation=organisation)
