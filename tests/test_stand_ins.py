@@ -229,3 +229,22 @@ def test_email_alone_still_works_and_replaces_the_addresses(sample: Any) -> None
     r = sample("unit", "set", PALAD, "--email", "new@bangchakreng.go.th", now="2023-01-03")
     assert r.code == 0 and r.out.strip() == f"{PALAD}: new@bangchakreng.go.th", r.err
     assert units_json(sample)[PALAD]["emails"] == ["new@bangchakreng.go.th"]
+
+
+def test_addresses_and_a_stand_in_in_one_command(sample: Any) -> None:
+    r = sample("unit", "set", "กองคลัง", "--email", "klang@bangchakreng.go.th", "--stand-in", DEPUTY,
+               "--stand-in", "kasem@bangchakreng.go.th", "--from", "1 ก.พ. 66", "--until", "๓ ก.พ. ๖๖",
+               now="2023-01-03")
+    assert r.code == 0, r.err
+    assert r.out.strip().splitlines() == [
+        "กองคลัง: klang@bangchakreng.go.th",
+        f"กองคลัง: ผู้ปฏิบัติหน้าที่แทน {DEPUTY}, kasem@bangchakreng.go.th 1 ก.พ. 2566 - 3 ก.พ. 2566"]
+    klang = units_json(sample)["กองคลัง"]
+    assert klang["emails"] == ["klang@bangchakreng.go.th"]
+    assert klang["stand_ins"] == [{"addresses": [DEPUTY, "kasem@bangchakreng.go.th"], "from": "2023-02-01",
+                                   "until": "2023-02-03", "active": False}]
+    # removing only what overlaps a range
+    r = sample("unit", "set", "กองคลัง", "--no-stand-in", "--from", "2 ก.พ. 66", "--until", "2 ก.พ. 66",
+               now="2023-01-03")
+    assert r.code == 0, r.err
+    assert units_json(sample)["กองคลัง"]["stand_ins"] == []
