@@ -183,7 +183,8 @@ def test_import_is_all_or_nothing(db: Database) -> None:
 def test_units_and_meetings(db: Database) -> None:
     with db.transaction():
         units.set_unit(db, "สำนักปลัดฯ", ["a@example.go.th", "b@example.go.th"], now=NOW, actor="c")
-    assert units.list_units(db) == [{"name": "สำนักปลัดฯ", "emails": ["a@example.go.th", "b@example.go.th"]}]
+    assert units.list_units(db) == [{"name": "สำนักปลัดฯ", "emails": ["a@example.go.th", "b@example.go.th"],
+                                     "stand_ins": []}]
     with pytest.raises(InvalidInput):
         units.set_unit(db, "กองคลัง", ["x@y.z\r\nBcc: evil@example.com"], now=NOW, actor="c")
     m = meetings.list_meetings(db)[0]

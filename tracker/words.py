@@ -81,6 +81,10 @@ ACTION = {
         "caldav_push": "ส่งปฏิทินขึ้น CalDAV",
         "user_added": "เพิ่มผู้ใช้",
         "user_password": "ตั้งรหัสผ่านใหม่",
+        "stand_in": "ผู้ปฏิบัติหน้าที่แทน",
+        "stand_in_removed": "ยกเลิกผู้ปฏิบัติหน้าที่แทน",
+        "archive": "เก็บแผนถาวร",
+        "unarchive": "นำแผนกลับมาติดตาม",
     },
     "en": {
         "create": "created",
@@ -107,6 +111,10 @@ ACTION = {
         "caldav_push": "pushed to CalDAV",
         "user_added": "user added",
         "user_password": "password set",
+        "stand_in": "stand-in",
+        "stand_in_removed": "stand-in removed",
+        "archive": "plan archived",
+        "unarchive": "plan unarchived",
     },
 }
 
@@ -128,6 +136,10 @@ FIELD = {
         "starts_on": "เริ่ม",
         "ends_on": "สิ้นสุด",
         "meeting_id": "การประชุม",
+        "unit": "หน่วยงาน",
+        "addresses": "อีเมล",
+        "removed": "ที่ยกเลิก",
+        "plan": "แผน",
     },
     "en": {
         "note": "note",
@@ -145,6 +157,10 @@ FIELD = {
         "starts_on": "start",
         "ends_on": "end",
         "meeting_id": "meeting",
+        "unit": "unit",
+        "addresses": "e-mail",
+        "removed": "removed",
+        "plan": "plan",
     },
 }
 

@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "done": ("tracker.cli.work", "done", "ดำเนินการเสร็จ (finish a task)"),
     "reopen": ("tracker.cli.work", "reopen", "ยกเลิกสถานะเสร็จ (undo done)"),
     "cancel": ("tracker.cli.work", "cancel", "ยกเลิกมาตรการ หยุดแจ้งเตือน (cancel a measure; --undo)"),
+    "archive": ("tracker.cli.setup", "archive", "เก็บแผนที่จบแล้วถาวร หยุดแจ้งเตือน (archive a plan; --undo)"),
     "edit": ("tracker.cli.edit", "edit", "แก้ไขสิ่งที่เอกสารแผนเขียนผิด (correct what the plan got wrong)"),
     "outcome": ("tracker.cli.work", "outcome", "ผล/ปัญหา/อุปสรรค/ข้อเสนอแนะ (the report's four fields)"),
     "unit": ("tracker.cli.setup", "unit", "หน่วยงานและอีเมล (units and their e-mail)"),

@@ -182,22 +182,48 @@ def plan_list(app: App, as_json: bool, org: str | None) -> None:
         if th
         else ["id", "organisation", "fiscal year", "measures", "ITA"]
     )
-    click.echo(
-        table(
-            headers,
-            [
-                [
-                    str(p["id"]),
-                    p["organisation"],
-                    str(p["fiscal_year"]),
-                    str(p["measures"]),
-                    _ita_short(p["ita"]),
-                ]
-                for p in found
-            ],
-            shrink=1,
-        )
-    )
+    rows = [
+        [str(p["id"]), p["organisation"], str(p["fiscal_year"]), str(p["measures"]), _ita_short(p["ita"])]
+        for p in found
+    ]
+    if any(p["archived_at"] for p in found):
+        headers.append("เก็บถาวร" if th else "archived")
+        for row, p in zip(rows, found, strict=True):
+            row.append(fmt_date(app, p["archived_at"]) if p["archived_at"] else "-")
+    click.echo(table(headers, rows, shrink=1))
+
+
+@click.command()
+@click.argument("plan_id", metavar="PLAN")
+@click.option("--reason", default="", metavar="TEXT", help="เหตุผล (why: kept in the history)")
+@click.option("--undo", is_flag=True, help="นำแผนที่เก็บถาวรกลับมาติดตาม (unarchive the plan)")
+@pass_app
+def archive(app: App, plan_id: str, reason: str, undo: bool) -> None:
+    """เก็บแผนที่จบแล้วถาวร: มาตรการของแผนไม่มีการแจ้งเตือนอีก (archive a finished plan:
+    its measures get no more reminders).
+
+    PLAN คือรหัสแผนตามที่ tracker plan list แสดง ข้อมูลของแผนยังอยู่ครบ ดูและออกรายงานได้
+    ใช้ --undo เพื่อนำกลับมาติดตาม (PLAN is the id `tracker plan list` shows; the plan's
+    data stays, for the report; --undo brings it back).
+
+    \b
+    ตัวอย่าง: tracker archive 1 --reason "สิ้นปีงบประมาณ 2566"
+              tracker archive 1 --undo
+    """
+    from tracker.services import plans
+
+    pid = thai.parse_int(plan_id.lstrip("#"), what="plan id (รหัสแผน)")
+    with app.db.transaction():
+        if undo:
+            plans.unarchive(app.db, pid, now=app.now, actor=app.actor)
+        else:
+            plans.archive(app.db, pid, reason=reason, now=app.now, actor=app.actor)
+    th = app.lang == "th"
+    if undo:
+        click.echo(f"แผน {pid}: นำกลับมาติดตามแล้ว" if th else f"plan {pid}: unarchived")
+    else:
+        click.echo(f"แผน {pid}: เก็บถาวรแล้ว ไม่มีการแจ้งเตือนอีก" if th
+                   else f"plan {pid}: archived, no more reminders")
 
 
 def _ita_short(ita: dict[str, Any]) -> str:
@@ -275,22 +301,58 @@ def unit() -> None:
 
 @unit.command("set")
 @click.argument("name")
-@click.option("--email", "emails", multiple=True, required=True, metavar="ADDR", help="อีเมล (repeatable)")
+@click.option("--email", "emails", multiple=True, metavar="ADDR",
+              help="อีเมลของหน่วยงาน (the unit's e-mail; repeatable)")
+@click.option("--stand-in", "stand_in", multiple=True, metavar="ADDR",
+              help="ผู้ปฏิบัติหน้าที่แทน: รับอีเมลแทนในช่วง --from ถึง --until (a stand-in's e-mail; repeatable)")
+@click.option("--from", "starts", metavar="DATE", help="วันแรกที่ปฏิบัติหน้าที่แทน (first day; default today)")
+@click.option("--until", "ends", metavar="DATE", help="วันสุดท้ายที่ปฏิบัติหน้าที่แทน (last day, inclusive)")
+@click.option("--no-stand-in", "no_stand_in", is_flag=True,
+              help="ยกเลิกผู้ปฏิบัติหน้าที่แทน ทั้งหมด หรือเฉพาะช่วง --from/--until (remove stand-ins)")
 @click.option("--org", metavar="NAME", help="องค์กร (organisation, when there are several)")
 @pass_app
-def unit_set(app: App, name: str, emails: tuple[str, ...], org: str | None) -> None:
-    """กำหนดอีเมลของหน่วยงาน (set a unit's e-mail addresses).
+def unit_set(
+    app: App, name: str, emails: tuple[str, ...], stand_in: tuple[str, ...], starts: str | None,
+    ends: str | None, no_stand_in: bool, org: str | None,
+) -> None:
+    """กำหนดอีเมลของหน่วยงาน และผู้ปฏิบัติหน้าที่แทนเมื่อหัวหน้าหน่วยงานไม่อยู่
+    (set a unit's e-mail addresses, and a stand-in while its head is away).
+
+    ระหว่าง --from ถึง --until (นับทั้งสองวัน) อีเมลแจ้งเตือนของหน่วยงานส่งถึงผู้ปฏิบัติหน้าที่แทน
+    และสำเนาถึงอีเมลของหน่วยงาน (from --from to --until, both days included, the unit's
+    reminders go to the stand-in with the unit's own addresses copied).
 
     \b
     ตัวอย่าง: tracker unit set สำนักปลัดฯ --email clerk@bangchakreng.go.th
+              tracker unit set กองคลัง --stand-in somsri@bangchakreng.go.th \\
+                  --from "๙ ม.ค. ๖๖" --until "๒๐ ม.ค. ๖๖"
+              tracker unit set กองคลัง --no-stand-in
     """
-    from tracker.services.units import set_unit
+    from tracker.services.units import period_groups, update_unit
     from tracker.textwidth import printable
 
     with app.db.transaction():
-        unused = set_unit(app.db, name, list(emails), now=app.now, actor=app.actor, organisation=org)
-    shown = printable(" ".join(name.split()))
-    click.echo(f"{shown}: {', '.join(emails)}")
+        change = update_unit(
+            app.db, name, emails=list(emails), stand_in=list(stand_in),
+            starts_on=params.user_date(starts) if starts else None,
+            ends_on=params.user_date(ends) if ends else None,
+            no_stand_in=no_stand_in, now=app.now, actor=app.actor, organisation=org,
+        )
+    th = app.lang == "th"
+    shown = printable(change.name)
+    if change.emails is not None:
+        click.echo(f"{shown}: {', '.join(change.emails)}")
+    if change.added:
+        first = change.added[0]  # one period, one or more addresses
+        period = {"addresses": [s.address for s in change.added], "from": first.starts_on.isoformat(),
+                  "until": first.ends_on.isoformat()}
+        click.echo(f"{shown}: {'ผู้ปฏิบัติหน้าที่แทน' if th else 'stand-in'} {_stand_in_text(app, [period])}")
+    elif stand_in:
+        click.echo(f"{shown}: {'บันทึกไว้แล้ว ไม่เปลี่ยนแปลง' if th else 'already recorded, nothing changed'}")
+    for period in period_groups(change.removed, None):
+        click.echo(f"{shown}: {'ยกเลิกผู้ปฏิบัติหน้าที่แทน' if th else 'stand-in removed'} "
+                   f"{_stand_in_text(app, [period])}")
+    unused = change.near
     if unused is not None:
         near_th = f" หมายถึง {' หรือ '.join(unused)} หรือไม่" if unused else ""
         near_en = f"; did you mean {' or '.join(unused)}?" if unused else ""
@@ -299,26 +361,38 @@ def unit_set(app: App, name: str, emails: tuple[str, ...], org: str | None) -> N
                    err=True)
 
 
+def _stand_in_text(app: App, periods: list[dict[str, Any]]) -> str:
+    """Stand-in periods as `unit list` shows them: "a@x 9 ม.ค. 2566 - 20 ม.ค. 2566"."""
+    now = " (ตอนนี้)" if app.lang == "th" else " (now)"
+    return "; ".join(
+        f"{', '.join(p['addresses'])} {fmt_date(app, p['from'])} - {fmt_date(app, p['until'])}"
+        + (now if p.get("active") else "")
+        for p in periods
+    )
+
+
 @unit.command("list")
 @click.option("--json", "as_json", is_flag=True, help="ผลลัพธ์เป็น JSON")
 @click.option("--org", metavar="NAME", help="องค์กร (organisation, when there are several)")
 @pass_app
 def unit_list(app: App, as_json: bool, org: str | None) -> None:
-    """หน่วยงานทั้งหมดและอีเมล (every unit and its addresses)."""
+    """หน่วยงานทั้งหมด อีเมล และผู้ปฏิบัติหน้าที่แทน (every unit, its addresses and stand-ins)."""
+    from tracker.clock import BANGKOK
     from tracker.services.units import list_units
 
-    found = list_units(app.db, organisation=org)
+    found = list_units(app.db, organisation=org, today=app.now.astimezone(BANGKOK).date())
     if as_json:
         emit_json(found)
         return
     th = app.lang == "th"
     missing = "— ยังไม่มีอีเมล" if th else "— no address yet"
-    click.echo(
-        table(
-            ["หน่วยงาน" if th else "unit", "อีเมล" if th else "e-mail"],
-            [[u["name"], ", ".join(u["emails"]) or missing] for u in found],
-        )
-    )
+    headers = ["หน่วยงาน" if th else "unit", "อีเมล" if th else "e-mail"]
+    rows = [[u["name"], ", ".join(u["emails"]) or missing] for u in found]
+    if any(u["stand_ins"] for u in found):
+        headers.append("ผู้ปฏิบัติหน้าที่แทน" if th else "stand-in")
+        for row, u in zip(rows, found, strict=True):
+            row.append(_stand_in_text(app, u["stand_ins"]) or "-")
+    click.echo(table(headers, rows))
 
 
 @click.group()

@@ -219,7 +219,27 @@ def _describe(h: dict[str, Any], app: App) -> str:
             bits.append(f"{d[key]}%" if key == "after" else f"{word(FIELD, key, lang)}: {value}")
     for key, (old, new) in (d.get("changes") or {}).items():  # edit, import: old → new
         bits.append(f"{word(FIELD, key, lang)}: {_plain(old)} → {_plain(new)}")
+    if h["action"] in ("stand_in", "stand_in_removed"):
+        bits += _stand_in_bits(d, app)
+    if h["action"] in ("archive", "unarchive") and h.get("plan_id") is not None:
+        bits.insert(1, f"{word(FIELD, 'plan', lang)} {h['plan_id']}")
     return " ".join(str(b) for b in bits)
+
+
+def _stand_in_bits(d: dict[str, Any], app: App) -> list[str]:
+    """A stand-in entry's unit, addresses and period (or the periods removed)."""
+    from tracker.words import FIELD, word
+
+    lang = app.lang
+    bits = [f"{word(FIELD, 'unit', lang)}: {d.get('unit', '-')}"]
+    if d.get("addresses"):
+        bits.append(f"{', '.join(d['addresses'])} {fmt_date(app, d.get('starts_on'))} - "
+                    f"{fmt_date(app, d.get('ends_on'))}")
+    removed = [f"{', '.join(p['addresses'])} {fmt_date(app, p['from'])} - {fmt_date(app, p['until'])}"
+               for p in d.get("removed") or []]
+    if removed:
+        bits.append("; ".join(removed))
+    return bits
 
 
 def _when_text(app: App, iso: Any) -> str:

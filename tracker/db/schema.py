@@ -44,6 +44,9 @@ plans = sa.Table(
     sa.Column("ita_improvements", sa.Text),  # JSON list of text
     sa.Column("imported_at", TS, nullable=False),
     sa.Column("updated_at", TS, nullable=False),
+    # `tracker archive PLAN` (0007): a finished plan whose measures get no
+    # more reminders; NULL again after `--undo`
+    sa.Column("archived_at", TS),
     sa.UniqueConstraint("organisation_id", "fiscal_year"),
 )
 
@@ -180,6 +183,26 @@ units = sa.Table(
     sa.Column("updated_at", TS, nullable=False),
     sa.UniqueConstraint("organisation_id", "name"),
 )
+
+# Stand-ins (0007): while a unit's head is away, from starts_on to ends_on
+# (both inclusive, Bangkok dates), the unit's mail goes to `address` with the
+# unit's own addresses copied. One row per address and period; a unit may have
+# several periods (leave in January, training in March), so they are rows of
+# their own, not columns on `units` (a unit may also have a stand-in before it
+# has any address of its own). Keyed by unit name like unit_links.
+unit_stand_ins = sa.Table(
+    "unit_stand_ins",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("organisation_id", sa.ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("unit", sa.Text, nullable=False),
+    sa.Column("address", sa.Text, nullable=False),
+    sa.Column("starts_on", sa.Date, nullable=False),
+    sa.Column("ends_on", sa.Date, nullable=False),
+    sa.Column("created_at", TS, nullable=False),
+    sa.CheckConstraint("starts_on <= ends_on", name="period_order"),
+)
+sa.Index("ix_unit_stand_ins_unit", unit_stand_ins.c.organisation_id, unit_stand_ins.c.unit)
 
 # The reminder outbox (tracker/reminders/outbox.py). One row per reason to
 # write (`key`); `thread` groups the rows that replace one another. A row is
