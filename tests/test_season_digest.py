@@ -1,11 +1,13 @@
 """A season of digests (issue 15): several units, one of them owning several
-measures, a person heading two units, a unit with two addresses; day by day
-at 08:30 and 15:00 against a real SMTP server on loopback.
+measures, a person heading two units, a unit with two addresses and a
+stand-in for two weeks; day by day at 08:30 and 15:00 against a real SMTP
+server on loopback, from December 2565 past the end of the season.
 
 What people get: at most one reminder mail per address a day, every item
 due for them inside exactly one of them, none on a non-working day, none
-after done or cancel; and `tracker remind --preview` of the season, made
-before it began, is what arrived, mail for mail.
+after done, cancel, archive or the end of the season; a stand-in's mail in
+its period only; and `tracker remind --preview` of the season, made before
+it began, is what arrived, mail for mail.
 """
 
 from __future__ import annotations
@@ -32,10 +34,15 @@ from tracker.reminders.preview import preview
 from tracker.services import tasks as task_service
 from tracker.services.importing import import_plan
 from tracker.services.meetings import set_meeting
-from tracker.services.units import set_unit
+from tracker.services.plans import archive, unarchive
+from tracker.services.units import add_stand_in, set_unit
 
 START = datetime(2022, 12, 1, 8, 0, tzinfo=BANGKOK)
-FIRST, LAST = date(2022, 12, 1), date(2023, 4, 28)
+FIRST, LAST = date(2022, 12, 1), date(2023, 11, 15)
+# FY 2566 ends 30 September 2023, its last meeting is in April: 30 days' grace
+SEASON_END = date(2023, 10, 30)
+ACTING = "acting@bangchakreng.go.th"  # stands in for กองช่าง
+ACTING_FROM, ACTING_UNTIL = date(2023, 3, 1), date(2023, 3, 15)
 POLICY = Policy()
 KLANG, CHANG, KONG = "กองคลัง", "กองช่าง", "กองการศึกษา"
 HEAD = "head@bangchakreng.go.th"  # heads กองคลัง and กองการศึกษา
@@ -81,6 +88,8 @@ def season(db_url: str, tmp_path: Path) -> Iterator[Season]:
         set_unit(db, KONG, [HEAD], now=START, actor="clerk")
         set_unit(db, CHANG, [CHANG_MAIL, DEPUTY], now=START, actor="clerk")
         set_meeting(db, 1, now=START, actor="clerk", attendees=ATTENDEES, on=date(2023, 4, 20))
+        add_stand_in(db, CHANG, [ACTING], starts_on=ACTING_FROM, ends_on=ACTING_UNTIL, now=START,
+                     actor="clerk")
     with smtp_server(tmp_path) as (recorder, port, ca):
         import ssl
 
@@ -122,7 +131,15 @@ def test_a_season_of_digests_is_its_preview(season: Season) -> None:
     klang_items = {k for k, rcpt in items if rcpt == HEAD and k.split(":")[1] in ("t1", "t2", "t3")}
     kong_items = {k for k, rcpt in items if rcpt == HEAD and k.split(":")[1] in ("t5", "t6")}
     assert klang_items and kong_items  # the head of both units had both in the same mails
-    assert {rcpt for k, rcpt in items if k.split(":")[1] == "t4"} == {CHANG_MAIL, DEPUTY}
+    assert {rcpt for k, rcpt in items if k.split(":")[1] == "t4"} == {CHANG_MAIL, DEPUTY, ACTING}
+    # the stand-in in its period only, the unit's own addresses kept informed
+    acting = {a.label.date() for a in arrived if ACTING in a.rcpt}
+    assert acting and all(ACTING_FROM <= d <= ACTING_UNTIL for d in acting)
+    assert all({CHANG_MAIL, DEPUTY} <= {r for a in arrived if a.label.date() == d for r in a.rcpt}
+               for d in acting)
+    # overdue mail until the season's end, then nothing
+    last = max(a.label.date() for a in arrived)
+    assert date(2023, 10, 23) <= last <= SEASON_END
     # digests: a real one on the first day, most urgent first, saying what to do
     first = next(a for a in arrived if HEAD in a.rcpt)
     assert first.label.date() == date(2023, 1, 4) and len(first.keys) == 4  # t1, t2, t3, t5
@@ -172,3 +189,20 @@ def test_items_due_after_todays_digest_wait_for_the_next_one(season: Season, db_
     season.day(date(2023, 1, 5))
     on_5th = [a for a in season.recorder.arrivals if HEAD in a.rcpt and a.label.date() == date(2023, 1, 5)]
     assert len(on_5th) == 1 and [k.split(":")[:2] for k in on_5th[0].keys] == [["window_opens", "t7"]]
+
+
+def test_an_archived_plan_stops_until_it_is_restored(season: Season) -> None:
+    for d in days():
+        if d > date(2023, 4, 28):
+            break
+        at_seven = datetime.combine(d, time(7), BANGKOK)
+        if d == date(2023, 3, 1):
+            with season.db.transaction():
+                archive(season.db, 1, reason="ปิดแผน", now=at_seven, actor="clerk")
+        if d == date(2023, 3, 13):
+            with season.db.transaction():
+                unarchive(season.db, 1, now=at_seven, actor="clerk")
+        season.day(d)
+    mailed = sorted({a.label.date() for a in season.recorder.arrivals})
+    assert not [d for d in mailed if date(2023, 3, 1) <= d < date(2023, 3, 13)]
+    assert date(2023, 3, 13) in mailed and [d for d in mailed if d < date(2023, 3, 1)]

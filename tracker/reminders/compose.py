@@ -155,7 +155,8 @@ class Composer:
         if settings.mail.reply_to:
             recipient(settings.mail.reply_to)  # a bad address is a setting to fix: said before any mail
         self._tasks: dict[int, dict[str, Any] | None] = {}
-        self._emails: dict[tuple[int, str], list[str]] = {}
+        self._emails: dict[tuple[int, str, date], list[str]] = {}
+        self._archived: dict[int, bool] = {}
         self._links: dict[tuple[int, str], str | None] = {}
         self.contact = clerk_contact(settings)
         # per row id: the addresses it must reach, the ones reached, and
@@ -190,14 +191,26 @@ class Composer:
                 self._tasks[task_id] = None
         return self._tasks[task_id]
 
-    def unit_emails(self, org_id: int | None, unit: str) -> list[str]:
+    def unit_emails(self, org_id: int | None, unit: str, on: date | None = None) -> list[str]:
+        """Where a unit's mail of the day `on` (default: today) goes: its
+        addresses, or its stand-in's with its own (`tracker unit set
+        --stand-in`: the holder is kept informed)."""
         if org_id is None:
             return []
-        if (org_id, unit) not in self._emails:
-            from tracker.services.units import emails_for
+        day = on or self.now.astimezone(BANGKOK).date()
+        if (org_id, unit, day) not in self._emails:
+            from tracker.services.units import recipients
 
-            self._emails[(org_id, unit)] = emails_for(self.db, org_id, [unit])[unit]
-        return self._emails[(org_id, unit)]
+            to, cc = recipients(self.db, org_id, unit, day)
+            self._emails[(org_id, unit, day)] = [*to, *cc]
+        return self._emails[(org_id, unit, day)]
+
+    def archived(self, plan_id: int) -> bool:
+        if plan_id not in self._archived:
+            from tracker.services.plans import archived_plan_ids
+
+            self._archived[plan_id] = bool(archived_plan_ids(self.db, [plan_id]))
+        return self._archived[plan_id]
 
     def meeting_recipients(self, meeting: Mapping[str, Any], tasks: Sequence[Mapping[str, Any]],
                            org_id: int | None) -> list[str]:
@@ -357,6 +370,8 @@ class Composer:
             return Skip(row, "cancelled", "งานถูกยกเลิก (task cancelled)")
         if task["done_at"]:
             return Skip(row, "cancelled", "งานเสร็จแล้ว (task done)")
+        if self.archived(int(task["plan"]["id"])):
+            return Skip(row, "cancelled", "แผนถูกเก็บถาวร (plan archived)")
         unit = str(row["unit"])
         ctx = self.task_context(row["kind"], task, unit, detail)
         if row["kind"] == "meeting_outcome_request" and not ctx["missing"]:
@@ -385,6 +400,8 @@ class Composer:
             return Skip(row, "cancelled", "ไม่พบการประชุมแล้ว (the meeting no longer exists)")
         if meeting["cancelled_at"]:
             return Skip(row, "cancelled", "การประชุมถูกยกเลิก (the meeting was cancelled)")
+        if self.archived(int(meeting["plan_id"])):
+            return Skip(row, "cancelled", "แผนถูกเก็บถาวร (plan archived)")
         tasks = self.meeting_tasks(meeting)
         if not tasks:
             return Skip(row, "cancelled", "ไม่มีมาตรการที่ต้องรายงาน (no measure to report)")

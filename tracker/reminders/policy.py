@@ -28,6 +28,9 @@ Configuration — the `[reminders]` table of the config file (every key optional
                                 #   due for it (all its units' measures), most urgent first;
                                 #   an address that had today's mail gets what came due
                                 #   since in the next working day's. false: a mail each
+    season_grace_days = 30      # the end of a season: no reminder for a plan once its fiscal
+                                #   year (to 30 September) and its follow-up meetings are more
+                                #   than this many days past (`tracker archive` ends one sooner)
     local_holidays = ["2023-05-05"]  # extra non-working days (any date form tracker reads)
     lang = "th"                 # language of the mails: "th" or "en"
     digits = "arabic"           # digits in mail dates: "arabic" or "thai"
@@ -103,6 +106,7 @@ class Policy:
     meeting_day_before: bool = True
     unknown_meeting_day: int = 15
     digest: bool = True
+    season_grace_days: int = 30
     local_holidays: tuple[date, ...] = ()
     lang: str = "th"
     digits: str = "arabic"
@@ -152,7 +156,7 @@ def _convert(key: str, value: Any) -> Any:
         if not isinstance(value, bool):
             raise bad(" true หรือ false", "true or false")
         return value
-    if key in ("nudge_every_days", "overdue_repeat_days", "unknown_meeting_day", "batch"):
+    if key in ("nudge_every_days", "overdue_repeat_days", "unknown_meeting_day", "batch", "season_grace_days"):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise bad("จำนวนเต็มตั้งแต่ 0", "a whole number ≥ 0")
         if key == "unknown_meeting_day" and not 1 <= value <= 28:

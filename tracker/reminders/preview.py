@@ -24,17 +24,21 @@ def simulate(
     end: date,
     *,
     activity: Mapping[int, datetime] | None = None,
+    last_day: Mapping[int, date] | None = None,
 ) -> list[Reminder]:
     """Reminders that would go out from `start` to `end`, day by day. What was
-    due before `start` counts as already sent."""
+    due before `start` counts as already sent. `last_day`: by task id, the
+    last day its plan's season gives it reminders."""
     tasks, meetings = list(tasks), list(meetings)
+    ends = last_day or {}
     before = policy.at(start) - timedelta(microseconds=1)
     seen = {r.key for r in due(tasks, meetings, policy, before, activity=activity)}
     out: list[Reminder] = []
     day = start
     while day <= end:
         if policy.calendar.is_working_day(day):
-            for r in due(tasks, meetings, policy, policy.at(day), activity=activity):
+            live = [t for t in tasks if ends.get(int(t["id"]), day) >= day]
+            for r in due(live, meetings, policy, policy.at(day), activity=activity):
                 if r.key not in seen:
                     seen.add(r.key)
                     out.append(r)
@@ -51,10 +55,18 @@ def preview(
     from tracker.services.meetings import list_meetings
     from tracker.services.tasks import list_tasks
 
+    from tracker.services.plans import archived_plan_ids, season_last_days
+
     tasks = list_tasks(db, now=now, organisation=organisation, with_children=False)
     meetings = list_meetings(db, organisation=organisation)
+    plan_ids = sorted({int(t["plan"]["id"]) for t in tasks})
+    archived = archived_plan_ids(db, plan_ids)
+    tasks = [t for t in tasks if int(t["plan"]["id"]) not in archived]
+    meetings = [m for m in meetings if int(m["plan_id"]) not in archived]
+    ends = season_last_days(db, plan_ids, grace_days=policy.season_grace_days)
+    last_day = {int(t["id"]): ends[int(t["plan"]["id"])] for t in tasks}
     activity = last_activity(db, [t["id"] for t in tasks])
-    reminders = [r for r in simulate(tasks, meetings, policy, start, end, activity=activity)
+    reminders = [r for r in simulate(tasks, meetings, policy, start, end, activity=activity, last_day=last_day)
                  if r.kind != invitations.KIND]
     return describe(db, settings, policy, [*waiting_invitations(db, meetings, now, start, end), *reminders],
                     now=now, season=True)
@@ -152,7 +164,7 @@ def describe(
             task = composer.task(r.task_id) if r.task_id is not None else None
             if task is None or r.unit is None:
                 continue
-            to = composer.unit_emails(org_id, r.unit)
+            to = composer.unit_emails(org_id, r.unit, r.on if season else None)
             ctx = composer.task_context(r.kind, task, r.unit, dict(r.detail))
             ctx["link"] = None
             if to:  # put in mails with the rest of its day

@@ -104,12 +104,18 @@ def plans_due(db: Database, policy: Policy, now: datetime, plan_ids: Sequence[in
     """What the policy says for these plans at `now`: a handful of queries
     whatever their number (call with a bounded batch: memory follows the batch).
     `use_marks`: leave out what the last daily run decided (reminders.candidates)."""
+    from tracker.services import plans as plan_service
     from tracker.services.meetings import list_meetings
 
-    tasks, closed = candidates.open_tasks(db, policy, plan_ids=plan_ids, now=now,
+    # archived, or the season over: their queued mail is cancelled as a closed task's
+    quiet = plan_service.quiet_plan_ids(db, plan_ids, today=now.astimezone(BANGKOK).date(),
+                                        grace_days=policy.season_grace_days)
+    live = [p for p in plan_ids if p not in quiet]
+    tasks, closed = candidates.open_tasks(db, policy, plan_ids=live, now=now,
                                           until=due_until(policy, now), use_marks=use_marks)
+    closed += plan_service.task_ids(db, sorted(quiet))
     activity = last_activity(db, [t["id"] for t in tasks])
-    meetings = list_meetings(db, plan_ids=plan_ids)
+    meetings = list_meetings(db, plan_ids=live)
     reminders, stale = due_and_stale(tasks, meetings, policy, now, activity=activity)
     return Due(reminders, closed, stale)
 
