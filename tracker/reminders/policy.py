@@ -156,7 +156,8 @@ def _convert(key: str, value: Any) -> Any:
         if not isinstance(value, bool):
             raise bad(" true หรือ false", "true or false")
         return value
-    if key in ("nudge_every_days", "overdue_repeat_days", "unknown_meeting_day", "batch", "season_grace_days"):
+    if key in ("nudge_every_days", "overdue_repeat_days", "unknown_meeting_day", "batch",
+               "season_grace_days"):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise bad("จำนวนเต็มตั้งแต่ 0", "a whole number ≥ 0")
         if key == "unknown_meeting_day" and not 1 <= value <= 28:

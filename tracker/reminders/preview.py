@@ -53,9 +53,8 @@ def preview(
     """Preview rows: at, kind, task_id / meeting_id, to, unit, subject, key."""
     from tracker.reminders.run import last_activity
     from tracker.services.meetings import list_meetings
-    from tracker.services.tasks import list_tasks
-
     from tracker.services.plans import archived_plan_ids, season_last_days
+    from tracker.services.tasks import list_tasks
 
     tasks = list_tasks(db, now=now, organisation=organisation, with_children=False)
     meetings = list_meetings(db, organisation=organisation)
@@ -66,8 +65,8 @@ def preview(
     ends = season_last_days(db, plan_ids, grace_days=policy.season_grace_days)
     last_day = {int(t["id"]): ends[int(t["plan"]["id"])] for t in tasks}
     activity = last_activity(db, [t["id"] for t in tasks])
-    reminders = [r for r in simulate(tasks, meetings, policy, start, end, activity=activity, last_day=last_day)
-                 if r.kind != invitations.KIND]
+    season = simulate(tasks, meetings, policy, start, end, activity=activity, last_day=last_day)
+    reminders = [r for r in season if r.kind != invitations.KIND]
     return describe(db, settings, policy, [*waiting_invitations(db, meetings, now, start, end), *reminders],
                     now=now, season=True)
 
