@@ -45,7 +45,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_every_code_has_its_words_in_both_languages() -> None:
-    assert set(KIND["th"]) == set(KIND["en"]) == set(KINDS)
+    assert set(KIND["th"]) == set(KIND["en"]) == {*KINDS, "digest"}  # a mail of several reminders
     for table in (STATUS, ACTION, FIELD):
         assert set(table["th"]) == set(table["en"])
 
@@ -63,12 +63,12 @@ def test_history_is_thai_in_thai_mode(home: Path) -> None:
 
 def test_preview_and_sent_lines_are_thai_in_thai_mode(home: Path) -> None:
     preview = run(home, "remind", "--preview", "2023-01-01", "2023-04-30").stdout
-    assert KIND["th"]["window_opens"] in preview and KIND["th"]["closing_soon"] in preview
+    assert KIND["th"]["digest"] in preview and "[ITA] เริ่มดำเนินการ 2 มาตรการ" in preview
     assert not CODES.search(preview), CODES.search(preview)
     rows = json.loads(run(home, "remind", "--preview", "2023-01-01", "2023-04-30", "--json").stdout)
-    assert {"window_opens", "closing_soon"} <= {r["kind"] for r in rows}
+    assert {"window_opens", "closing_soon"} <= {i["kind"] for r in rows for i in r.get("items", [])}
     english = run(home, "--lang", "en", "remind", "--preview", "2023-01-01", "2023-01-05").stdout
-    assert "window opens" in english
+    assert "daily digest" in english  # the mails themselves in [reminders] lang
     sent = run(home, "remind").stdout
     assert f"ส่งแล้ว: {KIND['th']['window_opens']} งาน 1 → clerk@example.go.th" in sent
     assert not CODES.search(sent), CODES.search(sent)
