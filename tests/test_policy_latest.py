@@ -27,7 +27,13 @@ SEASON = date(2022, 10, 1)
 
 def make_task(tid: int, start: date, length: int, owners: int, meeting: date | None, done: datetime | None
               ) -> dict[str, Any]:
+    # every second task recurs: a checkpoint each month of its window (the
+    # plan reader's "ทุกเดือน"), its last one the window's own last day
+    end = start + timedelta(days=length)
+    checkpoints = [] if tid % 2 else [
+        (start + timedelta(days=k)).isoformat() for k in range(29, length, 30)] + [end.isoformat()]
     return {
+        "checkpoints": checkpoints,
         "id": tid, "number": str(tid), "title": f"มาตรการที่ {tid}",
         "start": start.isoformat(), "end": (start + timedelta(days=length)).isoformat(),
         "owners": [f"กอง {i}" for i in range(owners)], "status": "in_progress",

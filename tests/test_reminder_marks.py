@@ -69,7 +69,9 @@ def plan_of(specs: list[tuple[int, int, int]], organisation: str, fiscal_meeting
                     end=SEASON + timedelta(days=start + length))
         year, mon = divmod(9 + (month + fiscal_meeting) % 12, 12)
         meeting = MeetingRef(title=f"ประชุมเดือนที่ {mon + 1}", year=2022 + year, month=mon + 1)
-        measures.append(dataclasses.replace(m, meeting=meeting))
+        # every second measure recurs: a checkpoint every 30 days of its window
+        checkpoints = () if i % 2 else (*(m.start + timedelta(days=k) for k in range(29, length, 30)), m.end)
+        measures.append(dataclasses.replace(m, meeting=meeting, checkpoints=checkpoints))
     return small_plan(*measures, organisation=organisation)
 
 

@@ -88,6 +88,25 @@ def test_the_sample_season() -> None:
     ]
 
 
+def test_a_quarterly_measure_is_asked_for_each_quarters_progress() -> None:
+    """ "ไตรมาสที่ ๑-๔" over the fiscal year: the reader gives each quarter's
+    end as a checkpoint; three working days before each one inside the window
+    the unit is asked for that quarter's progress (the year's end is the
+    closing reminders'). Nudges off to keep the list short."""
+    t = {**task(start="2022-10-01", end="2023-09-30"),
+         "checkpoints": ["2022-12-31", "2023-03-31", "2023-06-30", "2023-09-30"]}
+    got = [(r.on.isoformat(), r.detail.get("checkpoint"))
+           for r in simulate([t], [], Policy(nudge_every_days=0, before_meeting=()), date(2022, 10, 1),
+                             date(2023, 9, 30)) if r.kind == "checkpoint"]
+    assert got == [
+        ("2022-12-27", "2022-12-31"),  # 30 Dec a holiday: 29, 28, 27
+        ("2023-03-28", "2023-03-31"),
+        ("2023-06-27", "2023-06-30"),
+    ]
+    off = simulate([t], [], Policy(before_checkpoint=0), date(2022, 10, 1), date(2023, 9, 30))
+    assert off and all(r.kind != "checkpoint" for r in off)
+
+
 def test_unknown_meeting_day_is_the_15th_or_next_working_day() -> None:
     assert meeting_day("2023-04", None, POLICY) == (date(2023, 4, 18), True)  # 15th is Songkran
     assert meeting_day("2023-05", None, POLICY) == (date(2023, 5, 15), True)

@@ -28,6 +28,7 @@ against replaying every task's whole schedule).
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -42,7 +43,7 @@ def fingerprint(policy: Policy) -> str:
     """What decides which reminders fall due: a run under another policy ignores the marks."""
     rules = (policy.hour, policy.window_opens, policy.nudge_every_days, policy.before_close,
              policy.overdue_repeat_days, policy.before_meeting, policy.meeting_day_before,
-             policy.unknown_meeting_day, policy.local_holidays)
+             policy.unknown_meeting_day, policy.local_holidays, policy.before_checkpoint)
     return hashlib.sha256(repr(rules).encode()).hexdigest()[:32]
 
 
@@ -105,7 +106,7 @@ def open_tasks(
         maybe = " OR ".join(choices) or "1 = 0"
     rows = db.rows(
         "SELECT t.id, t.owners, t.starts_on, t.ends_on, t.result, t.problems, t.obstacles,"
-        " t.suggestions, o.name, t.meeting_id, m.title, m.month, m.held_on, m.cancelled_at"
+        " t.suggestions, o.name, t.meeting_id, m.title, m.month, m.held_on, m.cancelled_at, t.checkpoints"
         " FROM tasks t JOIN plans p ON p.id = t.plan_id JOIN organisations o ON o.id = p.organisation_id"
         " LEFT JOIN meetings m ON m.id = t.meeting_id"
         f" WHERE {in_batch} AND t.cancelled_at IS NULL AND (t.done_at IS NULL OR t.done_at > :now)"
@@ -117,7 +118,8 @@ def open_tasks(
         " AND (t.cancelled_at IS NOT NULL OR t.done_at IS NOT NULL)", params)]
     out = []
     for (task_id, owners, start, end, result, problems, obstacles, suggestions,
-         organisation, meeting_id, meeting_title, month, held_on, meeting_cancelled) in rows:  # fmt: skip
+         organisation, meeting_id, meeting_title, month, held_on, meeting_cancelled,
+         checkpoints) in rows:  # fmt: skip
         out.append({
             "id": task_id,
             "owners": owners_of(owners),
@@ -129,6 +131,7 @@ def open_tasks(
                 "cancelled_at": meeting_cancelled},
             "outcome": {"result": result, "problems": problems, "obstacles": obstacles,
                         "suggestions": suggestions},
+            "checkpoints": json.loads(checkpoints) if checkpoints and checkpoints != "[]" else [],
         })
     return out, closed
 
@@ -201,6 +204,8 @@ def _since_mark(
         since, r = _days(db, B, "t.ends_on") + " - 1", policy.overdue_repeat_days
         cond.append(f"(t.ends_on < {B} AND ({since}) % {r} < {NEW})" if r
                     else f"(t.ends_on < {B} AND ({since}) < {NEW})")
+        if policy.before_checkpoint:  # a recurring measure's steps: few measures have any
+            cond.append(f"(t.checkpoints <> '[]' AND t.ends_on > {A})")
         for n in policy.before_meeting:  # the n-th working day before the meeting
             lo, hi = cal.working_days_after(a, n), cal.working_days_after(b, n)
             months = _meeting_months(policy, lo, hi)

@@ -13,6 +13,9 @@ Configuration — the `[reminders]` table of the config file (every key optional
                                 #   recorded on the task in the N days before; 0 = never.
                                 #   Nudges stop once the first before_close reminder is due.
     before_close = [14, 7, 3, 1]  # working days before the window's last day
+    before_checkpoint = 3       # a recurring measure (monthly, quarterly …: the plan's
+                                #   checkpoints): ask for the period's progress this many
+                                #   working days before each checkpoint in the window; 0 = never
     overdue_repeat_days = 7     # overdue: the first working day after the window, then
                                 #   every N calendar days (next working day) until done;
                                 #   0 = only the first one
@@ -86,6 +89,7 @@ KINDS = (
     "window_opens",
     "nudge",
     "closing_soon",
+    "checkpoint",
     "overdue",
     "meeting_outcome_request",
     "meeting_tomorrow",
@@ -101,6 +105,7 @@ class Policy:
     window_opens: bool = True
     nudge_every_days: int = 14
     before_close: tuple[int, ...] = (14, 7, 3, 1)
+    before_checkpoint: int = 3
     overdue_repeat_days: int = 7
     before_meeting: tuple[int, ...] = (10, 3)
     meeting_day_before: bool = True
@@ -157,7 +162,7 @@ def _convert(key: str, value: Any) -> Any:
             raise bad(" true หรือ false", "true or false")
         return value
     if key in ("nudge_every_days", "overdue_repeat_days", "unknown_meeting_day", "batch",
-               "season_grace_days"):
+               "season_grace_days", "before_checkpoint"):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise bad("จำนวนเต็มตั้งแต่ 0", "a whole number ≥ 0")
         if key == "unknown_meeting_day" and not 1 <= value <= 28:
@@ -376,6 +381,17 @@ def task_schedule(
     reached = [(on, n) for on, n in closing if on <= until]
     for on, n in reached[-1:] if latest_only else closing:
         add("closing_soon", on, window_end, days_left=n, end=end.isoformat())
+
+    # A recurring measure's checkpoints inside the window (its last day is the
+    # closing reminders'): one thread, each checkpoint's step replacing the last.
+    if policy.before_checkpoint and window_live:
+        marks = {d for d in (date.fromisoformat(str(c)) for c in task.get("checkpoints") or ())
+                 if start <= d < end}
+        steps = sorted((cal.working_days_before(c, policy.before_checkpoint), c) for c in marks)
+        steps = [(on, c) for on, c in steps if opens < on]
+        due_steps = [(on, c) for on, c in steps if on <= until]
+        for on, c in due_steps[-1:] if latest_only else steps:
+            add("checkpoint", on, window_end, checkpoint=c.isoformat(), end=end.isoformat())
 
     # Overdue repeats count from the day after the window, not from the moved
     # working day, so a holiday never shifts the rest of the series.
