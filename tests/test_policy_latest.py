@@ -153,11 +153,13 @@ def season_of(specs: list[tuple[int, int, int, int | None, int | None, list[int]
     meeting_before=st.sampled_from([(), (10, 3), (1,)]),
     opens=st.booleans(),
     local=st.lists(st.integers(0, 365), max_size=5),
+    escalate=st.sampled_from([(0, 0), (1, 2), (5, 15), (3, 0)]),
+    checkpoint=st.sampled_from([0, 1, 3]),
 )
 def test_every_day_of_a_season_the_direct_rules_give_what_replaying_gives(
     specs: list[tuple[int, int, int, int | None, int | None, list[int]]], meeting_days: list[int | None],
     minute: int, nudge: int, repeat: int, before: tuple[int, ...], meeting_before: tuple[int, ...],
-    opens: bool, local: list[int],
+    opens: bool, local: list[int], escalate: tuple[int, int], checkpoint: int,
 ) -> None:
     """Day by day over a whole season (every kind, activity recorded along the
     way, tasks done, holidays of the organisation's own): the run that builds
@@ -165,7 +167,10 @@ def test_every_day_of_a_season_the_direct_rules_give_what_replaying_gives(
     exactly what replaying each task's whole schedule decides."""
     policy = Policy(nudge_every_days=nudge, overdue_repeat_days=repeat, before_close=before,
                     before_meeting=meeting_before, window_opens=opens,
-                    local_holidays=tuple(SEASON + timedelta(days=d) for d in local))
+                    local_holidays=tuple(SEASON + timedelta(days=d) for d in local),
+                    coordinator=("สำนักปลัดฯ",), coordinator_after=escalate[0],
+                    executive=("mayor@example.go.th",), executive_after=escalate[1],
+                    before_checkpoint=checkpoint)
     tasks, meetings, work = season_of(specs, meeting_days)
     moment = datetime.combine(SEASON, time(0), BANGKOK) + timedelta(minutes=minute)
     for day in range(400):
@@ -180,7 +185,7 @@ def test_every_day_of_a_season_the_direct_rules_give_what_replaying_gives(
 def test_a_season_of_the_property_test_reaches_every_kind() -> None:
     """The property above is not vacuous: one season of its kind of plan
     reaches every kind of reminder, and stale ones too."""
-    policy = Policy(nudge_every_days=7)
+    policy = Policy(nudge_every_days=7, coordinator=("clerk@example.go.th",), executive=("ผู้บริหาร",))
     tasks, meetings, work = season_of(
         [(0, 60, 1, 0, None, [30]), (40, 100, 2, 1, 200, []), (90, 20, 1, None, None, [95, 120])],
         [None, 75])
@@ -190,7 +195,7 @@ def test_a_season_of_the_property_test_reaches_every_kind() -> None:
         now = datetime.combine(SEASON + timedelta(days=day), time(9), BANGKOK)
         activity = {tid: max(w for w in ws if w <= now) for tid, ws in work.items()
                     if any(w <= now for w in ws)}
-        current, stale = due_and_stale(tasks, meetings, policy, now, activity=activity)
+        current, stale = due_and_stale(tasks, meetings, policy, now, activity=activity, organisations=[ORG])
         kinds |= {r.kind for r in current}
         stale_kinds |= {r.kind for r, _ in stale}
     # every kind the daily rules make (an invitation is queued when its meeting

@@ -100,7 +100,8 @@ def test_a_run_with_marks_queues_what_a_run_over_every_task_queues(
     specs: list[tuple[int, int, int]], gaps: list[tuple[int, int, str]], repeat: int, first: int
 ) -> None:
     policies = [Policy(overdue_repeat_days=repeat),
-                Policy(overdue_repeat_days=repeat or 7, nudge_every_days=7)]
+                Policy(overdue_repeat_days=repeat or 7, nudge_every_days=7, coordinator=("สำนักปลัดฯ",),
+                       coordinator_after=2, executive=("mayor@example.go.th",), executive_after=9)]
     if repeat == 3:  # nudges every other day, closing and meeting series of one step
         policies[1] = Policy(overdue_repeat_days=3, nudge_every_days=2, before_close=(2,),
                              before_meeting=(1,))

@@ -43,12 +43,14 @@ FIRST, LAST = date(2022, 12, 1), date(2023, 11, 15)
 SEASON_END = date(2023, 10, 30)
 ACTING = "acting@bangchakreng.go.th"  # stands in for กองช่าง
 ACTING_FROM, ACTING_UNTIL = date(2023, 3, 1), date(2023, 3, 15)
-POLICY = Policy()
+COORDINATOR = "palad@bangchakreng.go.th"  # สำนักปลัดฯ follows the plan up
+EXECUTIVE = "mayor@bangchakreng.go.th"
+POLICY = Policy(coordinator=("สำนักปลัดฯ",), executive=(EXECUTIVE,))
 KLANG, CHANG, KONG = "กองคลัง", "กองช่าง", "กองการศึกษา"
 HEAD = "head@bangchakreng.go.th"  # heads กองคลัง and กองการศึกษา
 DEPUTY = "deputy@bangchakreng.go.th"  # กองช่าง's second address
 CHANG_MAIL = "chang@bangchakreng.go.th"
-ATTENDEES = ["mayor@bangchakreng.go.th"]
+ATTENDEES = ["deputy-mayor@bangchakreng.go.th"]
 MEASURES = [
     measure("1", "จัดทำรายงานการใช้จ่ายงบประมาณประจำปี", owners=(KLANG,)),
     measure("2", "เปิดเผยข้อมูลการจัดซื้อจัดจ้าง", owners=(KLANG,), start=date(2023, 1, 1), end=date(2023, 2, 28)),
@@ -87,6 +89,7 @@ def season(db_url: str, tmp_path: Path) -> Iterator[Season]:
         set_unit(db, KLANG, [HEAD], now=START, actor="clerk")
         set_unit(db, KONG, [HEAD], now=START, actor="clerk")
         set_unit(db, CHANG, [CHANG_MAIL, DEPUTY], now=START, actor="clerk")
+        set_unit(db, "สำนักปลัดฯ", [COORDINATOR], now=START, actor="clerk")
         set_meeting(db, 1, now=START, actor="clerk", attendees=ATTENDEES, on=date(2023, 4, 20))
         add_stand_in(db, CHANG, [ACTING], starts_on=ACTING_FROM, ends_on=ACTING_UNTIL, now=START,
                      actor="clerk")
@@ -107,7 +110,9 @@ def days() -> Iterator[date]:
 
 
 def task_mails(rec: Recorder) -> list[Any]:
-    return [a for a in rec.arrivals if not any(k.startswith("meeting_") and ":m" in k for k in a.keys)]
+    """The reminder mails: not the meeting's own, nor the weekly summary (a report of its own)."""
+    return [a for a in rec.arrivals if not any(k.split(":")[0] in ("meeting_tomorrow", "meeting_invitation",
+                                                                     "weekly_summary") for k in a.keys)]
 
 
 def test_a_season_of_digests_is_its_preview(season: Season) -> None:
@@ -131,12 +136,33 @@ def test_a_season_of_digests_is_its_preview(season: Season) -> None:
     klang_items = {k for k, rcpt in items if rcpt == HEAD and k.split(":")[1] in ("t1", "t2", "t3")}
     kong_items = {k for k, rcpt in items if rcpt == HEAD and k.split(":")[1] in ("t5", "t6")}
     assert klang_items and kong_items  # the head of both units had both in the same mails
-    assert {rcpt for k, rcpt in items if k.split(":")[1] == "t4"} == {CHANG_MAIL, DEPUTY, ACTING}
+    assert {rcpt for k, rcpt in items if k.split(":")[1] == "t4" and not k.startswith("to_")} == {
+        CHANG_MAIL, DEPUTY, ACTING}
     # the stand-in in its period only, the unit's own addresses kept informed
     acting = {a.label.date() for a in arrived if ACTING in a.rcpt}
     assert acting and all(ACTING_FROM <= d <= ACTING_UNTIL for d in acting)
     assert all({CHANG_MAIL, DEPUTY} <= {r for a in arrived if a.label.date() == d for r in a.rcpt}
                for d in acting)
+    # escalation: the coordinator from the 5th working day overdue, the
+    # executive from the 15th, each with every overdue reminder after that
+    escalated = {(k.split(":")[0], rcpt, k.split(":")[2]) for k, rcpt in items
+                 if k.startswith(("to_coordinator:", "to_executive:"))}
+    assert {(kind, rcpt) for kind, rcpt, _d in escalated} == {("to_coordinator", COORDINATOR),
+                                                               ("to_executive", EXECUTIVE)}
+    t2 = sorted(k.split(":")[2] for k, rcpt in items if k.startswith("to_coordinator:t2:"))
+    assert t2[0] == "2023-03-08"  # t2 ended 28 Feb: 1, 2, 3, 7, 8 March (6 March Makha Bucha)
+    assert sorted(k.split(":")[2] for k, _r in items if k.startswith("to_executive:t2:"))[0] == "2023-03-22"
+    overdue_t2 = {k.split(":")[2] for k, _r in items if k.startswith("overdue:t2:")}
+    assert set(t2[1:]) <= overdue_t2  # then with each overdue reminder
+    # the weekly summary: the coordinator, on Mondays (or the next working day), only when there is news
+    summaries = [a for a in arrived if any(k.startswith("weekly_summary:") for k in a.keys)]
+    assert summaries and all(a.rcpt == [COORDINATOR] for a in summaries)
+    assert all(a.label.date().isoweekday() == 1 or not POLICY.calendar.is_working_day(
+        a.label.date() - timedelta(days=a.label.date().isoweekday() - 1)) for a in summaries)
+    # the first week with a late measure (t2, from 1 March); Monday 6 March a holiday
+    assert min(a.label.date() for a in summaries) == date(2023, 3, 7)
+    before_meeting = next(a for a in summaries if a.label.date() == date(2023, 3, 27))
+    assert "ก่อนการประชุม" in before_meeting.text and "กองช่าง" in before_meeting.text
     # overdue mail until the season's end, then nothing
     last = max(a.label.date() for a in arrived)
     assert date(2023, 10, 23) <= last <= SEASON_END

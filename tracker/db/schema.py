@@ -252,6 +252,8 @@ _may_go_stale = sa.text("status IN ('pending', 'held') AND kind IN ('window_open
 sa.Index("ix_outbox_may_go_stale", outbox.c.task_id, postgresql_where=_may_go_stale,
          sqlite_where=_may_go_stale)
 sa.Index("ix_outbox_task", outbox.c.task_id)
+# Whom a unit's reminder reached today (one digest an address a day): today's rows only.
+sa.Index("ix_outbox_sent", outbox.c.sent_at)
 
 # How far the daily reminder run has decided each plan: every reminder due up
 # to `through` was queued (or skipped) by the run at `run_at` under the policy

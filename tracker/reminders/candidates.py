@@ -43,7 +43,8 @@ def fingerprint(policy: Policy) -> str:
     """What decides which reminders fall due: a run under another policy ignores the marks."""
     rules = (policy.hour, policy.window_opens, policy.nudge_every_days, policy.before_close,
              policy.overdue_repeat_days, policy.before_meeting, policy.meeting_day_before,
-             policy.unknown_meeting_day, policy.local_holidays, policy.before_checkpoint)
+             policy.unknown_meeting_day, policy.local_holidays, policy.before_checkpoint,
+             policy.coordinator, policy.coordinator_after, policy.executive, policy.executive_after)
     return hashlib.sha256(repr(rules).encode()).hexdigest()[:32]
 
 
@@ -204,6 +205,14 @@ def _since_mark(
         since, r = _days(db, B, "t.ends_on") + " - 1", policy.overdue_repeat_days
         cond.append(f"(t.ends_on < {B} AND ({since}) % {r} < {NEW})" if r
                     else f"(t.ends_on < {B} AND ({since}) < {NEW})")
+        for after, who in ((policy.coordinator_after, policy.coordinator),
+                           (policy.executive_after, policy.executive)):
+            # escalation: the n-th working day after the window's last day is
+            # in (a, b] only for a window that ended from the n-th working day
+            # before a; later steps are the overdue ones
+            if who and after:
+                lo = cal.working_days_before(a, after)
+                cond.append(f"(t.ends_on >= {bind(f'e{after}lo', lo.isoformat())} AND t.ends_on < {B})")
         if policy.before_checkpoint:  # a recurring measure's steps: few measures have any
             cond.append(f"(t.checkpoints <> '[]' AND t.ends_on > {A})")
         for n in policy.before_meeting:  # the n-th working day before the meeting

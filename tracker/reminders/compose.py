@@ -33,7 +33,7 @@ from tracker.mail.message import (
     recipient,
 )
 from tracker.reminders import invitations, outbox
-from tracker.reminders.policy import Policy
+from tracker.reminders.policy import Policy, meeting_day
 from tracker.services.tasks import OUTCOME_FIELDS
 from tracker.textwidth import printable
 from tracker.words import STATUS
@@ -205,6 +205,76 @@ class Composer:
             self._emails[(org_id, unit, day)] = [*to, *cc]
         return self._emails[(org_id, unit, day)]
 
+    def route(self, kind: str, org_id: int | None, unit: str, ctx: dict[str, Any], on: date | None = None,
+              ) -> tuple[list[str], dict[str, Any]]:
+        """Where a task's reminder goes on `on` (default today), and its context
+        as the recipient reads it: a unit's to the unit (or its stand-in), an
+        escalation to the coordinator or the executive, about the unit."""
+        if kind in ESCALATIONS:
+            role = ESCALATIONS[kind]
+            return (self.role_emails(org_id, role, on),
+                    {**ctx, "unit": ROLE_LABELS[self.lang][role], "late_unit": unit, "role": role})
+        return self.unit_emails(org_id, unit, on), ctx
+
+    def role_emails(self, org_id: int | None, role: str, on: date | None = None) -> list[str]:
+        """The coordinator's or the executive's addresses in an organisation:
+        the addresses of `[reminders] coordinator` / `executive`, and the
+        addresses of the units it names."""
+        out: list[str] = []
+        for who in getattr(self.policy, role):
+            out += [who] if "@" in who else self.unit_emails(org_id, who, on)
+        return list(dict.fromkeys(out))
+
+    def summary(self, org_id: int, organisation: str, today: date) -> dict[str, Any] | None:
+        """What the coordinator's weekly summary says on `today`, or None when
+        it has nothing to say: by unit, the measures past their window and not
+        done; by meeting in the next SUMMARY_MEETING_DAYS days, the measures
+        whose outcome fields are still empty."""
+        from tracker.services.plans import quiet_plan_ids
+        from tracker.services.tasks import list_tasks
+
+        tasks = [t for t in list_tasks(self.db, now=self.now, organisation=organisation, with_children=False)
+                 if t["status"] not in ("done", "cancelled")]
+        quiet = quiet_plan_ids(self.db, sorted({int(t["plan"]["id"]) for t in tasks}), today=today,
+                               grace_days=self.policy.season_grace_days)
+        tasks = [t for t in tasks if int(t["plan"]["id"]) not in quiet]
+        late: dict[str, list[dict[str, Any]]] = {}
+        for t in tasks:
+            if t["end"] < today.isoformat():
+                days_late = (today - date.fromisoformat(t["end"])).days
+                for unit in t["owners"]:
+                    late.setdefault(unit, []).append({**t, "days_late": days_late})
+        meetings: dict[int, dict[str, Any]] = {}
+        horizon = today + timedelta(days=SUMMARY_MEETING_DAYS)
+        for t in tasks:
+            m = t.get("meeting")
+            if not m or m.get("cancelled_at"):
+                continue
+            day, assumed = meeting_day(str(m["month"]), m.get("date"), self.policy)
+            missing = [x["label"] for x in self.missing(t)]
+            if today < day <= horizon and missing:
+                entry = meetings.setdefault(int(m["id"]), {"title": m["title"], "date": day.isoformat(),
+                                                           "assumed": assumed, "tasks": []})
+                entry["tasks"].append({**t, "missing_labels": missing})
+        if not late and not meetings:
+            return None
+        return {"late": sorted(late.items()), "meetings": sorted(meetings.values(), key=lambda m: m["date"]),
+                "late_count": len({t["id"] for ts in late.values() for t in ts}), "today": today,
+                "org": organisation, "unit": ROLE_LABELS[self.lang]["coordinator"], "n": self.number}
+
+    def _summary_row(self, row: Row, detail: dict[str, Any]) -> Skip | Outgoing:
+        from tracker.services.units import organisation_name
+
+        org_id = int(row["organisation_id"])
+        ctx = self.summary(org_id, organisation_name(self.db, org_id), self.now.astimezone(BANGKOK).date())
+        if ctx is None:
+            return Skip(row, "cancelled", "ไม่มีเรื่องค้างที่ต้องสรุป (nothing to report this week)")
+        to = self.role_emails(org_id, "coordinator")
+        if not to:
+            return Skip(row, "held", no_address_reason(ctx["unit"]))
+        rendered = self.render("weekly_summary", {**ctx, "kind": "weekly_summary", "d": detail})
+        return self._message([row], to, lambda: rendered)
+
     def archived(self, plan_id: int) -> bool:
         if plan_id not in self._archived:
             from tracker.services.plans import archived_plan_ids
@@ -252,10 +322,11 @@ class Composer:
 
     def full_context(self, context: Mapping[str, Any]) -> dict[str, Any]:
         """What every template of a mail sees, around the reminder's own context."""
-        return {"lang": self.lang, "fdate": self.fdate, "contact": self.contact, "link": None, **context}
+        return {"lang": self.lang, "fdate": self.fdate, "contact": self.contact, "link": None,
+                "n": self.number, "fday": self.fday, **context}
 
     def subject(self, kind: str, context: Mapping[str, Any]) -> str:
-        ctx = {"lang": self.lang, "fdate": self.fdate, **context}
+        ctx = {"lang": self.lang, "fdate": self.fdate, "n": self.number, "fday": self.fday, **context}
         return clean(self.env.get_template(self._name(kind, "subject.txt")).render(ctx), 250)
 
     def missing(self, task: Mapping[str, Any]) -> list[dict[str, str]]:
@@ -363,6 +434,8 @@ class Composer:
             return self._meeting_row(row, detail)
         if row["kind"] == invitations.KIND:
             return self._invitation_row(row, detail)
+        if row["kind"] == "weekly_summary":
+            return self._summary_row(row, detail)
         task = self.task(int(row["task_id"])) if row["task_id"] is not None else None
         if task is None:
             return Skip(row, "cancelled", "ไม่พบงานแล้ว (the task no longer exists)")
@@ -378,9 +451,9 @@ class Composer:
             return Skip(row, "cancelled", "กรอกข้อมูลครบแล้ว (outcome fields all filled in)")
         if row["kind"] == "meeting_outcome_request" and self.meeting_cancelled(row["meeting_id"]):
             return Skip(row, "cancelled", "การประชุมถูกยกเลิก (the meeting was cancelled)")
-        to = self.unit_emails(row["organisation_id"], unit)
+        to, ctx = self.route(row["kind"], row["organisation_id"], unit, ctx)
         if not to:
-            return Skip(row, "held", no_address_reason(unit))
+            return Skip(row, "held", no_address_reason(ctx["unit"]))
         # a run stopped between two digests: the addresses reached keep it
         reached = [str(a) for a in json.loads(row.get("recipients") or "[]")]
         self.delivered[int(row["id"])] = reached
@@ -388,7 +461,8 @@ class Composer:
         to = [a for a in to if a not in reached]
         if not to:
             return Skip(row, "sent", "ส่งถึงทุกที่อยู่แล้ว (every address has it)")
-        ctx["link"] = self.unit_link(row["organisation_id"], unit)
+        # a unit's page is the unit's: the coordinator follows up from the clerk's page
+        ctx["link"] = None if row["kind"] in ESCALATIONS else self.unit_link(row["organisation_id"], unit)
         return row, ctx, to
 
     def _meeting_row(self, row: Row, detail: dict[str, Any]) -> Skip | Outgoing:
@@ -546,12 +620,13 @@ class Composer:
         the subject needs none)."""
         part = self.env.get_template("mail/_task.en.txt" if self.lang == "en" else "mail/_task.txt")
         listed = [{"kind": row["kind"], "d": ctx["d"], "missing": ctx["missing"], "task": ctx["task"],
+                   "late_unit": ctx.get("late_unit"),
                    "text": part.render({"fdate": self.fdate, **ctx}).strip() if text else ""}
                   for row, ctx in items]
-        units: dict[str, str | None] = {}
+        units: dict[str, dict[str, Any]] = {}
         for _row, ctx in items:
-            units.setdefault(ctx["unit"], ctx["link"])
-        return {"units": [{"name": u, "link": link} for u, link in units.items()],
+            units.setdefault(ctx["unit"], {"name": ctx["unit"], "link": ctx["link"], "role": ctx.get("role")})
+        return {"units": list(units.values()),
                 "unit": " / ".join(units), "org": items[0][1]["org"], "items": listed,
                 "groups": groups(listed), "n": self.number, "fday": self.fday,
                 "today": self.now.astimezone(BANGKOK).date()}
@@ -568,7 +643,13 @@ class Composer:
 
 # Most urgent first in a digest: what is late, what closes soonest, what the
 # meeting needs, then the gentler asks.
-URGENCY = ("overdue", "closing_soon", "meeting_outcome_request", "checkpoint", "nudge", "window_opens")
+URGENCY = ("to_executive", "to_coordinator", "overdue", "closing_soon", "meeting_outcome_request",
+           "checkpoint", "nudge", "window_opens")
+# the reminders that go to a role about a unit's late measure
+ESCALATIONS = {"to_coordinator": "coordinator", "to_executive": "executive"}
+ROLE_LABELS = {"th": {"coordinator": "ผู้ประสานงานการติดตามมาตรการ", "executive": "ผู้บริหาร"},
+               "en": {"coordinator": "the plan's coordinator", "executive": "the executive"}}
+SUMMARY_MEETING_DAYS = 30
 
 
 def urgency(kind: str, detail: Mapping[str, Any], task: Mapping[str, Any]) -> tuple[Any, ...]:

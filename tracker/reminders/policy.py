@@ -19,6 +19,17 @@ Configuration — the `[reminders]` table of the config file (every key optional
     overdue_repeat_days = 7     # overdue: the first working day after the window, then
                                 #   every N calendar days (next working day) until done;
                                 #   0 = only the first one
+    coordinator = []            # who follows the plan up (the clerk's office), e.g.
+                                #   ["สำนักปลัดฯ"]: addresses, or unit names (that unit's
+                                #   addresses in each organisation); told of a measure overdue
+                                #   `coordinator_after` working days, then with each overdue
+                                #   reminder, and sent the weekly summary. [] = no escalation
+    coordinator_after = 5       # working days overdue; 0 = never
+    executive = []              # the same for the executive (e.g. ["ปลัดเทศบาล"] or an
+    executive_after = 15        #   address), after `executive_after` working days; 0 = never
+    summary_weekday = 1         # the coordinator's weekly summary (who has not reported what,
+                                #   outcome fields still empty before a meeting): on the first
+                                #   working day from this ISO weekday (1 = Monday); 0 = never
     before_meeting = [10, 3]    # working days before the follow-up meeting: ask each
                                 #   owner unit for the outcome fields (results, problems,
                                 #   obstacles, suggestions) still empty
@@ -91,7 +102,10 @@ KINDS = (
     "closing_soon",
     "checkpoint",
     "overdue",
+    "to_coordinator",
+    "to_executive",
     "meeting_outcome_request",
+    "weekly_summary",
     "meeting_tomorrow",
     "meeting_invitation",  # reminders/invitations.py: due when the meeting changes, any hour
 )
@@ -107,6 +121,11 @@ class Policy:
     before_close: tuple[int, ...] = (14, 7, 3, 1)
     before_checkpoint: int = 3
     overdue_repeat_days: int = 7
+    coordinator: tuple[str, ...] = ()
+    coordinator_after: int = 5
+    executive: tuple[str, ...] = ()
+    executive_after: int = 15
+    summary_weekday: int = 1
     before_meeting: tuple[int, ...] = (10, 3)
     meeting_day_before: bool = True
     unknown_meeting_day: int = 15
@@ -162,14 +181,24 @@ def _convert(key: str, value: Any) -> Any:
             raise bad(" true หรือ false", "true or false")
         return value
     if key in ("nudge_every_days", "overdue_repeat_days", "unknown_meeting_day", "batch",
-               "season_grace_days", "before_checkpoint"):
+               "season_grace_days", "before_checkpoint", "coordinator_after", "executive_after",
+               "summary_weekday"):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise bad("จำนวนเต็มตั้งแต่ 0", "a whole number ≥ 0")
         if key == "unknown_meeting_day" and not 1 <= value <= 28:
             raise bad("วันที่ 1 ถึง 28 ของเดือน", "a day of the month from 1 to 28")
         if key == "batch" and value < 1:
             raise bad("จำนวนเต็มตั้งแต่ 1", "a whole number ≥ 1")
+        if key == "summary_weekday" and value > 7:
+            raise bad("วันในสัปดาห์ 1 (จันทร์) ถึง 7 หรือ 0", "an ISO weekday 1 (Monday) to 7, or 0")
         return value
+    if key in ("coordinator", "executive"):
+        names = [value] if isinstance(value, str) else value
+        if not isinstance(names, list) or not all(isinstance(v, str) and v.strip() for v in names):
+            raise bad('อีเมลหรือชื่อหน่วยงาน เช่น ["สำนักปลัดฯ"]', 'addresses or unit names, e.g. ["สำนักปลัดฯ"]')
+        from tracker.services.units import check_email
+
+        return tuple(check_email(v) if "@" in v else " ".join(v.split()) for v in names)
     if key in ("sweep_seconds", "lease_seconds"):
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
             raise bad("จำนวนวินาทีที่มากกว่า 0", "a number of seconds > 0")
@@ -402,21 +431,31 @@ def task_schedule(
         # before the last working day up to `until`: start at that step.
         last_working = cal.previous_working_day(until, inclusive=True)
         k = max(0, (last_working - first_base).days // policy.overdue_repeat_days)
-    last_overdue: tuple[date, int] | None = None
+    overdue: list[tuple[date, int]] = []  # with latest_only, the last step alone
     while True:
         on = cal.next_working_day(first_base + timedelta(days=policy.overdue_repeat_days * k))
         if on > until:
             break
         if latest_only:
-            last_overdue = (on, k)
+            overdue = [(on, k)]
         else:
-            add("overdue", on, None, end=end.isoformat(), days_late=(on - end).days, first=k == 0)
+            overdue.append((on, k))
         if not policy.overdue_repeat_days:
             break
         k += 1
-    if last_overdue is not None:
-        on, k = last_overdue
+    for on, k in overdue:
         add("overdue", on, None, end=end.isoformat(), days_late=(on - end).days, first=k == 0)
+
+    # Escalation: on the n-th working day overdue, then with every overdue
+    # reminder after it, the coordinator (and later the executive) is told.
+    for kind, after, who in (("to_coordinator", policy.coordinator_after, policy.coordinator),
+                             ("to_executive", policy.executive_after, policy.executive)):
+        if not who or not after:
+            continue
+        crossing = cal.working_days_after(end, after)
+        later = [on for on, _k in overdue if on > crossing]
+        for on in ([later[-1]] if later else [crossing]) if latest_only else [crossing, *later]:
+            add(kind, on, None, end=end.isoformat(), days_late=(on - end).days)
 
     meeting = task.get("meeting")
     if meeting and policy.before_meeting and not meeting.get("cancelled_at"):
@@ -457,6 +496,24 @@ def meeting_schedule(
     ]
 
 
+def summary_schedule(organisation: str, policy: Policy, *, until: date) -> list[Reminder]:
+    """The coordinator's weekly summary of one organisation: the latest one
+    due by `until` (the first working day from the week's `summary_weekday`),
+    good until the next week's; none without a coordinator."""
+    if not policy.coordinator or not policy.summary_weekday:
+        return []
+    week = until - timedelta(days=(until.isoweekday() - policy.summary_weekday) % 7)
+    for start in (week, week - timedelta(days=7)):
+        on = policy.calendar.next_working_day(start)
+        if on <= until:
+            scope = f"o{unit_tag(organisation)}"
+            return [Reminder(key=make_key("weekly_summary", scope, on, None), kind="weekly_summary", on=on,
+                             at=policy.at(on), organisation=organisation,
+                             expires=_midnight(start + timedelta(days=7)),
+                             detail={"week": start.isoformat()})]
+    return []  # pragma: no cover - a week always has a working day by the next week's start
+
+
 def due(
     tasks: Iterable[Mapping[str, Any]],
     meetings: Iterable[Mapping[str, Any]],
@@ -464,10 +521,12 @@ def due(
     now: datetime,
     *,
     activity: Mapping[int, datetime] | None = None,
+    organisations: Iterable[str] = (),
 ) -> list[Reminder]:
     """The reminders due at `now`: the latest of each thread, still valid and
-    still useful, for tasks not done by `now`. Sorted by time, then key."""
-    return due_and_stale(tasks, meetings, policy, now, activity=activity)[0]
+    still useful, for tasks not done by `now`, and the weekly summaries of
+    `organisations`. Sorted by time, then key."""
+    return due_and_stale(tasks, meetings, policy, now, activity=activity, organisations=organisations)[0]
 
 
 def due_until(policy: Policy, now: datetime) -> date:
@@ -485,11 +544,14 @@ def due_and_stale(
     now: datetime,
     *,
     activity: Mapping[int, datetime] | None = None,
+    organisations: Iterable[str] = (),
 ) -> tuple[list[Reminder], list[tuple[Reminder, str]]]:
     """`due` and, apart, the latest reminders that went stale unsent, each with
     its reason (to be recorded as skipped)."""
     until = due_until(policy, now)
     candidates: list[Reminder] = []
+    for organisation in sorted(set(organisations)):
+        candidates += summary_schedule(organisation, policy, until=until)
     for task in tasks:
         if _done_by(task, now):
             continue

@@ -32,13 +32,16 @@ def simulate(
     tasks, meetings = list(tasks), list(meetings)
     ends = last_day or {}
     before = policy.at(start) - timedelta(microseconds=1)
-    seen = {r.key for r in due(tasks, meetings, policy, before, activity=activity)}
+    seen = {r.key for r in due(tasks, meetings, policy, before, activity=activity,
+                               organisations={str(t["plan"]["organisation"]) for t in tasks})}
     out: list[Reminder] = []
     day = start
     while day <= end:
         if policy.calendar.is_working_day(day):
             live = [t for t in tasks if ends.get(int(t["id"]), day) >= day]
-            for r in due(live, meetings, policy, policy.at(day), activity=activity):
+            organisations = {str(t["plan"]["organisation"]) for t in live}
+            for r in due(live, meetings, policy, policy.at(day), activity=activity,
+                         organisations=organisations):
                 if r.key not in seen:
                     seen.add(r.key)
                     out.append(r)
@@ -101,7 +104,14 @@ def describe(
     from tracker.reminders.compose import Composer
     from tracker.services.meetings import get_meeting
 
-    reminders = list(reminders)
+    reminders = sorted(reminders, key=lambda r: r.on)  # stable: a day's in the order given
+    firsts: dict[int, list[int]] = {}  # the index of a day's first reminder: that day's tasks
+    for i, r in enumerate(reminders):
+        if i == 0 or r.on != reminders[i - 1].on:
+            start = i
+            firsts[start] = []
+        if r.task_id is not None:
+            firsts[start].append(r.task_id)
     org_ids = {str(r["name"]): int(r["id"]) for r in db.query("SELECT id, name FROM organisations")}
     composer = Composer(db, settings, policy, now)
     meetings: dict[int, dict[str, Any]] = {}
@@ -132,10 +142,9 @@ def describe(
         days.clear()
 
     for i, r in enumerate(reminders):
-        if i % 500 == 0:  # the tasks of 500 rows at a time: a season's catch-up shows thousands
+        if i in firsts:  # a day's tasks at a time (a season's catch-up shows thousands)
             flush()
-            composer.prefetch([t.task_id for t in reminders[i : i + 500] if t.task_id is not None],
-                              only=True)
+            composer.prefetch(firsts[i], only=True)
         org_id = org_ids.get(r.organisation)
         ctx: dict[str, Any]
         if r.kind == invitations.KIND and r.meeting_id is not None:
@@ -149,6 +158,12 @@ def describe(
             ctx = {"kind": r.kind, "meeting": meeting, "d": dict(r.detail), "org": r.organisation,
                    "cancelled": r.detail.get("method") == "CANCEL", "dropped": dropped,
                    "update": composer.invited(r.meeting_id)}
+        elif r.kind == "weekly_summary":
+            summary = composer.summary(org_id or 0, r.organisation, r.on)
+            if summary is None:  # nothing to report that week: not sent
+                continue
+            to = composer.role_emails(org_id, "coordinator")
+            ctx = {**summary, "kind": r.kind, "d": dict(r.detail)}
         elif r.kind == "meeting_tomorrow" and r.meeting_id is not None:
             try:
                 meeting = meetings.get(r.meeting_id) or get_meeting(db, r.meeting_id)
@@ -163,8 +178,8 @@ def describe(
             task = composer.task(r.task_id) if r.task_id is not None else None
             if task is None or r.unit is None:
                 continue
-            to = composer.unit_emails(org_id, r.unit, r.on if season else None)
             ctx = composer.task_context(r.kind, task, r.unit, dict(r.detail))
+            to, ctx = composer.route(r.kind, org_id, r.unit, ctx, r.on if season else None)
             ctx["link"] = None
             if to:  # put in mails with the rest of its day
                 by_key[r.key] = r

@@ -116,7 +116,11 @@ def plans_due(db: Database, policy: Policy, now: datetime, plan_ids: Sequence[in
     closed += plan_service.task_ids(db, sorted(quiet))
     activity = last_activity(db, [t["id"] for t in tasks])
     meetings = list_meetings(db, plan_ids=live)
-    reminders, stale = due_and_stale(tasks, meetings, policy, now, activity=activity)
+    organisations = [str(r[0]) for r in db.rows(
+        "SELECT DISTINCT o.name FROM plans p JOIN organisations o ON o.id = p.organisation_id"
+        f" WHERE p.id IN ({','.join(str(int(p)) for p in live) or 'NULL'})")] if policy.coordinator else []
+    reminders, stale = due_and_stale(tasks, meetings, policy, now, activity=activity,
+                                     organisations=organisations)
     return Due(reminders, closed, stale)
 
 
