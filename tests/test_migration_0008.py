@@ -28,11 +28,13 @@ def test_0007_database_upgrades_to_0008_and_back(db_url: str) -> None:
     _to(db_url, "0007")
     db = open_database(db_url)
     with db.transaction():  # a sent row, in the 0007 table's own columns
-        db.execute("INSERT INTO organisations (name, created_at) VALUES ('o', :now)", {"now": NOW.isoformat()})
+        db.execute("INSERT INTO organisations (name, created_at) VALUES ('o', :now)",
+                   {"now": NOW.isoformat()})
         db.execute(
             "INSERT INTO outbox (key, thread, kind, organisation_id, unit, recipients, detail, due_at,"
             " status, attempts, next_attempt_at, sent_at, created_at, updated_at) VALUES"
-            " ('k', 't', 'overdue', 1, 'u', '[\"a@b.go.th\"]', '{}', :now, 'sent', 1, :now, :now, :now, :now)",
+            " ('k', 't', 'overdue', 1, 'u', '[\"a@b.go.th\"]', '{}', :now, 'sent', 1, :now, :now, :now,"
+            " :now)",
             {"now": NOW.isoformat()})
     db.close()
     assert "ix_outbox_sent" not in indexes(db_url)
