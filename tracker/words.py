@@ -7,6 +7,8 @@ look their words up here. `--json` keeps the codes themselves.
 
 from __future__ import annotations
 
+from tracker.reminders.kinds import DIGEST, KINDS
+
 STATUS = {
     "th": {
         "not_started": "ยังไม่เริ่ม",
@@ -24,37 +26,8 @@ STATUS = {
     },
 }
 
-# reminders/policy.py's KINDS; a test checks every kind has its words.
-KIND = {
-    "th": {
-        "window_opens": "เริ่มช่วงดำเนินการ",
-        "nudge": "ยังไม่มีความคืบหน้า",
-        "closing_soon": "ใกล้ครบกำหนด",
-        "checkpoint": "ขอรายงานความคืบหน้า",
-        "to_coordinator": "แจ้งผู้ประสานงาน",
-        "to_executive": "แจ้งผู้บริหาร",
-        "weekly_summary": "สรุปประจำสัปดาห์",
-        "overdue": "เกินกำหนด",
-        "meeting_outcome_request": "ขอผลก่อนประชุม",
-        "meeting_tomorrow": "ประชุมพรุ่งนี้",
-        "meeting_invitation": "เชิญประชุม",
-        "digest": "สรุปประจำวัน",
-    },
-    "en": {
-        "window_opens": "window opens",
-        "nudge": "nudge",
-        "closing_soon": "closing soon",
-        "checkpoint": "progress report",
-        "to_coordinator": "to the coordinator",
-        "to_executive": "to the executive",
-        "weekly_summary": "weekly summary",
-        "overdue": "overdue",
-        "meeting_outcome_request": "outcome request",
-        "meeting_tomorrow": "meeting tomorrow",
-        "meeting_invitation": "invitation",
-        "digest": "daily digest",
-    },
-}
+# the reminder kinds' names, from their table (reminders/kinds.py)
+KIND = {lang: {k.name: getattr(k, lang) for k in (*KINDS.values(), DIGEST)} for lang in ("th", "en")}
 
 # A scheduler's heartbeat state (reminders/heartbeat.py).
 SCHEDULER_STATE = {

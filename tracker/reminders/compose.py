@@ -33,6 +33,7 @@ from tracker.mail.message import (
     recipient,
 )
 from tracker.reminders import invitations, outbox
+from tracker.reminders.kinds import KINDS
 from tracker.reminders.policy import Policy, meeting_day
 from tracker.services.tasks import OUTCOME_FIELDS
 from tracker.textwidth import printable
@@ -430,12 +431,10 @@ class Composer:
             if row.get("last_error") and row["attempts"]:
                 why += f"; last error: {row['last_error']}"
             return Skip(row, "cancelled", why)
-        if row["kind"] == "meeting_tomorrow":
-            return self._meeting_row(row, detail)
-        if row["kind"] == invitations.KIND:
-            return self._invitation_row(row, detail)
-        if row["kind"] == "weekly_summary":
-            return self._summary_row(row, detail)
+        own = {"meeting_tomorrow": self._meeting_row, invitations.KIND: self._invitation_row,
+               "weekly_summary": self._summary_row}  # the kinds that are a mail of their own
+        if row["kind"] in own:
+            return own[row["kind"]](row, detail)
         task = self.task(int(row["task_id"])) if row["task_id"] is not None else None
         if task is None:
             return Skip(row, "cancelled", "ไม่พบงานแล้ว (the task no longer exists)")
@@ -641,19 +640,17 @@ class Composer:
                                       digits=self.policy.digits, style="short").split()[:2])
 
 
-# Most urgent first in a digest: what is late, what closes soonest, what the
-# meeting needs, then the gentler asks.
-URGENCY = ("to_executive", "to_coordinator", "overdue", "closing_soon", "meeting_outcome_request",
-           "checkpoint", "nudge", "window_opens")
-# the reminders that go to a role about a unit's late measure
-ESCALATIONS = {"to_coordinator": "coordinator", "to_executive": "executive"}
+# the reminders that go to a role about a unit's late measure: kind → role
+ESCALATIONS = {k.name: k.to for k in KINDS.values() if k.escalation}
 ROLE_LABELS = {"th": {"coordinator": "ผู้ประสานงานการติดตามมาตรการ", "executive": "ผู้บริหาร"},
                "en": {"coordinator": "the plan's coordinator", "executive": "the executive"}}
 SUMMARY_MEETING_DAYS = 30
 
 
 def urgency(kind: str, detail: Mapping[str, Any], task: Mapping[str, Any]) -> tuple[Any, ...]:
-    rank = URGENCY.index(kind) if kind in URGENCY else len(URGENCY)
+    """Most urgent first (kinds.py's ranks: what is late, what closes soonest,
+    what the meeting needs, then the gentler asks), then the nearest day."""
+    rank = KINDS[kind].rank if kind in KINDS and KINDS[kind].rank is not None else len(KINDS)
     within = -int(detail.get("days_late") or 0) if kind == "overdue" else int(detail.get("days_left") or 0)
     return rank, within, str(detail.get("meeting_date") or ""), str(task.get("number") or ""), int(task["id"])
 

@@ -92,23 +92,11 @@ from typing import Any
 
 from tracker.clock import BANGKOK
 from tracker.errors import InvalidInput
-from tracker.reminders import invitations
+from tracker.reminders import invitations, kinds
 from tracker.reminders.workdays import WorkCalendar
 from tracker.services.tasks import OUTCOME_FIELDS
 
-KINDS = (
-    "window_opens",
-    "nudge",
-    "closing_soon",
-    "checkpoint",
-    "overdue",
-    "to_coordinator",
-    "to_executive",
-    "meeting_outcome_request",
-    "weekly_summary",
-    "meeting_tomorrow",
-    "meeting_invitation",  # reminders/invitations.py: due when the meeting changes, any hour
-)
+KINDS = tuple(kinds.KINDS)  # their table: reminders/kinds.py
 
 
 @dataclass(frozen=True)
