@@ -5,8 +5,6 @@ text; configured names are inert in Markdown and HTML."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import os
 import subprocess
 import sys
@@ -17,6 +15,7 @@ import pytest
 from conftest import SAMPLE
 from hypothesis import given
 from hypothesis import strategies as st
+from mail_support import read_mail
 
 from tracker.textwidth import printable
 
@@ -94,8 +93,7 @@ def test_the_mails_text_part_is_inert(home: Path) -> None:
     assert mails
     seen_place = False
     for path in mails:
-        msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+        text = read_mail(path.read_bytes()).text
         # a text part's lines end in CRLF (its canonical form); anything else is not inert
         assert unsafe(text.replace("\r\n", "\n")) == [], path.name
         seen_place |= "ลิงก์ท้าย" in text
