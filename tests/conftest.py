@@ -3,11 +3,14 @@ TRACKER_TEST_DATABASE_URL is set (each test gets a fresh schema there)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
+import traceback
 import uuid
-from collections.abc import Iterator
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -63,32 +66,126 @@ class Result:
     err: str
 
 
+def tracker_process(
+    args: Sequence[str], env: Mapping[str, str | None], *, input: str | None = None, timeout: float = 120
+) -> Result:
+    """The real `tracker` command in a subprocess: for what only a process
+    shows (a crash, a signal, a pipe's encoding, what gets imported, the daemon)."""
+    full = {**os.environ, **env}
+    p = subprocess.run(
+        [sys.executable, "-m", "tracker", *args],
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in full.items() if v is not None},
+        input=input,
+        timeout=timeout,
+    )
+    return Result(p.returncode, p.stdout, p.stderr)
+
+
+def tracker_in_process(
+    args: Sequence[str],
+    env: Mapping[str, str | None],
+    *,
+    input: str | None = None,
+    cwd: Path | None = None,
+    umask: int | None = None,
+) -> Result:
+    """`tracker` run in this process through its own entry point (`main()`:
+    the one error handler, its exit codes, its stdout/stderr set-up), with
+    click's CliRunner isolation for the streams and the environment. What a
+    new process would start without is reset: tracker's functools caches, the
+    root logger's handlers and the loggers' levels (so `logging.basicConfig`
+    writes to this run's stderr), the warnings filters (a warning is printed
+    on stderr as a fresh interpreter prints it)."""
+    from click.testing import CliRunner
+
+    from tracker.cli.main import main
+
+    root = logging.getLogger()
+    handlers = root.handlers[:]
+    levels = {name: lg.level for name, lg in logging.root.manager.loggerDict.items()
+              if isinstance(lg, logging.Logger)}
+    levels[""] = root.level
+    argv = sys.argv
+    before = os.getcwd()
+    old_mask = os.umask(umask) if umask is not None else None
+    code: int = 0
+    with CliRunner().isolation(input=input, env=dict(env)) as (out, err, _), warnings.catch_warnings(
+        record=True
+    ) as caught:
+        warnings.resetwarnings()
+        for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+            warnings.simplefilter("ignore", category)
+        root.handlers = []
+        sys.argv = ["tracker", *args]
+        _forget_caches()
+        try:
+            if cwd is not None:
+                os.chdir(cwd)
+            main()
+        except SystemExit as exc:
+            if isinstance(exc.code, str):
+                print(exc.code, file=sys.stderr)
+            code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+        except Exception:
+            traceback.print_exc()  # as the interpreter does for an uncaught error
+            code = 1
+        finally:
+            for w in caught:
+                sys.stderr.write(warnings.formatwarning(w.message, w.category, w.filename, w.lineno, w.line))
+            sys.stdout.flush()
+            sys.stderr.flush()
+            sys.argv = argv
+            os.chdir(before)
+            if old_mask is not None:
+                os.umask(old_mask)
+            for handler in root.handlers:
+                handler.close()
+            root.handlers = handlers
+            root.setLevel(levels[""])
+            for name, logger in list(logging.root.manager.loggerDict.items()):  # `remind -v` sets levels
+                if isinstance(logger, logging.Logger):
+                    logger.setLevel(levels.get(name, logging.NOTSET))
+            _forget_caches()
+        stdout, stderr = out.getvalue(), err.getvalue()
+    # as `text=True` reads a pipe: UTF-8 here, universal newlines
+    return Result(code, _text(stdout), _text(stderr))
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _forget_caches() -> None:
+    """Clear every functools cache of tracker's own modules, as a new process
+    would start without them (a template environment bound to another test's
+    folders, a holiday table of another configuration)."""
+    for name, module in list(sys.modules.items()):
+        if module is None or not (name == "tracker" or name.startswith(("tracker.", "jobs."))):
+            continue
+        for value in list(vars(module).values()):
+            if getattr(value, "__module__", None) == name and callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
+
+
 @pytest.fixture
 def run(db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """Run the real `tracker` command in a subprocess against this test's database."""
+    """Run a `tracker` command in this process against this test's database
+    and home, without colour, as user "tester", `now` as TRACKER_NOW (unset
+    when not given), then `env` on top."""
 
     def _run(
         *args: str, now: str | None = None, input: str | None = None, env: dict[str, str] | None = None
     ) -> Result:
-        full_env = {
-            **os.environ,
+        over: dict[str, str | None] = {
             "TRACKER_DB_URL": db_url,
             "TRACKER_HOME": str(tmp_path / "home"),
             "NO_COLOR": "1",
             "TRACKER_USER": "tester",
+            "TRACKER_NOW": now or None,
+            **(env or {}),
         }
-        full_env.pop("TRACKER_NOW", None)
-        if now:
-            full_env["TRACKER_NOW"] = now
-        full_env.update(env or {})
-        p = subprocess.run(
-            [sys.executable, "-m", "tracker", *args],
-            capture_output=True,
-            text=True,
-            env=full_env,
-            input=input,
-            timeout=120,
-        )
-        return Result(p.returncode, p.stdout, p.stderr)
+        return tracker_in_process(args, over, input=input)
 
     return _run

@@ -1,4 +1,5 @@
-"""The everyday commands, run as a clerk runs them: the real `tracker` process."""
+"""The everyday commands, run as a clerk runs them: through tracker's own
+entry point (in this process; what a command imports is checked in real ones)."""
 
 from __future__ import annotations
 

@@ -14,22 +14,23 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE
+from conftest import SAMPLE, Result, tracker_in_process, tracker_process
 
 NOW = "2023-02-01T09:00"
 
 
-def tracker(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TRACKER_DB_URL": url, "TRACKER_NOW": NOW, "NO_COLOR": "1", "TRACKER_USER": "t"}
-    return subprocess.run(
-        [sys.executable, "-m", "tracker", *args], capture_output=True, text=True, env=env, timeout=60
-    )
+def tracker(url: str, *args: str) -> Result:
+    return tracker_in_process(args, _env(url))
 
 
-def one_error_line(r: subprocess.CompletedProcess[str]) -> str:
-    assert r.returncode == 1, r.stderr
-    assert "Traceback" not in r.stderr
-    lines = r.stderr.strip().splitlines()
+def _env(url: str) -> dict[str, str | None]:
+    return {"TRACKER_DB_URL": url, "TRACKER_NOW": NOW, "NO_COLOR": "1", "TRACKER_USER": "t"}
+
+
+def one_error_line(r: Result) -> str:
+    assert r.code == 1, r.err
+    assert "Traceback" not in r.err
+    lines = r.err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ")
     text = lines[0].removeprefix("error: ")
     assert "\u0e00" <= text[0] <= "\u0e7f"  # Thai first
@@ -74,7 +75,7 @@ def test_another_programs_table_is_refused_untouched(db_url: str, name: str) -> 
 
 def test_a_tracker_database_with_a_foreign_table_is_refused_by_init(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'tracker.db'}"
-    assert tracker(url, "init").returncode == 0
+    assert tracker(url, "init").code == 0
     _make_foreign(url, "notes_of_another_app")
     assert "notes_of_another_app" in one_error_line(tracker(url, "init"))
 
@@ -91,15 +92,15 @@ def test_half_made_schema_of_an_old_init_is_repaired(tmp_path: Path) -> None:
     metadata.create_all(engine, tables=[metadata.tables["heartbeats"], metadata.tables["organisations"]])
     engine.dispose()
     r = tracker(url, "init")
-    assert r.returncode == 0, r.stderr
-    assert tracker(url, "import", str(SAMPLE)).returncode == 0
-    assert tracker(url, "list").returncode == 0
+    assert r.code == 0, r.err
+    assert tracker(url, "import", str(SAMPLE)).code == 0
+    assert tracker(url, "list").code == 0
 
 
 def _init_seconds(tmp_path: Path) -> float:
     url = f"sqlite:///{tmp_path / 'calibrate.db'}"
     start = time.monotonic()
-    assert tracker(url, "init").returncode == 0
+    assert tracker_process(["init"], _env(url)).code == 0  # the kills below hit a real process
     return time.monotonic() - start
 
 
@@ -134,13 +135,13 @@ def test_killing_init_at_any_moment_leaves_a_usable_database(tmp_path: Path) -> 
         # creates nothing
         r = tracker(url, "list", "--json")
         if state == "complete":
-            assert r.returncode == 0, (i, r.stderr)
+            assert r.code == 0, (i, r.err)
         else:
-            assert "tracker init" in one_error_line(r), (i, r.stderr)
+            assert "tracker init" in one_error_line(r), (i, r.err)
             assert path.exists() == (state is not None)
         r = tracker(url, "init")
-        assert r.returncode == 0, (i, r.stderr)
-        assert tracker(url, "import", str(SAMPLE)).returncode == 0
+        assert r.code == 0, (i, r.err)
+        assert tracker(url, "import", str(SAMPLE)).code == 0
     assert "partial" not in outcomes
 
 
@@ -167,4 +168,4 @@ def test_first_commands_at_once_on_a_new_file_all_succeed(tmp_path: Path) -> Non
             _, err = p.communicate(timeout=60)
             assert p.returncode == 0, (round_, err)
         assert path.exists()
-        assert tracker(url, "list").returncode == 0
+        assert tracker(url, "list").code == 0

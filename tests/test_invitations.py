@@ -7,8 +7,7 @@ ORGANIZER = the configured sender, ATTENDEE rows."""
 
 from __future__ import annotations
 
-import email
-import email.policy
+import email.message
 import json
 import re
 from datetime import date, datetime
@@ -18,7 +17,7 @@ import icalendar
 import pytest
 import vobject
 from conftest import SAMPLE
-from mail_support import SENDER, mail_env, smtp_server
+from mail_support import SENDER, mail_env, read_mail, smtp_server
 
 ATTENDEES = ["mayor@bangchakreng.go.th", "palad@bangchakreng.go.th"]
 
@@ -28,7 +27,7 @@ def _invitations(rec) -> list:  # type: ignore[no-untyped-def]
 
 
 def _calendar_part(raw: bytes) -> tuple[email.message.EmailMessage, bytes]:
-    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    msg = read_mail(raw).msg
     parts = [p for p in msg.walk() if p.get_content_type() == "text/calendar"]
     assert len(parts) == 1, [p.get_content_type() for p in msg.walk()]
     files = [p for p in msg.walk() if p.get_content_type() == "application/ics"]
@@ -226,7 +225,7 @@ def test_the_day_before_mail_carries_the_same_invitation(run, tmp_path: Path) ->
         invite = _invitations(rec)[0]
         before = [a for a in rec.arrivals if any(k.startswith("meeting_tomorrow:") for k in a.keys)]
     assert len(before) == 1 and sorted(before[0].rcpt) == ATTENDEES
-    msg = email.message_from_bytes(before[0].raw, policy=email.policy.default)
+    msg = before[0].mail.msg
     ics = [p for p in msg.walk() if p.get_content_type() == "text/calendar"]
     assert len(ics) == 1 and ics[0].get_param("method") == "REQUEST" and ics[0].get_filename()
     day_before = icalendar.Calendar.from_ical(ics[0].get_payload(decode=True)).walk("VEVENT")[0]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.mail_support import PASSWORD, SENDER, mail_env, smtp_server
+from tests.mail_support import PASSWORD, SENDER, mail_env, read_mail, smtp_server
 from tests.test_mailfault import seed
 
 NOW = "2023-01-04T09:00"
@@ -62,7 +62,6 @@ def test_mail_written_to_files_names_the_file(run: Any, tmp_path: Path) -> None:
 def test_reminders_carry_the_clerks_reply_to(run: Any, db_url: str, tmp_path: Path) -> None:
     """A unit head who answers a reminder reaches the clerk, not the sender's
     mailbox; a mistyped address is one line and every message stays waiting."""
-    import email
     import json
 
     seed(db_url, 2).close()
@@ -75,4 +74,4 @@ def test_reminders_carry_the_clerks_reply_to(run: Any, db_url: str, tmp_path: Pa
     files = sorted((tmp_path / "home").rglob("*.eml"))
     assert len(files) == 2
     for f in files:
-        assert email.message_from_bytes(f.read_bytes())["Reply-To"] == "somjai@bangchakreng.go.th"
+        assert read_mail(f.read_bytes()).headers["reply-to"] == "somjai@bangchakreng.go.th"

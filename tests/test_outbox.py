@@ -177,16 +177,15 @@ def test_a_mail_that_cannot_be_rendered_gives_the_rest_back(db_url: str, tmp_pat
 def test_an_edited_template_is_used_from_the_next_batch(db_url: str, tmp_path: Path) -> None:
     """The daemon keeps compiled templates between sweeps (no reload check per
     mail), yet a template someone edits is used from the next batch on."""
-    import email
     import os
+
+    from tests.mail_support import read_mail
 
     db, now, body, policy = window_opens_queued(db_url, tmp_path, 1)
 
     def sent_text() -> str:
         [eml] = (tmp_path / "mail").iterdir()
-        msg = email.message_from_bytes(eml.read_bytes())
-        return next(p.get_payload(decode=True).decode().replace("\r\n", "\n") for p in msg.walk()
-                    if p.get_content_type() == "text/plain")
+        return read_mail(eml.read_bytes()).text.replace("\r\n", "\n")
 
     body.write_text("first wording\n")
     assert len(run.send_due(db, settings(tmp_path), policy, clock=lambda: now, worker="w").sent) == 1

@@ -8,42 +8,32 @@ import os
 import shutil
 import sqlite3
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE
+from conftest import SAMPLE, Result, tracker_in_process
 
 NOW = "2023-03-01T09:00"
 COMMANDS = [["report", "--format", "md"], ["ics", "export"]]
 
 
-def tracker(url: str, *args: str, cwd: Path | None = None, umask: int | None = None):  # type: ignore[no-untyped-def]
-    env = {**os.environ, "TRACKER_DB_URL": url, "TRACKER_NOW": NOW, "NO_COLOR": "1", "TRACKER_USER": "t"}
-    return subprocess.run(
-        [sys.executable, "-m", "tracker", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        cwd=cwd,
-        preexec_fn=(lambda: os.umask(umask)) if umask is not None else None,
-    )
+def tracker(url: str, *args: str, cwd: Path | None = None, umask: int | None = None) -> Result:
+    env = {"TRACKER_DB_URL": url, "TRACKER_NOW": NOW, "NO_COLOR": "1", "TRACKER_USER": "t"}
+    return tracker_in_process(args, env, cwd=cwd, umask=umask)
 
 
 @pytest.fixture
 def url(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'tracker.db'}"
-    assert tracker(url, "import", str(SAMPLE)).returncode == 0
+    assert tracker(url, "import", str(SAMPLE)).code == 0
     return url
 
 
-def refused(r: subprocess.CompletedProcess[str]) -> str:
-    assert r.returncode == 1, (r.stdout, r.stderr)
-    lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), r.stderr
-    assert "Traceback" not in r.stderr
+def refused(r: Result) -> str:
+    assert r.code == 1, (r.out, r.err)
+    lines = r.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), r.err
+    assert "Traceback" not in r.err
     return lines[0]
 
 
@@ -62,7 +52,7 @@ def test_output_over_the_database_is_refused(url: str, tmp_path: Path, command: 
     refused(tracker(url, *command, "-o", "./sub/../tracker.db", cwd=tmp_path))
     assert db.read_bytes() == before
     _intact(db)
-    assert tracker(url, "list").returncode == 0
+    assert tracker(url, "list").code == 0
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -86,7 +76,7 @@ def test_symlink_is_refused_unless_forced(url: str, tmp_path: Path, command: lis
     refused(tracker(url, *command, "-o", str(link)))
     assert target.read_text(encoding="utf-8") == "keep me"
     r = tracker(url, *command, "-o", str(link), "--force")
-    assert r.returncode == 0, r.stderr
+    assert r.code == 0, r.err
     assert link.is_symlink() and target.read_text(encoding="utf-8") != "keep me"
     # a symlink to the database is refused even with --force
     db_link = tmp_path / "db-link"
@@ -103,23 +93,23 @@ def test_new_outputs_honour_the_umask(url: str, tmp_path: Path, command: list[st
     for umask, mode in ((0o077, 0o600), (0o022, 0o644)):
         out.unlink(missing_ok=True)
         r = tracker(url, *command, "-o", str(out), umask=umask)
-        assert r.returncode == 0, r.stderr
+        assert r.code == 0, r.err
         assert stat.S_IMODE(out.stat().st_mode) == mode
     os.chmod(out, 0o640)  # an existing file keeps its mode
-    assert tracker(url, *command, "-o", str(out), umask=0o022).returncode == 0
+    assert tracker(url, *command, "-o", str(out), umask=0o022).code == 0
     assert stat.S_IMODE(out.stat().st_mode) == 0o640
     assert sorted(p.name for p in out.parent.iterdir()) == ["file"]
 
 
 def test_report_dash_means_stdout(url: str, tmp_path: Path) -> None:
     r = tracker(url, "report", "--format", "md", "-o", "-", cwd=tmp_path)
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith("#") and not (tmp_path / "-").exists()
+    assert r.code == 0, r.err
+    assert r.out.startswith("#") and not (tmp_path / "-").exists()
 
 
 def test_ics_dir_honours_the_umask(url: str, tmp_path: Path) -> None:
     folder = tmp_path / "vdir"
-    assert tracker(url, "ics", "export", "--dir", str(folder), umask=0o077).returncode == 0
+    assert tracker(url, "ics", "export", "--dir", str(folder), umask=0o077).code == 0
     modes = {stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()}
     assert modes == {0o600}
 
@@ -140,10 +130,10 @@ def test_output_into_a_pipe_or_device_is_written_into_not_replaced(
     reader.start()
     r = tracker(url, *command, "-o", str(fifo))
     reader.join(timeout=30)
-    assert r.returncode == 0, r.stderr
+    assert r.code == 0, r.err
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
     assert got and len(got[0]) > 100
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     r = tracker(url, *command, "-o", os.devnull)
-    assert r.returncode == 0, r.stderr
+    assert r.code == 0, r.err
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)

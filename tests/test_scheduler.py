@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.factories import measure, small_plan
-from tests.mail_support import PASSWORD, SENDER, USER, raw_headers, smtp_server
+from tests.mail_support import PASSWORD, SENDER, USER, smtp_server
 from tracker.app import App
 from tracker.clock import BANGKOK
 from tracker.services.importing import import_plan
@@ -281,7 +281,7 @@ def test_three_daemons_a_season_of_many_organisations_one_killed(
 
             def ids() -> Counter[str]:
                 with rec.lock:
-                    return Counter(raw_headers(a.raw)["message-id"] for a in rec.arrivals)
+                    return Counter(a.mail.headers["message-id"] for a in rec.arrivals)
 
             try:
                 wait_for(lambda: expected <= set(rec.sent_keys()), timeout=60)

@@ -8,8 +8,6 @@ calls; a few days go through the real CLI in a subprocess.
 
 from __future__ import annotations
 
-import email
-import email.policy
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -164,7 +162,7 @@ def test_whole_season(season: Season) -> None:
                                                            "meeting_outcome_request"]
     meeting_mail = next(a for _d, k, _s, a in got if k == "meeting_tomorrow")
     assert "วันที่ 18 เมษายน 2566" in meeting_mail.subject
-    parsed = email.message_from_bytes(meeting_mail.raw, policy=email.policy.default)
+    parsed = meeting_mail.mail.msg
     body = parsed.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "วันประชุมยังไม่กำหนด" in body
     names = [p.get_filename() for p in parsed.iter_attachments()]

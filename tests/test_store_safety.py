@@ -14,30 +14,28 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE
+from conftest import SAMPLE, Result, tracker_in_process
 
 from tracker.db import SCHEMA_REVISION
 
 NOW = "2023-02-01T09:00"
 
 
-def tracker(url: str, *args: str, **kw: object) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TRACKER_DB_URL": url, "TRACKER_NOW": NOW, "NO_COLOR": "1", "TRACKER_USER": "t"}
-    env.update(kw.pop("env", {}))  # type: ignore[arg-type]
-    return subprocess.run(
-        [sys.executable, "-m", "tracker", *args], capture_output=True, text=True, env=env, timeout=60, **kw
-    )  # type: ignore[call-overload]
+def tracker(url: str, *args: str, env: dict[str, str] | None = None) -> Result:
+    return tracker_in_process(
+        args, {"TRACKER_DB_URL": url, "TRACKER_NOW": NOW, "NO_COLOR": "1", "TRACKER_USER": "t", **(env or {})}
+    )
 
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'tracker.db'}"
-    assert tracker(url, "import", str(SAMPLE)).returncode == 0
+    assert tracker(url, "import", str(SAMPLE)).code == 0
     return url
 
 
 def task(url: str, tid: int = 1) -> dict:  # type: ignore[type-arg]
-    return json.loads(tracker(url, "show", str(tid), "--json").stdout)
+    return json.loads(tracker(url, "show", str(tid), "--json").out)
 
 
 def test_locked_database_is_a_clear_error(sqlite_url: str) -> None:
@@ -49,8 +47,8 @@ def test_locked_database_is_a_clear_error(sqlite_url: str) -> None:
     finally:
         holder.rollback()
         holder.close()
-    assert r.returncode == 1 and r.stderr.startswith("error: ") and "locked" in r.stderr
-    assert len(r.stderr.strip().splitlines()) == 1
+    assert r.code == 1 and r.err.startswith("error: ") and "locked" in r.err
+    assert len(r.err.strip().splitlines()) == 1
     assert task(sqlite_url)["status"] != "done"
 
 
@@ -59,16 +57,16 @@ def test_read_only_database_is_a_clear_error(tmp_path: Path) -> None:
     folder = tmp_path / "ro"
     folder.mkdir()
     url = f"sqlite:///{folder / 'tracker.db'}"
-    assert tracker(url, "import", str(SAMPLE)).returncode == 0
+    assert tracker(url, "import", str(SAMPLE)).code == 0
     before = task(url)
     (folder / "tracker.db").chmod(0o444)
     if os.geteuid() == 0:
         # root writes through file modes: open it the way a read-only share is opened
         url += "?mode=ro"
     r = tracker(url, "done", "1")
-    assert r.returncode == 1, r.stderr
-    assert r.stderr.startswith("error: ") and ("read-only" in r.stderr or "cannot open" in r.stderr), r.stderr
-    assert "Traceback" not in r.stderr
+    assert r.code == 1, r.err
+    assert r.err.startswith("error: ") and ("read-only" in r.err or "cannot open" in r.err), r.err
+    assert "Traceback" not in r.err
     (folder / "tracker.db").chmod(0o644)
     assert task(url) == before
 
@@ -79,22 +77,22 @@ def test_newer_database_is_refused(sqlite_url: str) -> None:
         c.execute("UPDATE alembic_version SET version_num = '9999'")
     for args in (("list",), ("done", "1"), ("init",)):
         r = tracker(sqlite_url, *args)
-        assert r.returncode == 1 and "newer" in r.stderr, (args, r.stderr)
+        assert r.code == 1 and "newer" in r.err, (args, r.err)
 
 
 def test_not_a_database_is_refused(tmp_path: Path) -> None:
     bogus = tmp_path / "notes.db"
     bogus.write_text("these are my notes, not a database\n" * 100)
     r = tracker(f"sqlite:///{bogus}", "list")
-    assert r.returncode == 1 and r.stderr.startswith("error: ") and "Traceback" not in r.stderr
+    assert r.code == 1 and r.err.startswith("error: ") and "Traceback" not in r.err
     assert bogus.read_text().startswith("these are my notes")
 
 
 def test_init_upgrades_with_a_backup_and_is_idempotent(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'tracker.db'}"
-    assert SCHEMA_REVISION in tracker(url, "init").stdout
-    assert tracker(url, "init").returncode == 0
-    assert tracker(url, "init").returncode == 0
+    assert SCHEMA_REVISION in tracker(url, "init").out
+    assert tracker(url, "init").code == 0
+    assert tracker(url, "init").code == 0
     assert not list(tmp_path.glob("*.bak"))  # nothing to upgrade, nothing copied
 
 
@@ -128,14 +126,14 @@ def test_killing_done_at_any_moment_leaves_it_consistent(sqlite_url: str) -> Non
         _consistent(sqlite_url)
         if task(sqlite_url)["status"] == "done":
             outcomes.add("done")
-            assert tracker(sqlite_url, "reopen", "1").returncode == 0
+            assert tracker(sqlite_url, "reopen", "1").code == 0
         else:
             outcomes.add("not done")
     assert outcomes  # both outcomes usually occur; consistency is what is checked
 
 
 def test_two_clerks_at_once_both_succeed(db_url: str) -> None:
-    assert tracker(db_url, "import", str(SAMPLE)).returncode == 0
+    assert tracker(db_url, "import", str(SAMPLE)).code == 0
     env = {**os.environ, "TRACKER_DB_URL": db_url, "TRACKER_NOW": NOW, "TRACKER_USER": "t"}
     for round_ in range(5):
         procs = [
@@ -151,21 +149,14 @@ def test_two_clerks_at_once_both_succeed(db_url: str) -> None:
         for p in procs:
             _, err = p.communicate(timeout=60)
             assert p.returncode == 0, err
-    rows = json.loads(tracker(db_url, "history", "--json").stdout)
+    rows = json.loads(tracker(db_url, "history", "--json").out)
     assert sum(1 for r in rows if r["action"] == "progress") == 20
 
 
 def test_a_new_database_is_private(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    env = {**os.environ, "TRACKER_HOME": str(home), "NO_COLOR": "1"}
-    env.pop("TRACKER_DB_URL", None)
-    r = subprocess.run(
-        [sys.executable, "-m", "tracker", "import", str(SAMPLE)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
-    assert r.returncode == 0, r.stderr
+    r = tracker_in_process(["import", str(SAMPLE)], {"TRACKER_HOME": str(home), "NO_COLOR": "1",
+                                                     "TRACKER_DB_URL": None})
+    assert r.code == 0, r.err
     assert (home / "tracker.db").stat().st_mode & 0o777 == 0o600
     assert home.stat().st_mode & 0o777 == 0o700

@@ -5,18 +5,14 @@ text; configured names are inert in Markdown and HTML."""
 
 from __future__ import annotations
 
-import email
-import email.policy
-import os
-import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE
+from conftest import SAMPLE, tracker_in_process
 from hypothesis import given
 from hypothesis import strategies as st
+from mail_support import read_mail
 
 from tracker.textwidth import printable
 
@@ -50,19 +46,16 @@ def test_escape_sequences_go_whole_not_just_their_esc() -> None:
 
 def tracker(home: Path, *args: str, now: str = "2023-04-19T09:00", config: Path | None = None) -> str:
     env = {
-        **os.environ,
         "TRACKER_HOME": str(home),
         "TRACKER_NOW": now,
         "TRACKER_USER": "t",
         "TRACKER_MAIL_TRANSPORT": "file",
+        "TRACKER_DB_URL": None,
     }
-    env.pop("TRACKER_DB_URL", None)
     extra = ["--config", str(config)] if config else []
-    r = subprocess.run(
-        [sys.executable, "-m", "tracker", *extra, *args], capture_output=True, text=True, env=env, timeout=60
-    )
-    assert r.returncode == 0, r.stderr
-    return r.stdout
+    r = tracker_in_process([*extra, *args], env)
+    assert r.code == 0, r.err
+    return r.out
 
 
 @pytest.fixture
@@ -94,8 +87,7 @@ def test_the_mails_text_part_is_inert(home: Path) -> None:
     assert mails
     seen_place = False
     for path in mails:
-        msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+        text = read_mail(path.read_bytes()).text
         # a text part's lines end in CRLF (its canonical form); anything else is not inert
         assert unsafe(text.replace("\r\n", "\n")) == [], path.name
         seen_place |= "ลิงก์ท้าย" in text

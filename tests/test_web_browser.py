@@ -7,8 +7,6 @@ has not reported, renews a link and downloads the PDF report."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import importlib.util
 import json
 import re
@@ -19,7 +17,7 @@ from typing import Any
 
 import pytest
 from conftest import SAMPLE, at, need
-from mail_support import SENDER, USER, smtp_server
+from mail_support import SENDER, USER, read_mail, smtp_server
 from web_support import PDF, Clock
 
 UNIT = "สำนักปลัดฯ"
@@ -87,13 +85,13 @@ def test_unit_head_and_clerk_in_a_browser(run, db_url: str, tmp_path: Path, brow
             assert r.code == 0, r.err
             assert rec.arrivals, "no reminder arrived"
             raw = rec.arrivals[0].raw
-        msg = email.message_from_bytes(raw, policy=email.policy.default)
-        text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+        mail = read_mail(raw)
+        text = mail.text
         assert "tracker progress" not in text and "tracker done" not in text
         link = re.search(re.escape(base) + r"/u/\S+", text)
         assert link, text
         unit_link = link.group(0)
-        html_part = msg.get_body(("html",)).get_content()  # type: ignore[union-attr]
+        html_part = mail.html
         assert unit_link in html_part
 
         # ------------------------------------------------ the unit head, on a phone

@@ -3,8 +3,6 @@ mail says with and without [web] base_url."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import os
 import re
 import socket
@@ -16,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 from conftest import SAMPLE
+from mail_support import read_mail
 
 UNIT = "สำนักปลัดฯ"
 SHELL = re.compile(r"tracker (progress|done|note|outcome|check|evidence) ")
@@ -30,10 +29,8 @@ def _config(tmp_path: Path, web: str) -> dict[str, str]:
 def _mails(tmp_path: Path) -> list[str]:
     out = []
     for eml in sorted((tmp_path / "home" / "outbox").glob("*.eml")):
-        msg = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
-        plain, html = msg.get_body(("plain",)), msg.get_body(("html",))
-        assert plain is not None and html is not None
-        out.append(plain.get_content() + html.get_content())
+        mail = read_mail(eml.read_bytes())
+        out.append(mail.text + mail.html)
     return out
 
 

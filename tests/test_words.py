@@ -5,14 +5,11 @@ the codes. And every `error:` line says its Thai lead once."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE
+from conftest import SAMPLE, Result, tracker_in_process
 
 from tracker.errors import PlanError
 from tracker.reminders.policy import KINDS
@@ -22,15 +19,12 @@ CODES = re.compile(r"\b(window_opens|nudge|closing_soon|meeting_outcome_request|
                    r"progress|note=|task \d|meeting \d)\b")
 
 
-def run(home: Path, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TRACKER_HOME": str(home), "TRACKER_NOW": "2023-01-04T09:00", "TRACKER_USER": "t",
-           "TRACKER_MAIL_TRANSPORT": "file"}
-    for name in ("TRACKER_DB_URL", "TRACKER_LANG"):
-        env.pop(name, None)
-    r = subprocess.run([sys.executable, "-m", "tracker", *args], capture_output=True, text=True, env=env,
-                       timeout=120)
+def run(home: Path, *args: str, ok: bool = True) -> Result:
+    env = {"TRACKER_HOME": str(home), "TRACKER_NOW": "2023-01-04T09:00", "TRACKER_USER": "t",
+           "TRACKER_MAIL_TRANSPORT": "file", "TRACKER_DB_URL": None, "TRACKER_LANG": None}
+    r = tracker_in_process(args, env)
     if ok:
-        assert r.returncode == 0, r.stderr
+        assert r.code == 0, r.err
     return r
 
 
@@ -51,25 +45,25 @@ def test_every_code_has_its_words_in_both_languages() -> None:
 
 
 def test_history_is_thai_in_thai_mode(home: Path) -> None:
-    out = run(home, "history", "1").stdout
+    out = run(home, "history", "1").out
     assert "ความคืบหน้า 30%" in out and "หมายเหตุ: อัปเดตเว็บไซต์แล้ว" in out
     assert "แก้ไข ชื่อ:" in out
     assert not CODES.search(out), CODES.search(out)
-    assert "progress 30%" in run(home, "--lang", "en", "history", "1").stdout
-    entries = json.loads(run(home, "history", "1", "--json").stdout)
+    assert "progress 30%" in run(home, "--lang", "en", "history", "1").out
+    entries = json.loads(run(home, "history", "1", "--json").out)
     assert {"progress", "edit"} <= {e["action"] for e in entries}
     assert any(e["detail"].get("after") == 30 for e in entries)
 
 
 def test_preview_and_sent_lines_are_thai_in_thai_mode(home: Path) -> None:
-    preview = run(home, "remind", "--preview", "2023-01-01", "2023-04-30").stdout
+    preview = run(home, "remind", "--preview", "2023-01-01", "2023-04-30").out
     assert KIND["th"]["digest"] in preview and "[ITA] เริ่มดำเนินการ 2 มาตรการ" in preview
     assert not CODES.search(preview), CODES.search(preview)
-    rows = json.loads(run(home, "remind", "--preview", "2023-01-01", "2023-04-30", "--json").stdout)
+    rows = json.loads(run(home, "remind", "--preview", "2023-01-01", "2023-04-30", "--json").out)
     assert {"window_opens", "closing_soon"} <= {i["kind"] for r in rows for i in r.get("items", [])}
-    english = run(home, "--lang", "en", "remind", "--preview", "2023-01-01", "2023-01-05").stdout
+    english = run(home, "--lang", "en", "remind", "--preview", "2023-01-01", "2023-01-05").out
     assert "daily digest" in english  # the mails themselves in [reminders] lang
-    sent = run(home, "remind").stdout
+    sent = run(home, "remind").out
     assert f"ส่งแล้ว: {KIND['th']['window_opens']} งาน 1 → clerk@example.go.th" in sent
     assert not CODES.search(sent), CODES.search(sent)
 
@@ -84,8 +78,8 @@ def test_preview_and_sent_lines_are_thai_in_thai_mode(home: Path) -> None:
 )
 def test_bad_input_leads_in_thai_once(home: Path, args: list[str], lead: str) -> None:
     r = run(home, *args, ok=False)
-    assert r.returncode == 1
-    (line,) = r.stderr.splitlines()
+    assert r.code == 1
+    (line,) = r.err.splitlines()
     assert line.startswith(f"error: {lead}") and line.count(lead) == 1
 
 
@@ -97,8 +91,8 @@ def test_a_wrapped_plan_error_says_its_lead_once(tmp_path: Path) -> None:
     text[row] += "\tx\tx\tx\tx\tx\tx"
     plan.write_text("\n".join(text), encoding="utf-8")
     r = run(tmp_path / "home", "import", str(plan), ok=False)
-    assert r.returncode == 1
-    (line,) = r.stderr.splitlines()
+    assert r.code == 1
+    (line,) = r.err.splitlines()
     assert line.count("อ่านแผนไม่ได้") == 1, line
     assert line.startswith(f"error: {plan}:") and "ช่อง" in line
 
@@ -111,12 +105,12 @@ def test_plan_error_of_a_plan_error_keeps_one_lead() -> None:
 
 
 def test_a_day_off_is_said_in_thai(home: Path) -> None:
-    saturday = run(home, "--now", "2023-01-07T09:00", "remind", "--dry-run").stdout
+    saturday = run(home, "--now", "2023-01-07T09:00", "remind", "--dry-run").out
     assert saturday.startswith("วันนี้ไม่ใช่วันทำการ (วันหยุดสุดสัปดาห์)") and "weekend" not in saturday
-    assert "(weekend)" in run(home, "--lang", "en", "--now", "2023-01-07T09:00", "remind", "--dry-run").stdout
-    assert json.loads(run(home, "--now", "2023-01-07T09:00", "remind", "--dry-run", "--json").stdout)[
+    assert "(weekend)" in run(home, "--lang", "en", "--now", "2023-01-07T09:00", "remind", "--dry-run").out
+    assert json.loads(run(home, "--now", "2023-01-07T09:00", "remind", "--dry-run", "--json").out)[
         "not_working_day"] == "weekend"
-    songkran = run(home, "--now", "2023-04-13T09:00", "remind", "--dry-run").stdout
+    songkran = run(home, "--now", "2023-04-13T09:00", "remind", "--dry-run").out
     assert songkran.startswith("วันนี้ไม่ใช่วันทำการ (วันสงกรานต์)")
 
 
@@ -133,6 +127,6 @@ def test_config_mistakes_lead_in_thai(home: Path, tmp_path: Path, config: str, l
     file = tmp_path / "tracker.toml"
     file.write_text(config, encoding="utf-8")
     r = run(home, "--config", str(file), "remind", "--dry-run", ok=False)
-    assert r.returncode == 1
-    (line,) = r.stderr.splitlines()
+    assert r.code == 1
+    (line,) = r.err.splitlines()
     assert line.startswith(f"error: {lead}"), line
