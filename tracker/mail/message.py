@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage, Message
+from email.header import Header
 from email.policy import SMTP
 
 from tracker.errors import MailError
@@ -127,7 +128,15 @@ def build(
     msg["To"] = ", ".join(rcpt)
     if reply_to:
         msg["Reply-To"] = recipient(reply_to)  # the clerk: a reminder's reply reaches a person
-    msg["Subject"] = subject
+    if subject.isascii() and "=?" not in subject:  # a literal "=?…?=" would be read as encoded
+        msg["Subject"] = subject
+    else:
+        # folded by email.header, which keeps every space inside an encoded
+        # word: policy.SMTP's folding can leave the space between two encoded
+        # words outside both, and every reader drops it ("…xxxxxx ก ก" arrives
+        # as "…xxxxxxก ก"; CPython gh-144156). Kept as folded (no line is long).
+        msg.set_raw("Subject", Header(subject, "utf-8", maxlinelen=78, header_name="Subject")
+                    .encode(linesep="\r\n"))
     msg["Date"] = email.utils.format_datetime(date)
     msg["Message-ID"] = msg_id
     # RFC 3834: tells auto-responders (out-of-office) not to answer.
