@@ -385,7 +385,7 @@ def kill_season(db_url: str, tmp_path: Path, *, kills: int, n: int, span: float,
                             "remind")
         last.communicate(timeout=300)
         keys = Counter(rec.sent_keys())
-        ids = Counter(a.headers["message-id"] for a in rec.arrivals)
+        ids = Counter(a.mail.headers["message-id"] for a in rec.arrivals)
         per_address = Counter((k, tuple(a.rcpt)) for a in rec.arrivals for k in a.keys)
     return {"kills": done, "messages": len(ids), "duplicates": sum(ids.values()) - len(ids),
             "items_twice": sum(per_address.values()) - len(per_address),

@@ -203,7 +203,9 @@ def _read_row(
         # The label of a total row, after an empty or row-number cell.
         k = 1 if len(cells) > 1 and pats["row_number"].fullmatch(first) else 0
         label = cells[k].replace(" ", "")
-        if len(label) < 30 and pats["total"].match(label) and (found := _scores(cells, k, cols)[1]):
+        # a total over 100 is no score ("คะแนนรวม 999": a typo or a count)
+        if len(label) < 30 and pats["total"].match(label) and (
+                found := [(c, v) for c, v in _scores(cells, k, cols)[1] if v <= 100]):
             picked = _pick(found, cols, target)
             r.table_total = picked[0] if picked else None
             if picked and picked[1]:
