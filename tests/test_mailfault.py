@@ -394,13 +394,13 @@ def kill_season(db_url: str, tmp_path: Path, *, kills: int, n: int, span: float,
 
 def test_sigkill_at_random_points_of_a_batch_loses_nothing(db_url: str, tmp_path: Path) -> None:
     """30 runs of `tracker remind` killed at random moments while they send
-    400 digests of three measures each: nothing is lost, and each kill sends
+    500 digests of three measures each: nothing is lost, and each kill sends
     at most the one digest in flight twice (the span from the server's
     acceptance to the "sent" commit), so no item comes twice but those.
 
     Measured (`pytest tests/test_mailfault.py -k sigkill -s`, loopback
-    aiosmtpd, a shared 2-core machine): SQLite MEASURE_SQLITE, PostgreSQL
-    MEASURE_PG, 0 lost. The span is the server's reply after it has
+    aiosmtpd, a shared 2-core machine, four runs): SQLite 4 to 13 digests
+    twice in 30 kills, PostgreSQL 12 to 20, 0 lost. The span is the server's reply after it has
     the message, and one commit: timed in-process, a median 0.15 ms of a
     message's 0.95 ms on loopback, so a kill at a uniformly random moment of
     sending lands in it about one time in six. SMTP gives no earlier moment
@@ -409,9 +409,9 @@ def test_sigkill_at_random_points_of_a_batch_loses_nothing(db_url: str, tmp_path
     bound this test can keep for a kill is one per kill; the signals that
     can be caught send nothing twice (the test below)."""
     got = kill_season(db_url, tmp_path, kills=int(os.environ.get("TRACKER_TEST_KILLS", "30")),
-                      n=1200, span=0.04)
+                      n=1500, span=0.04)
     print(f"SIGKILL season on {db_url.split(':')[0]}: {got}")  # the figure, with -s
-    assert got["kills"] >= 30 and got["lost"] == 0 and got["messages"] == 400, got
+    assert got["kills"] >= 30 and got["lost"] == 0 and got["messages"] == 500, got
     assert got["duplicates"] <= got["kills"], got
     assert got["items_twice"] <= 3 * got["duplicates"], got  # only the digest in flight
 

@@ -313,16 +313,22 @@ def mark_delivered(
     complete). A complete row is sent; a row that still has an address to
     reach (a unit's second address gets another digest) keeps its claim and
     records whom it reached, so that a later run never mails them the item
-    again. The number of rows still ours."""
-    n = 0
+    again. The number of rows still ours. One statement per set of rows
+    alike (a digest's rows usually all are): this is the span in which a
+    killed sender sends the message again."""
+    alike: dict[tuple[str, bool], list[int]] = {}
     for row_id, recipients, complete in deliveries:
+        alike.setdefault((json.dumps(list(recipients)), complete), []).append(int(row_id))
+    n = 0
+    for (to, complete), ids in alike.items():
+        where, params = member(db, "id", ids, "i")
         status = "'sent', claimed_by = NULL, claimed_until = NULL" if complete else "status"
         n += db.execute(
             f"UPDATE outbox SET status = {status}, sent_at = :now,"
             " attempts = attempts + :one, recipients = :to, message_id = :mid, subject = :subject,"
-            " last_error = NULL, updated_at = :now WHERE id = :id AND claimed_by = :me",
-            {"id": int(row_id), "now": ts(now), "to": json.dumps(list(recipients)), "mid": message_id,
-             "subject": subject, "me": worker, "one": int(complete)},
+            f" last_error = NULL, updated_at = :now WHERE {where} AND claimed_by = :me",
+            {**params, "now": ts(now), "to": to, "mid": message_id, "subject": subject, "me": worker,
+             "one": int(complete)},
         )
     return n
 
