@@ -394,7 +394,7 @@ def kill_season(db_url: str, tmp_path: Path, *, kills: int, n: int, span: float,
 
 def test_sigkill_at_random_points_of_a_batch_loses_nothing(db_url: str, tmp_path: Path) -> None:
     """30 runs of `tracker remind` killed at random moments while they send
-    500 digests of three measures each: nothing is lost, and each kill sends
+    600 digests of three measures each: nothing is lost, and each kill sends
     at most the one digest in flight twice (the span from the server's
     acceptance to the "sent" commit), so no item comes twice but those.
 
@@ -409,9 +409,9 @@ def test_sigkill_at_random_points_of_a_batch_loses_nothing(db_url: str, tmp_path
     bound this test can keep for a kill is one per kill; the signals that
     can be caught send nothing twice (the test below)."""
     got = kill_season(db_url, tmp_path, kills=int(os.environ.get("TRACKER_TEST_KILLS", "30")),
-                      n=1500, span=0.04)
+                      n=1800, span=0.04)
     print(f"SIGKILL season on {db_url.split(':')[0]}: {got}")  # the figure, with -s
-    assert got["kills"] >= 30 and got["lost"] == 0 and got["messages"] == 500, got
+    assert got["kills"] >= 30 and got["lost"] == 0 and got["messages"] == 600, got
     assert got["duplicates"] <= got["kills"], got
     assert got["items_twice"] <= 3 * got["duplicates"], got  # only the digest in flight
 
@@ -424,10 +424,10 @@ def test_a_stop_signal_finishes_the_mail_in_flight(db_url: str, tmp_path: Path, 
     says so in one line and exits 128 + the signal's number. (A signal that
     lands after the last message, when nothing is in flight, acts as usual.)"""
     kills = 30 if sig == signal.SIGTERM else 10
-    got = kill_season(db_url, tmp_path, kills=kills, n=1200, span=0.04, sig=sig)
+    got = kill_season(db_url, tmp_path, kills=kills, n=1800, span=0.04, sig=sig)
     print(f"{signal.Signals(sig).name} season on {db_url.split(':')[0]}: {got}")
     assert got["kills"] == kills and got["duplicates"] == got["items_twice"] == 0, got
-    assert got["lost"] == 0 and got["messages"] == 400, got
+    assert got["lost"] == 0 and got["messages"] == 600, got
     assert got["exits"].get(128 + sig, 0) >= kills - 2, got
     stopped = (f"error: หยุดตามคำสั่ง ({signal.Signals(sig).name}) ก่อนส่งครบ:"
                " ฉบับที่กำลังส่งส่งจบแล้ว อีก N ฉบับรอรอบถัดไป")
