@@ -5,23 +5,15 @@ back drops it."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from conftest import at
 from test_migration_0004 import _to
+from test_migration_0006 import indexes
 
 from tracker.db import SCHEMA_REVISION
 from tracker.db.connection import open_database
 from tracker.db.migrate import upgrade
 
 NOW = at("2023-01-04T09:00")
-
-
-def indexes(db_url: str) -> set[str]:
-    engine = sa.create_engine(db_url)
-    try:
-        return {i["name"] for i in sa.inspect(engine).get_indexes("outbox")}
-    finally:
-        engine.dispose()
 
 
 def test_0007_database_upgrades_to_0008_and_back(db_url: str) -> None:

@@ -91,14 +91,14 @@ def test_claims_are_exclusive_and_leased(db_url: str) -> None:
     # and the late "a" can no longer settle them
     with db.transaction():
         assert (
-            outbox.mark_sent(
-                db, [a[0]["id"]], worker="a", now=now, recipients=["x@y.z"], message_id="<m>", subject="s"
+            outbox.mark_delivered(
+                db, [(a[0]["id"], ["x@y.z"], True)], worker="a", now=now, message_id="<m>", subject="s"
             )
             == 0
         )
         assert (
-            outbox.mark_sent(
-                db, [a[0]["id"]], worker="d", now=now, recipients=["x@y.z"], message_id="<m>", subject="s"
+            outbox.mark_delivered(
+                db, [(a[0]["id"], ["x@y.z"], True)], worker="d", now=now, message_id="<m>", subject="s"
             )
             == 1
         )

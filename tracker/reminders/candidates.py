@@ -28,7 +28,6 @@ against replaying every task's whole schedule).
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -36,7 +35,7 @@ from typing import Any
 from tracker.clock import BANGKOK
 from tracker.db.connection import Database, from_ts, ts
 from tracker.reminders.policy import SUPERSEDES_NUDGE, Policy, meeting_day
-from tracker.services.tasks import owners_of
+from tracker.services.tasks import json_list, owners_of
 
 
 def fingerprint(policy: Policy) -> str:
@@ -132,7 +131,7 @@ def open_tasks(
                 "cancelled_at": meeting_cancelled},
             "outcome": {"result": result, "problems": problems, "obstacles": obstacles,
                         "suggestions": suggestions},
-            "checkpoints": json.loads(checkpoints) if checkpoints and checkpoints != "[]" else [],
+            "checkpoints": json_list(checkpoints),
         })
     return out, closed
 

@@ -13,7 +13,7 @@ import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache, partial
 from typing import Any
 
@@ -34,7 +34,7 @@ from tracker.mail.message import (
 )
 from tracker.reminders import invitations, outbox
 from tracker.reminders.kinds import KINDS
-from tracker.reminders.policy import Policy, meeting_day
+from tracker.reminders.policy import Policy, meeting_day, midnight
 from tracker.services.tasks import OUTCOME_FIELDS
 from tracker.textwidth import printable
 from tracker.words import STATUS
@@ -87,10 +87,6 @@ class Skip:
     row: Row
     status: str  # "held" | "cancelled" | "sent" (every address reached before a stop)
     reason: str
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), BANGKOK)
 
 
 def no_address_reason(unit: str | None) -> str:
@@ -394,7 +390,7 @@ class Composer:
             return [([(row, ctx)], to) for row, ctx, to in ready]
         if mailed is None:
             mailed = outbox.mailed_since(self.db, [int(r["organisation_id"]) for r, _c, _t in ready],
-                                         _midnight(self.now.astimezone(BANGKOK).date()))
+                                         midnight(self.now.astimezone(BANGKOK).date()))
         per_address: dict[tuple[int, str], list[tuple[Row, dict[str, Any]]]] = {}
         for row, ctx, to in ready:
             for address in to:
@@ -609,7 +605,7 @@ class Composer:
         return Outgoing(rows=rows, to=to, msg_id=mid, keys=keys, make=make)
 
     def _digest(self, items: Sequence[tuple[Row, dict[str, Any]]], to: list[str]) -> Outgoing:
-        items = sorted(items, key=lambda it: urgency(it[0]["kind"], it[1]["d"], it[1]["task"]))
+        items = by_urgency(items)
         return self._message([row for row, _ctx in items], to,
                              lambda: self.render("digest", self.digest_context(items)))
 
@@ -634,10 +630,10 @@ class Composer:
         return thai.to_thai_digits(str(n)) if self.policy.digits == "thai" else str(n)
 
     def fday(self, value: str | date) -> str:
-        """A day without its year, for a subject: "20 เม.ย." / "20 Apr"."""
-        return self.fdate(value).rsplit(" ", 1)[0] if self.lang == "en" else \
-            " ".join(thai.format_date(date.fromisoformat(str(value)[:10]), lang="th",
-                                      digits=self.policy.digits, style="short").split()[:2])
+        """A day without its year, for a subject: "20 เม.ย." / "20 April"."""
+        day = date.fromisoformat(str(value)[:10])
+        style = "short" if self.lang == "th" else "long"
+        return thai.format_date(day, lang=self.lang, digits=self.policy.digits, style=style).rsplit(" ", 1)[0]
 
 
 # the reminders that go to a role about a unit's late measure: kind → role
@@ -653,6 +649,11 @@ def urgency(kind: str, detail: Mapping[str, Any], task: Mapping[str, Any]) -> tu
     rank = KINDS[kind].rank if kind in KINDS and KINDS[kind].rank is not None else len(KINDS)
     within = -int(detail.get("days_late") or 0) if kind == "overdue" else int(detail.get("days_left") or 0)
     return rank, within, str(detail.get("meeting_date") or ""), str(task.get("number") or ""), int(task["id"])
+
+
+def by_urgency(items: Sequence[tuple[Row, dict[str, Any]]]) -> list[tuple[Row, dict[str, Any]]]:
+    """A digest's (row, context) items, most urgent first."""
+    return sorted(items, key=lambda it: urgency(str(it[0]["kind"]), it[1]["d"], it[1]["task"]))
 
 
 def groups(items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:

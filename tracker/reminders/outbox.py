@@ -297,14 +297,6 @@ def _claim(db: Database, *, worker: str, now: datetime, lease: timedelta, limit:
     return rows
 
 
-def mark_sent(
-    db: Database, ids: Sequence[int], *, worker: str, now: datetime, recipients: Sequence[str],
-    message_id: str, subject: str,
-) -> int:
-    return mark_delivered(db, [(i, recipients, True) for i in ids], worker=worker, now=now,
-                          message_id=message_id, subject=subject)
-
-
 def mark_delivered(
     db: Database, deliveries: Sequence[tuple[int, Sequence[str], bool]], *, worker: str,
     now: datetime, message_id: str, subject: str,

@@ -274,7 +274,8 @@ def _done_by(task: Mapping[str, Any], moment: datetime) -> bool:
     return bool(done) and datetime.fromisoformat(str(done)) <= moment
 
 
-def _midnight(day: date) -> datetime:
+def midnight(day: date) -> datetime:
+    """The start of `day` in Bangkok (when a day's validity ends)."""
     return datetime.combine(day, time(0), BANGKOK)
 
 
@@ -351,7 +352,7 @@ def task_schedule(
     org = str(task["plan"]["organisation"])
     tid = int(task["id"])
     scope = f"t{tid}"
-    window_end = _midnight(end + timedelta(days=1))
+    window_end = midnight(end + timedelta(days=1))
     owners = _clean_owners(tuple(task.get("owners") or ()))
     out: list[Reminder] = []
 
@@ -448,14 +449,14 @@ def task_schedule(
     meeting = task.get("meeting")
     if meeting and policy.before_meeting and not meeting.get("cancelled_at"):
         day, assumed = meeting_day(str(meeting["month"]), meeting.get("date"), policy)
-        if valid_at is not None and _midnight(day) <= valid_at:
+        if valid_at is not None and midnight(day) <= valid_at:
             return out  # the meeting is over: its requests have expired
         missing = [f for f in OUTCOME_FIELDS if not str((task.get("outcome") or {}).get(f) or "").strip()]
         if missing:
             for n in policy.before_meeting:
                 on = cal.working_days_before(day, n)
                 add(
-                    "meeting_outcome_request", on, _midnight(day),
+                    "meeting_outcome_request", on, midnight(day),
                     missing=missing, meeting_date=day.isoformat(), assumed=assumed, days_left=n,
                     meeting_title=str(meeting.get("title") or ""),
                 )
@@ -477,7 +478,7 @@ def meeting_schedule(
         Reminder(
             key=make_key("meeting_tomorrow", f"m{mid}", on, None), kind="meeting_tomorrow", on=on,
             at=policy.at(on), organisation=str(meeting["organisation"]), meeting_id=mid,
-            expires=_midnight(day),
+            expires=midnight(day),
             detail={"meeting_date": day.isoformat(), "assumed": assumed,
                     "meeting_title": str(meeting.get("title") or "")},
         )
@@ -497,7 +498,7 @@ def summary_schedule(organisation: str, policy: Policy, *, until: date) -> list[
             scope = f"o{unit_tag(organisation)}"
             return [Reminder(key=make_key("weekly_summary", scope, on, None), kind="weekly_summary", on=on,
                              at=policy.at(on), organisation=organisation,
-                             expires=_midnight(start + timedelta(days=7)),
+                             expires=midnight(start + timedelta(days=7)),
                              detail={"week": start.isoformat()})]
     return []  # pragma: no cover - a week always has a working day by the next week's start
 
@@ -583,7 +584,7 @@ def window_young_until(opens: date, start: date, end: date, policy: Policy) -> d
     by_third = start + timedelta(days=max(1, ((end - start).days + 1) // 3))
     # never before the day after opening: a short window opening on a Monday
     # after a weekend start still gets its one mail
-    return _midnight(max(min(by_days, by_third), opens + timedelta(days=1)))
+    return midnight(max(min(by_days, by_third), opens + timedelta(days=1)))
 
 
 def stale_reason(r: Reminder, current: Sequence[Reminder], policy: Policy, now: datetime) -> str | None:

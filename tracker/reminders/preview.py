@@ -100,105 +100,93 @@ def describe(
     meeting_id, to (addresses as they stand now), unit, subject, key, keys.
     The items of a day are put in mails as the sender would (`season`: each
     day as a day of its own, nobody mailed yet; else today, as the outbox says)."""
+    from itertools import groupby
+
     from tracker.errors import NotFound
-    from tracker.reminders.compose import Composer
+    from tracker.reminders.compose import Composer, by_urgency
     from tracker.services.meetings import get_meeting
 
-    reminders = sorted(reminders, key=lambda r: r.on)  # stable: a day's in the order given
-    firsts: dict[int, list[int]] = {}  # the index of a day's first reminder: that day's tasks
-    for i, r in enumerate(reminders):
-        if i == 0 or r.on != reminders[i - 1].on:
-            start = i
-            firsts[start] = []
-        if r.task_id is not None:
-            firsts[start].append(r.task_id)
     org_ids = {str(r["name"]): int(r["id"]) for r in db.query("SELECT id, name FROM organisations")}
     composer = Composer(db, settings, policy, now)
     meetings: dict[int, dict[str, Any]] = {}
     rows: list[dict[str, Any]] = []
-    days: dict[date, list[tuple[dict[str, Any], dict[str, Any], list[str]]]] = {}
-    by_key: dict[str, Reminder] = {}
+    n = 0  # a stand-in row id for each reminder put in a mail
 
-    def flush() -> None:
-        for ready in days.values():
-            for items, to in composer.addressed(ready, mailed=set() if season else None):
-                found = [by_key[str(row["key"])] for row, _ctx in items]
-                if len(items) == 1:
-                    (_item, ctx), r = items[0], found[0]
-                    subject = composer.subject(r.kind, composer.full_context(ctx))
-                    rows.append(_row(r, to, subject))
+    def mails(ready: list[tuple[dict[str, Any], dict[str, Any], list[str]]], by_key: dict[str, Reminder],
+              ) -> None:
+        """One day's task reminders, put in mails as the sender would."""
+        for items, to in composer.addressed(ready, mailed=set() if season else None):
+            items = by_urgency(items)
+            found = [by_key[str(row["key"])] for row, _ctx in items]
+            if len(items) == 1:
+                rows.append(_row(found[0], to, composer.subject(found[0].kind,
+                                                                composer.full_context(items[0][1]))))
+                continue
+            ctx = composer.digest_context(items, text=False)
+            rows.append({
+                "at": found[0].at.isoformat(), "kind": "digest", "task_id": None, "meeting_id": None,
+                "to": to, "unit": ctx["unit"], "organisation": found[0].organisation,
+                "subject": composer.subject("digest", composer.full_context(ctx)), "key": None,
+                "keys": [r.key for r in found],
+                "items": [{"key": r.key, "kind": r.kind, "task_id": r.task_id, "unit": r.unit}
+                          for r in found],
+            })
+
+    # a day at a time: its tasks loaded together (a season's catch-up shows thousands)
+    for _day, group in groupby(sorted(reminders, key=lambda r: r.on), key=lambda r: r.on):
+        day_reminders = list(group)  # sorted() is stable: a day's in the order given
+        composer.prefetch([r.task_id for r in day_reminders if r.task_id is not None], only=True)
+        ready: list[tuple[dict[str, Any], dict[str, Any], list[str]]] = []
+        by_key: dict[str, Reminder] = {}
+        for r in day_reminders:
+            org_id = org_ids.get(r.organisation)
+            ctx: dict[str, Any]
+            if r.kind == invitations.KIND and r.meeting_id is not None:
+                try:
+                    meeting = meetings.get(r.meeting_id) or get_meeting(db, r.meeting_id)
+                except NotFound:
                     continue
-                ctx = composer.digest_context(sorted(items, key=lambda it: _urgency(it)), text=False)
-                first = found[0]
-                rows.append({
-                    "at": first.at.isoformat(),
-                    "kind": "digest", "task_id": None, "meeting_id": None, "to": to,
-                    "unit": ctx["unit"], "organisation": first.organisation,
-                    "subject": composer.subject("digest", composer.full_context(ctx)), "key": None,
-                    "keys": [str(row["key"]) for row, _c in sorted(items, key=_urgency)],
-                    "items": [{"key": r.key, "kind": r.kind, "task_id": r.task_id, "unit": r.unit}
-                              for r in (by_key[str(row["key"])] for row, _c in sorted(items, key=_urgency))],
-                })
-        days.clear()
-
-    for i, r in enumerate(reminders):
-        if i in firsts:  # a day's tasks at a time (a season's catch-up shows thousands)
-            flush()
-            composer.prefetch(firsts[i], only=True)
-        org_id = org_ids.get(r.organisation)
-        ctx: dict[str, Any]
-        if r.kind == invitations.KIND and r.meeting_id is not None:
-            try:
-                meeting = meetings.get(r.meeting_id) or get_meeting(db, r.meeting_id)
-            except NotFound:
-                continue
-            meetings[r.meeting_id] = meeting
-            dropped = r.detail.get("audience") == "dropped"
-            to = composer.uninvited(meeting) if dropped else list(meeting["attendees"])
-            ctx = {"kind": r.kind, "meeting": meeting, "d": dict(r.detail), "org": r.organisation,
-                   "cancelled": r.detail.get("method") == "CANCEL", "dropped": dropped,
-                   "update": composer.invited(r.meeting_id)}
-        elif r.kind == "weekly_summary":
-            summary = composer.summary(org_id or 0, r.organisation, r.on)
-            if summary is None:  # nothing to report that week: not sent
-                continue
-            to = composer.role_emails(org_id, "coordinator")
-            ctx = {**summary, "kind": r.kind, "d": dict(r.detail)}
-        elif r.kind == "meeting_tomorrow" and r.meeting_id is not None:
-            try:
-                meeting = meetings.get(r.meeting_id) or get_meeting(db, r.meeting_id)
-            except NotFound:
-                continue
-            meetings[r.meeting_id] = meeting
-            mtasks = composer.meeting_tasks(meeting)
-            to = composer.meeting_recipients(meeting, mtasks, org_id)
-            ctx = {"kind": r.kind, "meeting": meeting, "tasks": [], "d": dict(r.detail),
-                   "org": r.organisation, "attachments": []}
-        else:
-            task = composer.task(r.task_id) if r.task_id is not None else None
-            if task is None or r.unit is None:
-                continue
-            ctx = composer.task_context(r.kind, task, r.unit, dict(r.detail))
-            to, ctx = composer.route(r.kind, org_id, r.unit, ctx, r.on if season else None)
-            ctx["link"] = None
-            if to:  # put in mails with the rest of its day
-                by_key[r.key] = r
-                days.setdefault(r.on, []).append(
-                    ({"id": i, "key": r.key, "kind": r.kind, "organisation_id": org_id or 0}, ctx, to))
-                continue
-        # The subject is all a row shows: rendering both bodies of every mail
-        # was most of a late-September dry run (2,000 overdue mails).
-        rows.append(_row(r, to, composer.subject(r.kind, composer.full_context(ctx))))
-    flush()
+                meetings[r.meeting_id] = meeting
+                dropped = r.detail.get("audience") == "dropped"
+                to = composer.uninvited(meeting) if dropped else list(meeting["attendees"])
+                ctx = {"kind": r.kind, "meeting": meeting, "d": dict(r.detail), "org": r.organisation,
+                       "cancelled": r.detail.get("method") == "CANCEL", "dropped": dropped,
+                       "update": composer.invited(r.meeting_id)}
+            elif r.kind == "weekly_summary":
+                summary = composer.summary(org_id or 0, r.organisation, r.on)
+                if summary is None:  # nothing to report that week: not sent
+                    continue
+                to = composer.role_emails(org_id, "coordinator")
+                ctx = {**summary, "kind": r.kind, "d": dict(r.detail)}
+            elif r.kind == "meeting_tomorrow" and r.meeting_id is not None:
+                try:
+                    meeting = meetings.get(r.meeting_id) or get_meeting(db, r.meeting_id)
+                except NotFound:
+                    continue
+                meetings[r.meeting_id] = meeting
+                mtasks = composer.meeting_tasks(meeting)
+                to = composer.meeting_recipients(meeting, mtasks, org_id)
+                ctx = {"kind": r.kind, "meeting": meeting, "tasks": [], "d": dict(r.detail),
+                       "org": r.organisation, "attachments": []}
+            else:
+                task = composer.task(r.task_id) if r.task_id is not None else None
+                if task is None or r.unit is None:
+                    continue
+                ctx = composer.task_context(r.kind, task, r.unit, dict(r.detail))
+                to, ctx = composer.route(r.kind, org_id, r.unit, ctx, r.on if season else None)
+                ctx["link"] = None
+                if to:  # put in mails with the rest of its day
+                    n += 1
+                    by_key[r.key] = r
+                    ready.append(({"id": n, "key": r.key, "kind": r.kind, "organisation_id": org_id or 0},
+                                  ctx, to))
+                    continue
+            # The subject is all a row shows: rendering both bodies of every mail
+            # was most of a late-September dry run (2,000 overdue mails).
+            rows.append(_row(r, to, composer.subject(r.kind, composer.full_context(ctx))))
+        mails(ready, by_key)
     rows.sort(key=lambda row: row["at"])  # stable: a day's mails in the order made
     return rows
-
-
-def _urgency(item: tuple[Mapping[str, Any], Mapping[str, Any]]) -> tuple[Any, ...]:
-    from tracker.reminders.compose import urgency
-
-    row, ctx = item
-    return urgency(str(row["kind"]), ctx["d"], ctx["task"])
 
 
 def _row(r: Reminder, to: list[str], subject: str) -> dict[str, Any]:

@@ -80,7 +80,7 @@ def _log(db: Database, *, now: datetime, actor: str, action: str, task_id: int, 
     history.record(db, now=now, actor=actor, action=action, task_id=task_id, **detail)
 
 
-def _json_list(stored: str) -> list[Any]:
+def json_list(stored: str) -> list[Any]:
     # Most measures have no checkpoint and no unknown column: "[]" needs no json import.
     if not stored or stored == "[]":
         return []
@@ -93,8 +93,8 @@ def document_fields(row: dict[str, Any]) -> dict[str, Any]:
     """section, budget, indicator, target, remarks, extra, checkpoints and
     period_unclear of a task row, as the JSON contract has them."""
     out: dict[str, Any] = {f: row[f] for f in DOCUMENT_FIELDS}
-    out["extra"] = [{"header": h, "text": t} for h, t in _json_list(row["extra"])]
-    out["checkpoints"] = _json_list(row["checkpoints"])
+    out["extra"] = [{"header": h, "text": t} for h, t in json_list(row["extra"])]
+    out["checkpoints"] = json_list(row["checkpoints"])
     out["period_unclear"] = bool(row["period_unclear"])
     return out
 
