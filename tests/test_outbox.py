@@ -158,9 +158,8 @@ def window_opens_queued(db_url: str, tmp_path: Path, n: int) -> tuple[Database, 
 
 
 def test_a_mail_that_cannot_be_rendered_gives_the_rest_back(db_url: str, tmp_path: Path) -> None:
-    """Every message of a batch is rendered before the SMTP dialogue: a
-    template that fails on the third leaves it queued untouched, the others
-    go, and the error is reported."""
+    """A template that fails on the third message of a batch leaves it
+    queued untouched, the others go, and the error is reported."""
     db, now, body, policy = window_opens_queued(db_url, tmp_path, 4)
     body.write_text("{% if task.number == '3' %}{{ no_such_value }}{% endif %}ok\n")
     with pytest.raises(Exception, match="no_such_value"):

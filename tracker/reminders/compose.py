@@ -59,11 +59,9 @@ Ready = tuple[Row, dict[str, Any], list[str]]
 class Outgoing:
     """One message and the outbox rows it settles.
 
-    The message is rendered on first use (`mail()`): the sender renders every
-    message of a claimed batch before the SMTP dialogue, so that nothing but
-    the server's reply stands between a message and its sent mark (see
-    `reminders.run`). Everything that needs the database was decided when
-    the batch was composed."""
+    The message is rendered on first use (`mail()`), by the sender just
+    before it sends it: everything that needs the database was decided when
+    the batch was composed, so rendering never holds a lock."""
 
     rows: list[Row]
     to: list[str]
@@ -152,7 +150,7 @@ class Composer:
         if settings.mail.reply_to:
             recipient(settings.mail.reply_to)  # a bad address is a setting to fix: said before any mail
         self._tasks: dict[int, dict[str, Any] | None] = {}
-        self._emails: dict[tuple[int, str, date], list[str]] = {}
+        self._routes: dict[tuple[int, date], dict[str, tuple[list[str], list[str]]]] = {}
         self._archived: dict[int, bool] = {}
         self._links: dict[tuple[int, str], str | None] = {}
         self.contact = clerk_contact(settings)
@@ -195,12 +193,12 @@ class Composer:
         if org_id is None:
             return []
         day = on or self.now.astimezone(BANGKOK).date()
-        if (org_id, unit, day) not in self._emails:
-            from tracker.services.units import recipients
+        if (org_id, day) not in self._routes:
+            from tracker.services.units import routes
 
-            to, cc = recipients(self.db, org_id, unit, day)
-            self._emails[(org_id, unit, day)] = [*to, *cc]
-        return self._emails[(org_id, unit, day)]
+            self._routes[(org_id, day)] = routes(self.db, org_id, day)
+        to, cc = self._routes[(org_id, day)].get(" ".join(unit.split()), ([], []))
+        return [*to, *cc]
 
     def route(self, kind: str, org_id: int | None, unit: str, ctx: dict[str, Any], on: date | None = None,
               ) -> tuple[list[str], dict[str, Any]]:

@@ -33,14 +33,14 @@ a sender that lost its lease cannot overwrite the new owner's result. The
 claim query reads only rows due now through the (status, next_attempt_at)
 index: its cost follows the number of due rows, not the number of tasks.
 
-Delivery guarantee — at-least-once, with one narrow window: every message
-of a batch is rendered before the SMTP dialogue starts, and each is marked
-sent in its own transaction right after the server's final reply, before
-anything else is done. If the sender dies between the server's "250 OK" and that commit
-(well under a millisecond on SQLite, one round trip on PostgreSQL), the row's
-lease runs out and that one message is sent again by the next sender;
-receivers see the same Message-ID (derived from the key) both times, so mail
-clients thread or drop the copy. Nothing is ever lost: a row leaves pending
+Delivery guarantee — at-least-once, with one narrow window: each message
+is marked sent in its own transaction right after the server's final reply,
+before anything else is done (it was rendered before its MAIL command). If
+the sender dies between the server's "250 OK" and that commit (well under a
+millisecond on SQLite, one round trip on PostgreSQL), the row's lease runs
+out and that one message is sent again by the next sender; receivers see the
+same Message-ID (derived from the key) both times, so mail clients thread or
+drop the copy. Nothing is ever lost: a row leaves pending
 only as sent, failed (shown), held (shown) or cancelled (with its reason).
 The file transport names each .eml after the Message-ID, so a repeat
 overwrites the same file.

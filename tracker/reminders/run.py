@@ -308,20 +308,26 @@ def send_due(
     return report
 
 
-def _render(outgoing: Sequence[Any]) -> tuple[list[Any], list[Any], Exception | None]:
-    """Make every message before the dialogue starts, so that nothing but the
-    server's reply and the "sent" commit lie between a message's final "."
-    and the next. (ready, the ones that could not be made, the first error)."""
-    ready, broken, first = [], [], None
-    for out in outgoing:
-        try:
-            out.mail()
-        except Exception as exc:
-            broken.append(out)
-            first = first or exc
-            continue
-        ready.append(out)
-    return ready, broken, first
+class _Made:
+    """A batch's messages, each made just before it is sent (a digest run's
+    batch is a whole organisation: making all 600 of its messages first kept
+    the first one waiting for seconds). One that cannot be made is left out
+    (`broken`, with the first error) and the rest go on."""
+
+    def __init__(self, outgoing: Sequence[Any]) -> None:
+        self.outgoing = outgoing
+        self.broken: list[Any] = []
+        self.error: Exception | None = None
+
+    def __iter__(self) -> Iterator[Any]:
+        for out in self.outgoing:
+            try:
+                out.mail()
+            except Exception as exc:
+                self.broken.append(out)
+                self.error = self.error or exc
+                continue
+            yield out
 
 
 class _Lease:
@@ -374,7 +380,6 @@ def _send_batch(db: Database, settings: Settings, policy: Policy, rows: list[dic
         with reading:
             composer = Composer(db, settings, policy, now)
             outgoing, skips = composer.compose(rows)
-        ready, broken, render_error = _render(outgoing)
     except BaseException:
         # Bad settings or a broken template: give the rows back before failing.
         write(db, lambda: outbox.release(db, [r["id"] for r in rows], worker=worker, now=clock()))
@@ -401,17 +406,21 @@ def _send_batch(db: Database, settings: Settings, policy: Policy, rows: list[dic
             report.lost_lease += 1
             log.warning("lost the claim on a row while sending (another sender took it over)")
 
-    handled = 0  # ready[:handled] went out or were settled
+    made = _Made(outgoing)
+    handled: set[int] = set()  # the rows that went out or were settled
+
+    def unsettled() -> list[int]:
+        return [r["id"] for o in outgoing for r in o.rows if r["id"] not in handled]
 
     def keep_going() -> bool:
         if stop and stop.is_set():
             return False
-        return claim.keep(lambda: [r["id"] for o in ready[handled:] for r in o.rows])
+        return claim.keep(unsettled)
 
     refused: Exception | None = None  # the session or the account: everything waits
     try:
         with transport.session() as session:
-            for out, error in session.deliver(ready, Outgoing.mail, keep_going):
+            for out, error in session.deliver(made, Outgoing.mail, keep_going):
                 ids = [r["id"] for r in out.rows]
                 if error is None:
                     # First of all, before anything else is done: the shorter the
@@ -420,7 +429,7 @@ def _send_batch(db: Database, settings: Settings, policy: Policy, rows: list[dic
                     settle(lambda o=out: outbox.mark_delivered(  # type: ignore[misc]
                         db, composer.reached(o), worker=worker, now=clock(), message_id=o.msg_id,
                         subject=o.subject), len(ids))
-                    handled += 1
+                    handled.update(ids)
                     report.sent += [_row_info(r, to=out.to, subject=out.subject, message_id=out.msg_id)
                                     for r in out.rows]
                     shown = ",".join(out.keys[:3])
@@ -430,19 +439,19 @@ def _send_batch(db: Database, settings: Settings, policy: Policy, rows: list[dic
                 elif isinstance(error, SessionFailure):
                     refused = error  # this one was not sent either: it waits with the rest
                 elif isinstance(error, TemporaryFailure):
-                    handled += 1
+                    handled.update(ids)
                     _retry(db, [out], worker, clock(), str(error), report)
                     if error.connection:  # e.g. a file that cannot be written: the rest waits
                         refused = SessionFailure(str(error), cause="transport")
                 elif isinstance(error, PermanentFailure):
-                    handled += 1
+                    handled.update(ids)
                     settle(lambda ids=ids, e=str(error): outbox.mark_failed(  # type: ignore[misc]
                         db, ids, worker=worker, now=clock(), error=e), len(ids))
                     report.failed += [_row_info(r, error=str(error), to=out.to, message_id=out.msg_id)
                                       for r in out.rows]
                     log.error("failed for good %s: %s", out.keys, error)
                 else:  # a bug or an odd server: retry later, keep going
-                    handled += 1
+                    handled.update(ids)
                     log.error("unexpected error sending %s", out.keys, exc_info=error)
                     _retry(db, [out], worker, clock(), f"{type(error).__name__}: {error}", report)
             report.connections += int(getattr(session, "connections", 1))
@@ -451,7 +460,7 @@ def _send_batch(db: Database, settings: Settings, policy: Policy, rows: list[dic
     except TemporaryFailure as exc:  # the session itself could not start
         refused = SessionFailure(str(exc), cause="transport")
     finally:
-        rest = [r["id"] for o in ready[handled:] + broken for r in o.rows]
+        rest = unsettled()
         if refused is not None:
             write(db, lambda: outbox.postpone(db, rest, worker=worker, now=clock(), error=str(refused)))
             report.stopped = _stopped(refused)
@@ -461,8 +470,8 @@ def _send_batch(db: Database, settings: Settings, policy: Policy, rows: list[dic
             later = sorted(composer.deferred)
             report.deferred += write(db, lambda: outbox.defer(db, later, worker=worker, now=clock(),
                                                               until=composer.next_digest()))
-    if render_error is not None:
-        raise render_error
+    if made.error is not None:
+        raise made.error
 
 
 def _stopped(error: Exception) -> dict[str, Any]:
