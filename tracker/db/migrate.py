@@ -51,9 +51,18 @@ def upgrade(url: str, *, now: datetime) -> tuple[str | None, str, Path | None]:
         with engine.connect() as conn, conn.begin():
             # One transaction from the check to the version stamp: a kill at any
             # point leaves the database as it was, or complete.
-            _claim(conn)
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")  # nothing to do at head (another init may just have run)
+            if _claim(conn):
+                # A brand-new database: the tables of schema.py and the stamp
+                # (Alembic's recipe), not the eight migrations one by one; a
+                # test checks that both give the same schema.
+                from tracker.db.schema import metadata
+
+                metadata.create_all(conn, checkfirst=False)  # _claim found it empty
+                cfg.attributes["connection"] = conn
+                command.stamp(cfg, "head")
+            else:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")  # nothing to do at head (another init may just have run)
     except sa.exc.DBAPIError as exc:
         first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
         raise DatabaseError(f"ปรับปรุงฐานข้อมูลไม่สำเร็จ (upgrade failed: {first})") from None
@@ -94,9 +103,10 @@ def _engine(url: str) -> sa.Engine:
     return engine
 
 
-def _claim(conn: sa.Connection) -> None:
+def _claim(conn: sa.Connection) -> bool:
     """Refuse a database that holds tables tracker did not make; clear what a
-    pre-transactional `init` left half-made (its own tables, empty, unstamped)."""
+    pre-transactional `init` left half-made (its own tables, empty, unstamped).
+    Whether the database is (now) empty."""
     import sqlalchemy as sa
 
 
@@ -104,8 +114,10 @@ def _claim(conn: sa.Connection) -> None:
     _refuse_foreign(names)
     # Looked at inside the transaction: a second `init` (or a first command)
     # that waited for this lock finds the first one's complete, stamped schema.
-    for name in _leftovers(conn, names):
+    leftovers = _leftovers(conn, names)
+    for name in leftovers:
         conn.exec_driver_sql(f'DROP TABLE "{name}"')
+    return not names - set(leftovers)
 
 
 def _refuse_foreign(names: set[str]) -> None:
