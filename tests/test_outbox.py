@@ -300,7 +300,7 @@ def test_claim_reads_only_due_rows(db_url: str) -> None:
             "EXPLAIN QUERY PLAN SELECT id FROM outbox WHERE status IN ('pending', 'held')"
             " AND next_attempt_at <= '2023' ORDER BY next_attempt_at, id LIMIT 10"
         )
-        assert any("ix_outbox_status_next" in str(p.get("detail")) for p in plan)
+        assert any("ix_outbox_waiting" in str(p.get("detail")) for p in plan)
 
 
 def test_dry_run_changes_nothing(db_url: str) -> None:

@@ -9,4 +9,4 @@ ON CONFLICT), and the whole test suite runs it against both databases.
 """
 
 # The Alembic revision this program's schema is at; tests check it is the head.
-SCHEMA_REVISION = "0008"
+SCHEMA_REVISION = "0009"

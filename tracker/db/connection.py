@@ -27,7 +27,7 @@ Row = dict[str, Any]
 Params = Mapping[str, Any]
 
 # oldest first; the last one is SCHEMA_REVISION
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
 
 
 def ts(dt: datetime) -> str:

@@ -236,7 +236,12 @@ outbox = sa.Table(
     sa.Column("created_at", TS, nullable=False),
     sa.Column("updated_at", TS, nullable=False),
 )
-sa.Index("ix_outbox_status_next", outbox.c.status, outbox.c.next_attempt_at)
+# What `--status` shows and the held rows the sweep wakes: the few rows a
+# person must look at, not the season's (every index is written on each new
+# row and on each row a newer one cancels: forty thousand on a busy day).
+_attention = sa.text("status IN ('failed', 'held', 'skipped') OR attempts > 0")
+sa.Index("ix_outbox_attention", outbox.c.status, outbox.c.updated_at,
+         postgresql_where=_attention, sqlite_where=_attention)
 # The claim: the oldest due rows still to send, in order, stopping at LIMIT;
 # partial, so its size follows what is waiting, not the season's history.
 _waiting = sa.text("status IN ('pending', 'held')")
@@ -253,7 +258,8 @@ sa.Index("ix_outbox_may_go_stale", outbox.c.task_id, postgresql_where=_may_go_st
          sqlite_where=_may_go_stale)
 sa.Index("ix_outbox_task", outbox.c.task_id)
 # Whom a unit's reminder reached today (one digest an address a day): today's rows only.
-sa.Index("ix_outbox_sent", outbox.c.sent_at)
+_sent = sa.text("sent_at IS NOT NULL")
+sa.Index("ix_outbox_sent", outbox.c.sent_at, postgresql_where=_sent, sqlite_where=_sent)
 
 # How far the daily reminder run has decided each plan: every reminder due up
 # to `through` was queued (or skipped) by the run at `run_at` under the policy

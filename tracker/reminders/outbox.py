@@ -187,19 +187,20 @@ def _insert(db: Database, rows: Sequence[tuple[Reminder, str, str | None]], *,
         for r, status, why in rows
     ]
     if db.dialect == "postgresql":
-        # One statement over arrays: the first day of a province's season
-        # stores ~80,000 rows, and one INSERT per row was most of that day.
+        # One statement over one JSON parameter: the first day of a province's
+        # season stores ~80,000 rows (one INSERT per row was most of that day),
+        # and psycopg's dumping of twelve arrays, value by value, cost more
+        # than json.dumps of the whole batch (0.18 s a busy batch of 4,300).
         columns = {"key": "text", "thread": "text", "kind": "text", "org": "int", "task": "int",
                    "meeting": "int", "unit": "text", "detail": "text", "due": "timestamptz",
                    "expires": "timestamptz", "status": "text", "why": "text"}
-        arrays = {c: [v[c] for v in values] for c in columns}
-        unnest = ", ".join(f"CAST(:{c} AS {t}[])" for c, t in columns.items())
+        types = ", ".join(f"{c} {t}" for c, t in columns.items())
         stored = db.query(
             _INSERT + " SELECT key, thread, kind, org, task, meeting, unit, detail, due, expires,"
             " status, 0, due, why, CAST(:now AS timestamptz), CAST(:now AS timestamptz)"
-            f" FROM unnest({unnest}) AS v({', '.join(columns)})"
+            f" FROM json_to_recordset(CAST(:rows AS json)) AS v({types})"
             " ON CONFLICT (key) DO NOTHING RETURNING key",
-            {**arrays, "now": stamp},
+            {"rows": json.dumps(values, ensure_ascii=False), "now": stamp},
         )
         return {str(r["key"]) for r in stored}
     db.executemany(
