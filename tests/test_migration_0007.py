@@ -64,7 +64,7 @@ def test_0006_database_upgrades_to_0007_and_back(db_url: str, tmp_path: Path) ->
     assert "archived_at" not in db.query("SELECT * FROM plans")[0]
     assert db.scalar("SELECT COUNT(*) FROM tasks") == 2  # the rebuild of plans took no task with it
     assert tasks.get_task(db, 1, now=NOW)["progress"] == 40
-    assert units.emails_for(db, 1, ["สำนักปลัดฯ"]) == {"สำนักปลัดฯ": [HEAD]}
+    assert db.scalar("SELECT emails FROM units WHERE name = 'สำนักปลัดฯ'") == f'["{HEAD}"]'
     db.close()
     engine = sa.create_engine(db_url)
     try:

@@ -125,7 +125,7 @@ def test_a_refused_stand_in_leaves_the_addresses_given_with_it_unset(db: Databas
     with pytest.raises(InvalidInput), db.transaction():
         units.update_unit(db, PALAD, emails=["new@bangchakreng.go.th"], stand_in=[DEPUTY],
                           ends_on=date(2022, 12, 31), now=NOW, actor="clerk")
-    assert units.emails_for(db, units.organisation_id(db, None), [PALAD]) == {PALAD: [HEAD]}
+    assert units.recipients(db, units.organisation_id(db, None), PALAD, NOW.date()) == ([HEAD], [])
 
 
 # ------------------------------------------------------------ route, pure

@@ -122,11 +122,6 @@ def list_units(
     ]
 
 
-def emails_for(db: Database, organisation_id: int, names: list[str]) -> dict[str, list[str]]:
-    table = _emails_table(db, organisation_id)
-    return {n: table.get(" ".join(n.split()), []) for n in names}
-
-
 def _emails_table(db: Database, organisation_id: int) -> dict[str, list[str]]:
     """Every unit's addresses, by name (spaces as one)."""
     rows = db.query("SELECT name, emails FROM units WHERE organisation_id = :o", {"o": organisation_id})
