@@ -187,10 +187,9 @@ def _insert(db: Database, rows: Sequence[tuple[Reminder, str, str | None]], *,
         for r, status, why in rows
     ]
     if db.dialect == "postgresql":
-        # One statement over one JSON parameter: the first day of a province's
-        # season stores ~80,000 rows (one INSERT per row was most of that day),
-        # and psycopg's dumping of twelve arrays, value by value, cost more
-        # than json.dumps of the whole batch (0.18 s a busy batch of 4,300).
+        # One statement over one JSON parameter: a province's busy day stores
+        # tens of thousands of rows, and one INSERT a row (or twelve arrays
+        # that the driver dumps value by value) cost more than the rows.
         columns = {"key": "text", "thread": "text", "kind": "text", "org": "int", "task": "int",
                    "meeting": "int", "unit": "text", "detail": "text", "due": "timestamptz",
                    "expires": "timestamptz", "status": "text", "why": "text"}

@@ -310,9 +310,9 @@ def send_due(
 
 class _Made:
     """A batch's messages, each made just before it is sent (a digest run's
-    batch is a whole organisation: making all 600 of its messages first kept
-    the first one waiting for seconds). One that cannot be made is left out
-    (`broken`, with the first error) and the rest go on."""
+    batch is a whole organisation's: made all at first, they kept the first
+    one waiting). One that cannot be made is left out (`broken`, with the
+    first error) and the rest go on."""
 
     def __init__(self, outgoing: Sequence[Any]) -> None:
         self.outgoing = outgoing

@@ -193,8 +193,7 @@ def recipients_for(
 def routes(db: Database, organisation_id: int, on: date) -> dict[str, tuple[list[str], list[str]]]:
     """(to, cc) of every unit that has addresses or stand-ins, for its mail
     sent on `on`, by name (spaces as one), in two queries: a reminder run
-    looks its units up here once a day, not once a mail (a digest run of 600
-    units read the units table 600 times)."""
+    looks its units up here once a day, not once a mail."""
     emails = _emails_table(db, organisation_id)
     periods = stand_ins_for(db, organisation_id)
     return {n: route(emails.get(n, []), periods.get(n, []), on) for n in emails.keys() | periods.keys()}
