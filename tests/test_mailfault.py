@@ -189,6 +189,36 @@ def test_only_a_refused_recipient_fails_that_message(db_url: str, tmp_path: Path
     assert [n for n, _ in run.failure_lines(report)] == [1]
 
 
+def test_a_refusal_between_two_digests_of_one_measure_gives_it_back(db_url: str, tmp_path: Path) -> None:
+    """A measure of a unit with two addresses rides in two digests when one
+    address also gets another unit's measure. The server takes the digest of
+    both measures and then refuses the account: the other measure is sent,
+    the first waits, unclaimed, with the address it reached, and the next
+    run sends it to the other address only."""
+    app = App(now=T0, db_url=db_url)
+    db = app.db
+    klang = "klang@bangchakreng.go.th"
+    with db.transaction():
+        import_plan(db, small_plan(measure("1", "มาตรการที่ 1", owners=("สำนักปลัดฯ",)),
+                                   measure("2", "มาตรการที่ 2", owners=("กองคลัง",))),
+                    source="t", now=T0, actor="t")
+        set_unit(db, "สำนักปลัดฯ", [ADDRESS, klang], now=T0, actor="t")
+        set_unit(db, "กองคลัง", [klang], now=T0, actor="t")
+    run.enqueue_due(db, POLICY, NOW)
+    with smtp_server(tmp_path) as (rec, port, ca):
+        rec.reject_rcpt[ADDRESS] = "530 5.7.0 Authentication required"
+        report = send(db, smtp_settings(port), ca)
+        assert [(a.rcpt, len(a.keys)) for a in rec.arrivals] == [([klang], 2)]
+        assert report.stopped is not None and report.stopped["cause"] == "auth_required"
+        after = {r["unit"]: (r["status"], r["attempts"], r["claimed_by"], json.loads(r["recipients"]))
+                 for r in rows(db)}
+        assert after == {"สำนักปลัดฯ": ("pending", 0, None, [klang]), "กองคลัง": ("sent", 1, None, [klang])}
+        del rec.reject_rcpt[ADDRESS]
+        again = send(db, smtp_settings(port), ca)
+        assert again.stopped is None and [(a.rcpt, len(a.keys)) for a in rec.arrivals[1:]] == [([ADDRESS], 1)]
+    assert {r["status"] for r in rows(db)} == {"sent"}
+
+
 @pytest.mark.parametrize(("code", "text", "cause"), [
     (530, "5.7.0 Authentication required", "auth_required"),
     (530, "Must issue a STARTTLS command first", "tls_required"),

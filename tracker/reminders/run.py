@@ -407,10 +407,12 @@ def _send_batch(db: Database, settings: Settings, policy: Policy, rows: list[dic
             log.warning("lost the claim on a row while sending (another sender took it over)")
 
     made = _Made(outgoing)
-    handled: set[int] = set()  # the rows that went out or were settled
+    handled: set[int] = set()  # id() of the messages that went out or were settled
 
     def unsettled() -> list[int]:
-        return [r["id"] for o in outgoing for r in o.rows if r["id"] not in handled]
+        # by message, not by row: a digest's row may be in two messages (two
+        # of its unit's addresses that get different digests)
+        return [r["id"] for o in outgoing if id(o) not in handled for r in o.rows]
 
     def keep_going() -> bool:
         if stop and stop.is_set():
@@ -429,7 +431,7 @@ def _send_batch(db: Database, settings: Settings, policy: Policy, rows: list[dic
                     settle(lambda o=out: outbox.mark_delivered(  # type: ignore[misc]
                         db, composer.reached(o), worker=worker, now=clock(), message_id=o.msg_id,
                         subject=o.subject), len(ids))
-                    handled.update(ids)
+                    handled.add(id(out))
                     report.sent += [_row_info(r, to=out.to, subject=out.subject, message_id=out.msg_id)
                                     for r in out.rows]
                     shown = ",".join(out.keys[:3])
@@ -439,19 +441,19 @@ def _send_batch(db: Database, settings: Settings, policy: Policy, rows: list[dic
                 elif isinstance(error, SessionFailure):
                     refused = error  # this one was not sent either: it waits with the rest
                 elif isinstance(error, TemporaryFailure):
-                    handled.update(ids)
+                    handled.add(id(out))
                     _retry(db, [out], worker, clock(), str(error), report)
                     if error.connection:  # e.g. a file that cannot be written: the rest waits
                         refused = SessionFailure(str(error), cause="transport")
                 elif isinstance(error, PermanentFailure):
-                    handled.update(ids)
+                    handled.add(id(out))
                     settle(lambda ids=ids, e=str(error): outbox.mark_failed(  # type: ignore[misc]
                         db, ids, worker=worker, now=clock(), error=e), len(ids))
                     report.failed += [_row_info(r, error=str(error), to=out.to, message_id=out.msg_id)
                                       for r in out.rows]
                     log.error("failed for good %s: %s", out.keys, error)
                 else:  # a bug or an odd server: retry later, keep going
-                    handled.update(ids)
+                    handled.add(id(out))
                     log.error("unexpected error sending %s", out.keys, exc_info=error)
                     _retry(db, [out], worker, clock(), f"{type(error).__name__}: {error}", report)
             report.connections += int(getattr(session, "connections", 1))
