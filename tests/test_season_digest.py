@@ -232,3 +232,42 @@ def test_an_archived_plan_stops_until_it_is_restored(season: Season) -> None:
     mailed = sorted({a.label.date() for a in season.recorder.arrivals})
     assert not [d for d in mailed if date(2023, 3, 1) <= d < date(2023, 3, 13)]
     assert date(2023, 3, 13) in mailed and [d for d in mailed if d < date(2023, 3, 1)]
+
+
+@pytest.mark.parametrize("digest", [True, False], ids=["digest", "one-a-measure"])
+def test_thai_digits_reach_every_number_of_a_mail(db_url: str, tmp_path: Path, digest: bool) -> None:
+    """`digits = "thai"`: the measure's number, its progress, the days left
+    and the dates all in Thai digits, in the text and in the HTML part, in a
+    digest and in a mail of its own (the numbers were printed raw, so one
+    mail said ๔ ม.ค. ๒๕๖๖ beside มาตรการที่ 12 and 40%)."""
+    import re
+
+    app = App(now=START, db_url=db_url)
+    db = app.db
+    with db.transaction():
+        import_plan(db, small_plan(measure("12", "มาตรการที่ทดสอบเลขไทย", owners=("กองคลัง",)),
+                                   measure("13", "มาตรการที่สอง", owners=("กองคลัง",))),
+                    source="t", now=START, actor="t")
+        set_unit(db, "กองคลัง", [HEAD], now=START, actor="t")
+        task_service.set_progress(db, 1, 40, now=START, actor="t")
+    policy = Policy(digits="thai", digest=digest)
+    now = datetime(2023, 1, 4, 9, 0, tzinfo=BANGKOK)
+    run.enqueue_due(db, policy, now)
+    with smtp_server(tmp_path) as (rec, port, ca):
+        import ssl
+
+        mail = smtp_settings(port)
+        report = run.send_due(db, Settings(mail=mail), policy, clock=lambda: now, worker="w",
+                              transport=SmtpTransport(mail, ssl_context=ssl.create_default_context(
+                                  cafile=str(ca))))
+    assert report.stopped is None, report.stopped
+    assert len(rec.arrivals) == (1 if digest else 2)
+    for a in rec.arrivals:
+        # what a person reads: the text, and the HTML with its tags and links left out
+        html = re.sub(r"<[^>]*>|https?://\S+|[\w.+-]+@[\w.-]+", " ", a.mail.html)
+        for shown in (a.mail.subject, a.text, html):
+            assert shown is a.mail.subject or "๑๒" in shown or "๑๓" in shown, shown
+            assert not re.search(r"\d", re.sub(r"[\w.+-]+@[\w.-]+|https?://\S+|#\w+", " ", shown)
+                                 .translate({ord(c): None for c in "๐๑๒๓๔๕๖๗๘๙"})), shown
+        if "๑๒" in a.text:
+            assert "๔๐%" in a.text

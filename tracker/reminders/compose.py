@@ -614,7 +614,7 @@ class Composer:
         part = self.env.get_template("mail/_task.en.txt" if self.lang == "en" else "mail/_task.txt")
         listed = [{"kind": row["kind"], "d": ctx["d"], "missing": ctx["missing"], "task": ctx["task"],
                    "late_unit": ctx.get("late_unit"),
-                   "text": part.render({"fdate": self.fdate, **ctx}).strip() if text else ""}
+                   "text": part.render(self.full_context(ctx)).strip() if text else ""}
                   for row, ctx in items]
         units: dict[str, dict[str, Any]] = {}
         for _row, ctx in items:

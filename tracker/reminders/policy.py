@@ -47,7 +47,7 @@ Configuration — the `[reminders]` table of the config file (every key optional
                                 #   than this many days past (`tracker archive` ends one sooner)
     local_holidays = ["2023-05-05"]  # extra non-working days (any date form tracker reads)
     lang = "th"                 # language of the mails: "th" or "en"
-    digits = "arabic"           # digits in mail dates: "arabic" or "thai"
+    digits = "arabic"           # digits in the mails (dates, measure numbers, counts): "arabic" or "thai"
     templates = "/path/dir"     # your own mail/<kind>/… templates, in front of the bundled
     report_format = "html"      # the draft report attached the day before: html, pdf, md,
                                 #   text, or "none"
