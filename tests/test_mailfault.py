@@ -186,7 +186,7 @@ def test_only_a_refused_recipient_fails_that_message(db_url: str, tmp_path: Path
     assert (len(report.failed), len(report.sent), report.stopped, report.connections) == (2, 2, None, 1)
     assert Counter(r["status"] for r in rows(db)) == {"failed": 2, "sent": 2}
     # one line for the one cause, counting the refused digest once
-    assert [n for n, _ in run.failure_lines(report)] == [1]
+    assert [(n, what) for n, what, _ in run.failure_lines(report)] == [(1, "ฉบับ")]
 
 
 def test_a_refusal_between_two_digests_of_one_measure_gives_it_back(db_url: str, tmp_path: Path) -> None:
@@ -259,7 +259,7 @@ def test_cli_530_then_fixed_settings_sends_each_once(run: Any, db_url: str, tmp_
         assert r.code == 1, r.err
         lines = [ln for ln in r.err.splitlines() if ln.strip()]
         assert lines == [lines[0]] and lines[0].startswith(
-            f"error: ส่งไม่ได้ {n} ฉบับ: เซิร์ฟเวอร์ต้องการการยืนยันตัวตน (530")
+            f"error: ส่งไม่ได้ {n} เรื่อง: เซิร์ฟเวอร์ต้องการการยืนยันตัวตน (530")
         counts = json.loads(s.out)["counts"]
         assert (counts["pending"], counts["failed"]) == (n, 0)
         ok = run("remind", now="2023-01-04T09:02", env=mail_env(port, ca))
@@ -460,5 +460,5 @@ def test_a_stop_signal_finishes_the_mail_in_flight(db_url: str, tmp_path: Path, 
     assert got["lost"] == 0 and got["messages"] == 600, got
     assert got["exits"].get(128 + sig, 0) >= kills - 2, got
     stopped = (f"error: หยุดตามคำสั่ง ({signal.Signals(sig).name}) ก่อนส่งครบ:"
-               " ฉบับที่กำลังส่งส่งจบแล้ว อีก N ฉบับรอรอบถัดไป")
+               " ฉบับที่กำลังส่งส่งจบแล้ว อีก N เรื่องรอรอบถัดไป")
     assert [e for e in got["errors"] if e.startswith(stopped)], got

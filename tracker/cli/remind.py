@@ -206,17 +206,17 @@ def _send(app: App, policy: Any, org: str | None, as_json: bool) -> None:
     if interrupt.signum is not None:
         waiting = run.write(app.db, lambda: outbox.count_due(app.db, now=app.now, organisation_id=org_id))
         raise Interrupted(f"หยุดตามคำสั่ง ({interrupt.name}) ก่อนส่งครบ: ฉบับที่กำลังส่งส่งจบแล้ว"
-                          f" อีก {waiting} ฉบับรอรอบถัดไป (stopped by {interrupt.name}: the mail"
-                          f" in flight was finished, {waiting} wait for the next run)",
+                          f" อีก {waiting} เรื่องรอรอบถัดไป (stopped by {interrupt.name}: the mail"
+                          f" in flight was finished, {waiting} reminder(s) wait for the next run)",
                           signum=interrupt.signum)
     lines = run.failure_lines(report)
     if report.stopped is None and (report.sent or not lines):
-        for n, cause in lines:  # some went out: the rest is a warning, the run succeeded
-            click.echo(f"warning: ส่งไม่ได้ {n} ฉบับ: {cause}", err=True)
+        for n, what, cause in lines:  # some went out: the rest is a warning, the run succeeded
+            click.echo(f"warning: ส่งไม่ได้ {n} {what}: {cause}", err=True)
         return
     # nothing could be sent, or the server refused the connection or the
     # account: one line per cause, and a non-zero exit for cron to see
-    texts = [f"ส่งไม่ได้ {n} ฉบับ: {cause}" for n, cause in lines]
+    texts = [f"ส่งไม่ได้ {n} {what}: {cause}" for n, what, cause in lines]
     for text in texts[:-1]:
         click.echo(f"error: {text}", err=True)
     raise MailError(texts[-1])

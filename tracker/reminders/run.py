@@ -516,14 +516,16 @@ def requeue_failed(db: Database, ids: Sequence[int] | None, *, now: datetime, ac
     return found
 
 
-def failure_lines(report: SendReport) -> list[tuple[int, str]]:
-    """What could not be sent, one (count, cause) per cause, not per message."""
+def failure_lines(report: SendReport) -> list[tuple[int, str, str]]:
+    """What could not be sent, one (count, what it counts, cause) per cause,
+    not per message: a stopped run counts the reminders waiting ("เรื่อง":
+    with digests, several to a mail), a refused mail counts once ("ฉบับ")."""
     import re
 
-    out: list[tuple[int, str]] = []
+    out: list[tuple[int, str, str]] = []
     if report.stopped is not None:
         st = report.stopped
-        out.append((int(st["waiting"]), f"{st['reason']}: {st['error']}"))
+        out.append((int(st["waiting"]), "เรื่อง", f"{st['reason']}: {st['error']}"))
     groups: dict[str, dict[str, str]] = {}  # cause → {message id: error}: a digest counts once
     for label, items in (("ผู้รับหรือข้อความถูกปฏิเสธ (refused for good)", report.failed),
                          ("จะลองใหม่ภายหลัง (will retry)", report.retrying)):
@@ -531,7 +533,8 @@ def failure_lines(report: SendReport) -> list[tuple[int, str]]:
             code = re.search(r"\b[45]\d\d\b", str(item["error"]))
             groups.setdefault(f"{label} {code.group(0) if code else ''}".rstrip(), {}).setdefault(
                 str(item.get("message_id") or item["id"]), str(item["error"]))
-    out += [(len(errors), f"{cause}: {next(iter(errors.values()))}") for cause, errors in groups.items()]
+    out += [(len(errors), "ฉบับ", f"{cause}: {next(iter(errors.values()))}")
+            for cause, errors in groups.items()]
     return out
 
 
