@@ -66,8 +66,8 @@ class Jobs:
         self.totals["sweeps"] += 1
         for key in ("sent", "retrying", "failed", "held"):
             self.totals[key] += len(getattr(report, key))
-        if report.stopped:  # one line per sweep, whatever the number of messages waiting
-            log.error("cannot send, %d message(s) wait: %s: %s", report.stopped["waiting"],
+        if report.stopped:  # one line per sweep, whatever the number of reminders waiting
+            log.error("cannot send, %d reminder(s) wait: %s: %s", report.stopped["waiting"],
                       report.stopped["reason"], report.stopped["error"])
         if report.sent or report.retrying or report.failed:
             log.info("sweep: %d sent, %d to retry, %d failed, %d held", len(report.sent),

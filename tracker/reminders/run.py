@@ -303,7 +303,7 @@ def send_due(
         report.stopped["waiting"] = write(db, lambda: outbox.count_due(
             db, now=clock(), organisation_id=organisation_id))
         # info: `tracker remind` says it in one line of its own; the daemon logs it
-        log.info("stopped sending, %d message(s) wait: %s: %s", report.stopped["waiting"],
+        log.info("stopped sending, %d reminder(s) wait: %s: %s", report.stopped["waiting"],
                   report.stopped["reason"], report.stopped["error"])
     return report
 
