@@ -30,8 +30,9 @@ share the work without waiting on each other; on SQLite the same UPDATE runs
 inside BEGIN IMMEDIATE (one writer at a time) and re-checks the lease in its
 WHERE clause (compare-and-set). Every later write names `claimed_by = me`, so
 a sender that lost its lease cannot overwrite the new owner's result. The
-claim query reads only rows due now through the (status, next_attempt_at)
-index: its cost follows the number of due rows, not the number of tasks.
+claim query reads only rows due now through the partial index of waiting
+rows (ix_outbox_waiting): its cost follows the number of due rows, not the
+number of tasks.
 
 Delivery guarantee — at-least-once, with one narrow window: each message
 is marked sent in its own transaction right after the server's final reply,

@@ -311,12 +311,11 @@ def send_due(
 class _Made:
     """A batch's messages, each made just before it is sent (a digest run's
     batch is a whole organisation's: made all at first, they kept the first
-    one waiting). One that cannot be made is left out (`broken`, with the
-    first error) and the rest go on."""
+    one waiting). One that cannot be made is left out, unsettled (the first
+    error is kept in `error`), and the rest go on."""
 
     def __init__(self, outgoing: Sequence[Any]) -> None:
         self.outgoing = outgoing
-        self.broken: list[Any] = []
         self.error: Exception | None = None
 
     def __iter__(self) -> Iterator[Any]:
@@ -324,7 +323,6 @@ class _Made:
             try:
                 out.mail()
             except Exception as exc:
-                self.broken.append(out)
                 self.error = self.error or exc
                 continue
             yield out
