@@ -4,11 +4,11 @@ give the same schema, down to defaults, partial indexes and foreign keys."""
 
 from __future__ import annotations
 
-import uuid
+from contextlib import ExitStack
 from typing import Any
 
 import sqlalchemy as sa
-from conftest import PG_URL, at, need
+from conftest import at, pg_schema
 from test_migration_0004 import _to
 
 from tracker.db import SCHEMA_REVISION
@@ -49,34 +49,14 @@ def options(found: dict[str, Any]) -> list[tuple[str, str]]:
     return sorted((k, " ".join(str(v).split())) for k, v in found.items())
 
 
-def two_databases(db_url: str, tmp_path: Any) -> tuple[str, str]:
-    """db_url and a second empty database of the same backend."""
-    if db_url.startswith("sqlite"):
-        return db_url, f"sqlite:///{tmp_path / 'migrated.db'}"
-    need(PG_URL is not None, "TRACKER_TEST_DATABASE_URL not set (PostgreSQL)")
-    assert PG_URL is not None
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    admin.dispose()
-    return db_url, f"{PG_URL}?options=-csearch_path%3D{schema}"
-
-
 def test_a_new_database_has_the_migrated_schema(db_url: str, tmp_path: Any) -> None:
-    new, migrated = two_databases(db_url, tmp_path)
-    try:
-        assert upgrade(new, now=NOW)[:2] == (None, SCHEMA_REVISION)
+    with ExitStack() as stack:
+        migrated = (f"sqlite:///{tmp_path / 'migrated.db'}" if db_url.startswith("sqlite")
+                    else stack.enter_context(pg_schema()))
+        assert upgrade(db_url, now=NOW)[:2] == (None, SCHEMA_REVISION)
         _to(migrated, "head")
-        made, stepped = structure(new), structure(migrated)
+        made, stepped = structure(db_url), structure(migrated)
         assert set(made) == set(stepped)
         for table in made:
             assert made[table] == stepped[table], table
-        assert open_database(new).revision() == SCHEMA_REVISION
-    finally:
-        if not migrated.startswith("sqlite"):
-            schema = migrated.rsplit("%3D", 1)[1]
-            admin = sa.create_engine(PG_URL or "")
-            with admin.begin() as conn:
-                conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-            admin.dispose()
+        assert open_database(db_url).revision() == SCHEMA_REVISION
